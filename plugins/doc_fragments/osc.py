@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+    """Connection options shared by every outscale.cloud module."""
+
+    DOCUMENTATION = r"""
+options:
+  access_key:
+    description:
+      - Outscale access key ID.
+      - "Where it comes from, first match wins: this option (with O(secret_key)), then the environment variables
+        E(OSC_ACCESS_KEY) and E(OSC_SECRET_KEY), then the profile named by O(profile) in O(config_file)."
+      - The key pair is always taken from one source, so an access key from one place is never paired with a secret key from another.
+    type: str
+  secret_key:
+    description:
+      - Outscale secret key, paired with O(access_key). Never logged or shown in results.
+      - Falls back to E(OSC_SECRET_KEY), then to the profile file, exactly like O(access_key).
+    type: str
+  region:
+    description:
+      - Outscale region, for example V(eu-west-2), V(us-east-2), V(us-west-1), V(cloudgouv-eu-west-1), V(ap-northeast-1).
+      - Falls back to E(OSC_REGION), then the profile's C(region), then V(eu-west-2).
+    type: str
+  profile:
+    description:
+      - Name of the profile to read in O(config_file).
+      - Falls back to E(OSC_PROFILE), then V(default).
+      - The profile file is read when O(profile) or O(config_file) is set (as options or environment), or when no keys were
+        given as options or environment variables. A profile that is asked for but missing is an error.
+    type: str
+  config_file:
+    description:
+      - 'Path to the Outscale configuration file, a JSON object of profiles such as
+        C({"default": {"access_key": "...", "secret_key": "...", "region": "eu-west-2", "endpoints": {"api": "..."}}}).'
+      - Falls back to E(OSC_CONFIG_FILE), then C(~/.osc/config.json).
+    type: path
+  endpoint:
+    description:
+      - URL of the Outscale API, for example V(https://api.eu-west-2.outscale.com/api/v1).
+      - Falls back to E(OSC_ENDPOINT_API), then the profile's C(endpoints.api), then C(https://api.<region>.outscale.com/api/v1).
+      - Point it at the bundled simulator (C(http://127.0.0.1:PORT/api/v1)) to test playbooks offline.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate. Only disable it against a test endpoint.
+      - Falls back to the inverse of E(OSC_TLS_SKIP_VERIFY), then the profile's C(tls_skip_verify), then V(true).
+    type: bool
+  ca_bundle:
+    description:
+      - Path to a PEM file of CA certificates used to verify the API's certificate (for example a company proxy's CA).
+    type: path
+  x509_client_cert:
+    description:
+      - Path to a PEM client certificate, for accounts that require TLS client authentication. Needs O(x509_client_key).
+      - Falls back to E(OSC_X509_CLIENT_CERT), then the profile's C(x509_client_cert).
+    type: path
+  x509_client_key:
+    description:
+      - Path to the private key of O(x509_client_cert).
+      - Falls back to E(OSC_X509_CLIENT_KEY), then the profile's C(x509_client_key).
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for each API response.
+    type: int
+    default: 30
+  max_retries:
+    description:
+      - How many times a throttled (HTTP 429 or 503) or failed read call is retried, with exponential backoff and full jitter.
+      - A write whose outcome is unknown is never resent; the module reads the current state instead.
+    type: int
+    default: 6
+  retry_max_time:
+    description:
+      - Upper bound, in seconds, on the time spent retrying one call.
+    type: int
+    default: 60
+notes:
+  - "Credentials can be given once for all outscale.cloud modules with C(module_defaults) and the action group
+    C(group/outscale.cloud.all)."
+requirements:
+  - requests
+"""

@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A small client for the Outscale API: sign, send, retry, page, raise.
+
+It knows nothing about peerings. Every failure leaves it as OscApiError (or its
+subclass OscAmbiguousWriteError), carrying what a user needs to act: action,
+HTTP status, Outscale Code, Type, Details and RequestId. No message ever holds
+the secret key or the Authorization header.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+
+try:
+    import requests
+    from urllib3.exceptions import NewConnectionError
+except ImportError:
+    requests = None
+    REQUESTS_IMPORT_ERROR = "requests"
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible_collections.outscale.cloud.plugins.module_utils.signer import sign_request
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "outscale.cloud/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION)
+
+# 429 (Codes 24/25) and 503 (Code 6) mean "refused before doing anything": safe to resend.
+THROTTLE_STATUSES = (429, 503)
+# A 5xx leaves a write's outcome unknown, so these are resent for reads only.
+READ_RETRY_STATUSES = (500, 502, 504)
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 20.0
+
+# What to do about the errors users meet most; keyed by Outscale error Code.
+HINTS = {
+    "1": "Check access_key/secret_key, the region, and that this machine's clock is right "
+         "(requests must be signed within 5 minutes of the API's time).",
+    "4104": "An ID has the wrong prefix: Nets are vpc-xxxxxxxx, peerings pcx-xxxxxxxx.",
+    "4199": "source_net_id and accepter_net_id are the same Net; peer two different Nets.",
+    "5035": "No such Net peering is visible to these credentials; check net_peering_id and the account.",
+    "5065": "No such Net is visible; check the Net ID, the region, and accepter_owner_id for another account's Net.",
+    "9029": "Peerings that are rejected, failed or expired cannot be deleted; they disappear on their own.",
+    "10035": "The account has reached its Net peering quota; delete unused peerings or ask Outscale support.",
+}
+
+
+class OscApiError(Exception):
+    """One failed API call (or a call that could not be made)."""
+
+    def __init__(self, action, message, status=None, code=None, error_type=None, details=None, request_id=None):
+        self.action = action
+        self.status = status
+        self.code = code
+        self.error_type = error_type
+        self.details = details
+        self.request_id = request_id
+        self.reason = message
+        super(OscApiError, self).__init__(self.describe())
+
+    def describe(self):
+        parts = ["%s failed: %s" % (self.action, self.reason)]
+        if self.status is not None:
+            parts.append("HTTP %s" % self.status)
+        if self.code is not None:
+            parts.append("Code %s%s" % (self.code, " (%s)" % self.error_type if self.error_type else ""))
+        if self.details:
+            parts.append("Details: %s" % self.details)
+        if self.request_id:
+            parts.append("RequestId: %s" % self.request_id)
+        hint = HINTS.get(str(self.code)) if self.code is not None else None
+        if hint:
+            parts.append(hint)
+        return ". ".join(parts)
+
+    def as_dict(self):
+        """The structured fields, for a module's failure result."""
+        return {"action": self.action, "status_code": self.status, "code": self.code,
+                "type": self.error_type, "details": self.details, "request_id": self.request_id}
+
+
+class OscAmbiguousWriteError(OscApiError):
+    """A write was sent but its outcome is unknown (timeout, dropped connection, 5xx).
+
+    It is never resent blindly, which could create a duplicate: the caller reads
+    the current state and decides.
+    """
+
+
+def _snippet(text, limit=160):
+    """A short, single-line, tag-free excerpt of a non-JSON body (proxy pages)."""
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+class OscClient(object):
+    """One requests.Session per module run; every call signed, timed out and retried within bounds."""
+
+    def __init__(self, settings, sleep=time.sleep, clock=time.monotonic, jitter=random.random):
+        self.settings = settings
+        self.sleep, self.clock, self.jitter = sleep, clock, jitter
+        self.session = requests.Session()
+        # The CA bundle, when given, implies verification.
+        self.session.verify = settings.ca_bundle if settings.ca_bundle else settings.validate_certs
+        if settings.x509_client_cert:
+            self.session.cert = (settings.x509_client_cert, settings.x509_client_key)
+        self.call_counts = {}
+        self.warnings = []
+
+    # -- public API -------------------------------------------------------
+
+    def call(self, action, body=None):
+        """POST one action; return the decoded JSON response or raise OscApiError."""
+        payload = json.dumps(body or {}, separators=(",", ":"))
+        is_write = not action.startswith("Read")
+        started = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            self.call_counts[action] = self.call_counts.get(action, 0) + 1
+            outcome = self._attempt(action, payload, is_write)
+            if not isinstance(outcome, OscApiError):
+                return outcome
+            if not isinstance(outcome, _Retryable):
+                raise outcome
+            error = outcome
+            delay = self.jitter() * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+            elapsed = self.clock() - started
+            if attempt > self.settings.max_retries or elapsed + delay > self.settings.retry_max_time:
+                raise OscApiError(action, "%s; gave up after %d attempts in %.1f s (raise max_retries / retry_max_time, "
+                                  "or run with fewer forks)" % (error.reason, attempt, elapsed), error.status,
+                                  error.code, error.error_type, error.details, error.request_id)
+            self.sleep(delay)
+
+    def paginate(self, action, body, items_key, page_size=1000):
+        """Follow NextPageToken until the last page; stop on a token seen before."""
+        body = dict(body or {}, ResultsPerPage=page_size)
+        items, seen = [], set()
+        while True:
+            page = self.call(action, body)
+            items.extend(page.get(items_key) or [])
+            token = page.get("NextPageToken")
+            if not token:
+                return items
+            if token in seen:
+                self.warnings.append("%s returned a NextPageToken twice; stopped after %d items." % (action, len(items)))
+                return items
+            seen.add(token)
+            body["NextPageToken"] = token
+
+    # -- one attempt ------------------------------------------------------
+
+    def _attempt(self, action, payload, is_write):
+        """Send once. Return the decoded response, or an error (a _Retryable one if safe to resend)."""
+        url = "%s/%s" % (self.settings.endpoint, action)
+        headers = sign_request("POST", url, payload, self.settings.access_key, self.settings.secret_key,
+                               self.settings.region)
+        headers["User-Agent"] = USER_AGENT
+        timeout = (min(10, self.settings.request_timeout), self.settings.request_timeout)
+        try:
+            response = self.session.post(url, data=payload.encode("utf-8"), headers=headers, timeout=timeout)
+        except requests.exceptions.SSLError as exc:
+            return OscApiError(action, "TLS error talking to %s (%s). Set ca_bundle to the CA that signed the endpoint's "
+                               "certificate; validate_certs: false only for tests" % (self.settings.endpoint, self._scrub(exc)))
+        except requests.exceptions.ConnectTimeout:
+            return _Retryable(action, "timed out connecting to %s" % self.settings.endpoint)
+        except requests.exceptions.ReadTimeout:
+            return self._after_send(action, is_write, "no response within %s s" % self.settings.request_timeout)
+        except requests.exceptions.ConnectionError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(reason, NewConnectionError):
+                # Refused or unresolvable: nothing was sent, so resending is safe.
+                return _Retryable(action, "cannot connect to %s (check endpoint and region)" % self.settings.endpoint)
+            return self._after_send(action, is_write, "connection lost before a response")
+        except requests.exceptions.RequestException as exc:
+            return OscApiError(action, "request could not be sent (%s)" % self._scrub(exc))
+        return self._decode(action, response, is_write)
+
+    def _after_send(self, action, is_write, reason):
+        if is_write:
+            return OscAmbiguousWriteError(action, "%s; the write may or may not have been applied" % reason)
+        return _Retryable(action, reason)
+
+    def _decode(self, action, response, is_write):
+        status = response.status_code
+        raw = response.content or b""
+        try:
+            data = json.loads(raw.decode("utf-8")) if raw else None
+        except ValueError:  # includes UnicodeDecodeError
+            data = None
+        if 200 <= status < 300:
+            if isinstance(data, dict):
+                return data
+            what = "an empty body" if not raw else "a body that is not valid JSON (%d bytes)" % len(raw)
+            if is_write:  # the write went through, but we cannot tell what it made
+                return OscAmbiguousWriteError(action, "HTTP %s with %s" % (status, what), status)
+            return _Retryable(action, "the API answered with %s" % what, status)
+
+        code = error_type = details = request_id = None
+        if isinstance(data, dict):
+            errors = data.get("Errors")
+            first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+            code, error_type, details = first.get("Code"), first.get("Type"), first.get("Details")
+            context = data.get("ResponseContext")
+            request_id = context.get("RequestId") if isinstance(context, dict) else None
+            reason = "the API refused the request"
+        elif raw:
+            content_type = response.headers.get("Content-Type", "unknown type")
+            reason = "non-JSON error response (%s, %d bytes): %s" % (content_type, len(raw), _snippet(raw.decode("utf-8", "replace")))
+        else:
+            reason = "empty error response"
+        details = self._scrub(details) if details else details
+        fields = dict(status=status, code=code, error_type=error_type, details=details, request_id=request_id)
+        if status in THROTTLE_STATUSES or (not is_write and status in READ_RETRY_STATUSES):
+            return _Retryable(action, reason if status not in THROTTLE_STATUSES else "throttled", **fields)
+        if is_write and status in READ_RETRY_STATUSES:
+            return OscAmbiguousWriteError(action, "server error; the write may or may not have been applied", **fields)
+        return OscApiError(action, self._scrub(reason), **fields)
+
+    def _scrub(self, value):
+        """Remove the secret key from any text that reaches a message."""
+        text = str(value)
+        secret = self.settings.secret_key
+        return text.replace(secret, "********") if secret else text
+
+
+class _Retryable(OscApiError):
+    """Internal: a failure that is safe to resend (never a write with an unknown outcome)."""

@@ -1,0 +1,314 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: net_peering_info
+short_description: List Outscale Net peerings
+version_added: 0.1.0
+description:
+  - List the Net peerings visible to an Outscale account, by ID or with filters, following every page of results.
+  - Each peering has the same shape as the RV(outscale.cloud.net_peering#module:net_peering) result of the
+    net_peering module, so the two modules can be chained.
+  - This module only reads. It never changes anything, so it always reports RV(ignore:changed=false) and runs in check mode.
+  - Peerings that are C(rejected), C(failed), C(expired) or C(deleted) stay visible for about an hour after they
+    reach that state, then disappear. Filter on O(filters.state_names) to see only the live ones.
+author:
+  - outscale.cloud maintainers
+options:
+  net_peering_ids:
+    description:
+      - IDs of the Net peerings to return, each C(pcx-) followed by 8 hexadecimal digits.
+      - IDs that do not exist, or that these credentials cannot see, are simply not returned; no error is raised.
+      - When O(filters) is also given, a peering must match both.
+      - Use either this option or the O(filters.net_peering_ids) filter key, not both.
+    type: list
+    elements: str
+  filters:
+    description:
+      - Filters, in snake_case, passed to the C(ReadNetPeerings) call as its C(Filters).
+      - Keys are ANDed; the values of one key are ORed. A key given a single value (not a list) is treated as a list of one.
+      - Valid keys are C(accepter_net_account_ids), C(accepter_net_ip_ranges), C(accepter_net_net_ids),
+        C(expiration_dates), C(net_peering_ids), C(source_net_account_ids), C(source_net_ip_ranges),
+        C(source_net_net_ids), C(state_messages), C(state_names), C(tag_keys), C(tag_values) and C(tags).
+        Any other key fails the task and lists the valid ones.
+      - C(state_names) values must be among C(pending-acceptance), C(active), C(rejected), C(failed), C(expired), C(deleted).
+      - "C(tags) takes a dict, such as C({env: prod}), or a list of C(KEY=VALUE) strings, such as C([env=prod]).
+        A peering matches when it has one of the listed tags with exactly that value."
+      - Net IDs must look like C(vpc-xxxxxxxx), peering IDs like C(pcx-xxxxxxxx), account IDs are 12 digits;
+        a malformed one fails before any API call.
+    type: dict
+    default: {}
+extends_documentation_fragment:
+  - outscale.cloud.osc
+notes:
+  - Supports C(check_mode). As the module only reads, check mode changes nothing in its behaviour.
+  - Results are read 1000 per API call; a listing of N peerings costs ceil(N / 1000) C(ReadNetPeerings) calls (at least one).
+seealso:
+  - module: outscale.cloud.net_peering
+    description: Create, accept, reject and delete Net peerings.
+  - name: Outscale API ReadNetPeerings
+    description: The API call this module makes.
+    link: https://docs.outscale.com/api#readnetpeerings
+"""
+
+EXAMPLES = r"""
+- name: List every Net peering the account can see
+  outscale.cloud.net_peering_info:
+  register: all_peerings
+
+- name: Get two peerings by ID
+  outscale.cloud.net_peering_info:
+    net_peering_ids:
+      - pcx-12345678
+      - pcx-9abcdef0
+  register: two_peerings
+
+- name: List the live peerings of one Net, in either direction
+  outscale.cloud.net_peering_info:
+    filters:
+      source_net_net_ids: vpc-12345678
+      state_names:
+        - pending-acceptance
+        - active
+  register: live_from_net
+
+- name: List the peerings waiting for another account's acceptance
+  outscale.cloud.net_peering_info:
+    filters:
+      accepter_net_account_ids: ["222222222222"]
+      state_names: pending-acceptance
+  register: pending
+
+- name: Filter on tags, given as a dict (or as a list of "KEY=VALUE" strings)
+  outscale.cloud.net_peering_info:
+    filters:
+      tags:
+        env: prod
+  register: prod_peerings
+
+- name: Use another account's credentials and region
+  outscale.cloud.net_peering_info:
+    access_key: "{{ other_access_key }}"
+    secret_key: "{{ other_secret_key }}"
+    region: us-east-2
+    filters:
+      state_names: active
+  register: other_account
+
+- name: Show the IDs of the active peerings
+  ansible.builtin.debug:
+    msg: "{{ all_peerings.net_peerings | selectattr('state.name', 'eq', 'active') | map(attribute='net_peering_id') | list }}"
+"""
+
+RETURN = r"""
+net_peerings:
+  description:
+    - The Net peerings that match, in the order the API returns them, each in the shape of
+      RV(outscale.cloud.net_peering#module:net_peering).
+    - Empty when nothing matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    net_peering_id:
+      description: The ID of the Net peering.
+      returned: always
+      type: str
+      sample: pcx-1a2b3c4d
+    state:
+      description: The state of the peering.
+      returned: always
+      type: dict
+      contains:
+        name:
+          description: One of C(pending-acceptance), C(active), C(rejected), C(failed), C(expired), C(deleted).
+          returned: always
+          type: str
+          sample: active
+        message:
+          description: The platform's explanation of the state.
+          returned: always
+          type: str
+          sample: Active
+    source_net:
+      description: The Net that requested the peering.
+      returned: always
+      type: dict
+      contains:
+        account_id:
+          description: The account that owns the Net.
+          returned: always
+          type: str
+          sample: "111111111111"
+        ip_range:
+          description: The IP range of the Net, in CIDR notation.
+          returned: always
+          type: str
+          sample: 10.1.0.0/16
+        net_id:
+          description: The ID of the Net.
+          returned: always
+          type: str
+          sample: vpc-a1a1a1a1
+    accepter_net:
+      description: The Net that accepts (or rejects) the peering.
+      returned: always
+      type: dict
+      contains:
+        account_id:
+          description: The account that owns the Net.
+          returned: always
+          type: str
+          sample: "222222222222"
+        ip_range:
+          description: The IP range of the Net, in CIDR notation.
+          returned: always
+          type: str
+          sample: 10.3.0.0/16
+        net_id:
+          description: The ID of the Net.
+          returned: always
+          type: str
+          sample: vpc-b1b1b1b1
+    expiration_date:
+      description:
+        - When a peering that is still C(pending-acceptance) expires (7 days after its creation), in ISO 8601.
+        - V(null) once the peering has left C(pending-acceptance), on platforms that do not set it.
+      returned: always
+      type: str
+      sample: "2026-05-14T09:21:35.000Z"
+    tags:
+      description: The peering's tags, as a dict.
+      returned: always
+      type: dict
+      sample: {"Name": "hub-to-spoke1", "env": "prod"}
+  sample:
+    - net_peering_id: pcx-1a2b3c4d
+      state:
+        name: active
+        message: Active
+      source_net:
+        account_id: "111111111111"
+        ip_range: 10.1.0.0/16
+        net_id: vpc-a1a1a1a1
+      accepter_net:
+        account_id: "222222222222"
+        ip_range: 10.3.0.0/16
+        net_id: vpc-b1b1b1b1
+      expiration_date: null
+      tags:
+        Name: hub-to-spoke1
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.outscale.cloud.plugins.module_utils.client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import (
+    ACCOUNT_ID_PATTERN,
+    FILTER_KEYS,
+    LIVE_STATES,
+    NET_ID_PATTERN,
+    PEERING_ID_PATTERN,
+    TERMINAL_STATES,
+    build_filters,
+    normalize_peering,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils.osc_module import (
+    build_client,
+    connection_argument_spec,
+    fail_api,
+)
+
+STATE_NAMES = LIVE_STATES + TERMINAL_STATES
+# Filter keys whose values have a known shape: checked here, so a typo fails
+# with a clear message instead of silently matching nothing.
+ID_FILTERS = {
+    "net_peering_ids": (PEERING_ID_PATTERN, "pcx-xxxxxxxx (8 hexadecimal digits)"),
+    "source_net_net_ids": (NET_ID_PATTERN, "vpc-xxxxxxxx (8 hexadecimal digits)"),
+    "accepter_net_net_ids": (NET_ID_PATTERN, "vpc-xxxxxxxx (8 hexadecimal digits)"),
+    "source_net_account_ids": (ACCOUNT_ID_PATTERN, "a 12-digit account ID (quote it in YAML)"),
+    "accepter_net_account_ids": (ACCOUNT_ID_PATTERN, "a 12-digit account ID (quote it in YAML)"),
+}
+
+
+def _is_scalar(value):
+    return isinstance(value, (str, int, float, bool))
+
+
+def check_filters(filters):
+    """Return an error message for the first malformed filter, or None."""
+    for key in sorted(filters):
+        value = filters[key]
+        if key not in FILTER_KEYS:
+            continue  # build_filters() reports unknown keys, with the list of valid ones
+        if key == "tags" and isinstance(value, dict):
+            for tag_key, tag_value in value.items():
+                if not tag_key or not (tag_value is None or _is_scalar(tag_value)):
+                    return ("filters.tags: each tag needs a non-empty key and a plain value; got %r: %r." % (tag_key, tag_value))
+            continue
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if not _is_scalar(item):
+                return ("filters.%s: expected a string or a list of strings, got %s %r."
+                        % (key, type(item).__name__, item))
+        if key == "tags":
+            for item in values:
+                if "=" not in str(item) or str(item).startswith("="):
+                    return ("filters.tags: '%s' is not KEY=VALUE. Give a dict ({env: prod}) or a list of KEY=VALUE "
+                            "strings ([env=prod])." % item)
+        elif key == "state_names":
+            for item in values:
+                if item not in STATE_NAMES:
+                    return "filters.state_names: '%s' is not a state; valid states: %s." % (item, ", ".join(STATE_NAMES))
+        elif key in ID_FILTERS:
+            pattern, shape = ID_FILTERS[key]
+            for item in values:
+                if not pattern.match(str(item)):
+                    return "filters.%s: '%s' is malformed; expected %s." % (key, item, shape)
+    return None
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        net_peering_ids=dict(type="list", elements="str"),
+        filters=dict(type="dict", default={}),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    ids = module.params["net_peering_ids"]
+    filters = module.params["filters"] or {}
+    for peering_id in ids or []:
+        if not PEERING_ID_PATTERN.match(peering_id):
+            module.fail_json(msg="net_peering_ids: '%s' is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)." % peering_id)
+    if ids is not None and "net_peering_ids" in filters:
+        module.fail_json(msg="Give the IDs in net_peering_ids or in filters.net_peering_ids, not both.")
+
+    error = check_filters(filters)
+    api_filters, unknown = build_filters(filters)
+    if unknown:
+        module.fail_json(msg=unknown)
+    if error:
+        module.fail_json(msg=error)
+    if ids is not None:
+        if not ids:  # an empty list asks for nothing; the API would read it as "everything"
+            module.exit_json(changed=False, net_peerings=[])
+        api_filters["NetPeeringIds"] = ids
+
+    client = build_client(module)
+    body = {"Filters": api_filters} if api_filters else {}
+    try:
+        peerings = client.paginate("ReadNetPeerings", body, "NetPeerings")
+    except OscApiError as exc:
+        fail_api(module, exc, changed=False)
+    for warning in client.warnings:
+        module.warn(warning)
+    module.exit_json(changed=False, net_peerings=[normalize_peering(peering) for peering in peerings])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Credential precedence (options > OSC_* environment > profile file > defaults)
+and every error path, as a pure function of options, environment and files."""
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.outscale.cloud.plugins.module_utils.credentials import (
+    CredentialsError,
+    resolve_settings,
+)
+
+OPT = {"access_key": "AK_OPTION", "secret_key": "SK_OPTION"}
+ENV = {"OSC_ACCESS_KEY": "AK_ENV", "OSC_SECRET_KEY": "SK_ENV"}
+FILE_PROFILE = {"access_key": "AK_FILE", "secret_key": "SK_FILE", "region": "us-east-2",
+                "endpoints": {"api": "api.us-east-2.example.test/api/v1"}, "protocol": "https"}
+
+
+@pytest.fixture
+def home(tmp_path):
+    """A home directory with ~/.osc/config.json holding 'default' and 'other' profiles."""
+    osc = tmp_path / ".osc"
+    osc.mkdir()
+    (osc / "config.json").write_text(json.dumps({
+        "default": FILE_PROFILE,
+        "other": {"access_key": "AK_OTHER", "secret_key": "SK_OTHER", "region": "ap-northeast-1", "tls_skip_verify": True},
+    }))
+    return str(tmp_path)
+
+
+def resolve(options=None, environ=None, home_dir=None):
+    return resolve_settings(dict(options or {}), environ=dict(environ or {}), home=home_dir)
+
+
+# -- precedence matrix -------------------------------------------------------
+
+@pytest.mark.parametrize("use_option, use_env, use_file, expected_key, expected_source", [
+    (True, True, True, "AK_OPTION", "options"),
+    (True, False, True, "AK_OPTION", "options"),
+    (True, True, False, "AK_OPTION", "options"),
+    (False, True, True, "AK_ENV", "environment"),
+    (False, True, False, "AK_ENV", "environment"),
+    (False, False, True, "AK_FILE", "profile 'default'"),
+])
+def test_key_pair_precedence(home, tmp_path, use_option, use_env, use_file, expected_key, expected_source):
+    home_dir = home if use_file else str(tmp_path / "nohome")
+    settings = resolve(OPT if use_option else {}, ENV if use_env else {}, home_dir)
+    assert settings.access_key == expected_key
+    assert settings.secret_key == expected_key.replace("AK", "SK")
+    assert settings.sources["keys"].startswith(expected_source)
+
+
+@pytest.mark.parametrize("options, environ, expected, source", [
+    ({"region": "cloudgouv-eu-west-1"}, {"OSC_REGION": "us-west-1"}, "cloudgouv-eu-west-1", "option region"),
+    ({}, {"OSC_REGION": "us-west-1"}, "us-west-1", "environment variable OSC_REGION"),
+    ({}, {}, "us-east-2", "profile 'default'"),
+])
+def test_region_precedence_with_file(home, options, environ, expected, source):
+    settings = resolve(options, environ, home)  # no keys given: the file is read
+    assert settings.region == expected
+    assert settings.sources["region"].startswith(source)
+
+
+def test_defaults_without_file(tmp_path):
+    settings = resolve(OPT, {}, str(tmp_path))
+    assert settings.region == "eu-west-2"
+    assert settings.endpoint == "https://api.eu-west-2.outscale.com/api/v1"
+    assert settings.validate_certs is True
+    assert (settings.request_timeout, settings.max_retries, settings.retry_max_time) == (30, 6, 60)
+
+
+def test_endpoint_follows_region_by_default(tmp_path):
+    assert resolve(dict(OPT, region="us-west-1"), {}, str(tmp_path)).endpoint == "https://api.us-west-1.outscale.com/api/v1"
+
+
+@pytest.mark.parametrize("options, environ, expected", [
+    ({"endpoint": "http://127.0.0.1:8080/api/v1"}, {"OSC_ENDPOINT_API": "https://env.test/api/v1"}, "http://127.0.0.1:8080/api/v1"),
+    ({}, {"OSC_ENDPOINT_API": "https://env.test/api/v1/"}, "https://env.test/api/v1"),
+    ({"endpoint": "https://host.test"}, {}, "https://host.test/api/v1"),
+])
+def test_endpoint_precedence_and_normalisation(tmp_path, options, environ, expected):
+    assert resolve(dict(OPT, **options), environ, str(tmp_path)).endpoint == expected
+
+
+def test_profile_endpoint_without_scheme_uses_protocol(home):
+    assert resolve({}, {}, home).endpoint == "https://api.us-east-2.example.test/api/v1"
+
+
+def test_named_profile_from_environment(home):
+    settings = resolve({}, {"OSC_PROFILE": "other"}, home)
+    assert (settings.access_key, settings.region, settings.validate_certs) == ("AK_OTHER", "ap-northeast-1", False)
+
+
+def test_explicit_profile_is_read_even_with_keys_in_options(home):
+    # Keys still come from options, but the chosen profile supplies the region.
+    settings = resolve(dict(OPT, profile="other"), {}, home)
+    assert (settings.access_key, settings.region) == ("AK_OPTION", "ap-northeast-1")
+
+
+def test_implicit_file_is_ignored_when_keys_are_given(home):
+    settings = resolve(OPT, {}, home)
+    assert settings.region == "eu-west-2"  # the default profile's us-east-2 is not used
+
+
+@pytest.mark.parametrize("options, environ, expected", [
+    ({"validate_certs": True}, {"OSC_TLS_SKIP_VERIFY": "true"}, True),
+    ({"validate_certs": False}, {}, False),
+    ({}, {"OSC_TLS_SKIP_VERIFY": "true"}, False),
+    ({}, {"OSC_TLS_SKIP_VERIFY": "false"}, True),
+])
+def test_validate_certs_precedence(tmp_path, options, environ, expected):
+    assert resolve(dict(OPT, **options), environ, str(tmp_path)).validate_certs is expected
+
+
+def test_config_file_option_beats_environment(home, tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"default": {"access_key": "AK_X", "secret_key": "SK_X"}}))
+    settings = resolve({"config_file": str(other)}, {"OSC_CONFIG_FILE": os.path.join(home, ".osc", "config.json")}, home)
+    assert settings.access_key == "AK_X"
+
+
+def test_repr_never_shows_the_secret(tmp_path):
+    assert "SK_OPTION" not in repr(resolve(OPT, {}, str(tmp_path)))
+
+
+# -- error paths ---------------------------------------------------------------
+
+def error_of(options=None, environ=None, home_dir=None):
+    with pytest.raises(CredentialsError) as info:
+        resolve(options, environ, home_dir)
+    return str(info.value)
+
+
+def test_no_keys_anywhere_lists_what_was_tried(tmp_path):
+    message = error_of({}, {}, str(tmp_path))
+    for tried in ("access_key/secret_key", "OSC_ACCESS_KEY/OSC_SECRET_KEY", "profile 'default'", "file not found"):
+        assert tried in message
+
+
+def test_profile_without_keys(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"default": {"region": "eu-west-2"}}))
+    assert "no access_key/secret_key in it" in error_of({"config_file": str(path)}, {}, str(tmp_path))
+
+
+@pytest.mark.parametrize("options, environ, needle", [
+    ({"access_key": "AK"}, {}, "access_key is set in the options but secret_key is not"),
+    ({"secret_key": "SK"}, {}, "secret_key is set in the options but access_key is not"),
+    ({}, {"OSC_ACCESS_KEY": "AK"}, "OSC_ACCESS_KEY is set in the environment but OSC_SECRET_KEY is not"),
+])
+def test_half_a_key_pair(tmp_path, options, environ, needle):
+    assert needle in error_of(options, environ, str(tmp_path))
+
+
+def test_missing_explicit_config_file(tmp_path):
+    message = error_of({"config_file": str(tmp_path / "absent.json")}, {}, str(tmp_path))
+    assert "does not exist" in message and "absent.json" in message
+
+
+def test_missing_profile_lists_available_ones(home):
+    message = error_of({"profile": "prod"}, {}, home)
+    assert "profile 'prod' not found" in message and "default, other" in message
+
+
+def test_malformed_config_file_reports_position_not_content(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"default": {"access_key": "AK", "secret_key": "SUPERSECRET",}}')
+    message = error_of({"config_file": str(path)}, {}, str(tmp_path))
+    assert "not valid JSON" in message and "line 1" in message
+    assert "SUPERSECRET" not in message
+
+
+def test_config_file_that_is_not_an_object(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text("[1, 2]")
+    assert "must hold a JSON object" in error_of({"config_file": str(path)}, {}, str(tmp_path))
+
+
+def test_profile_that_is_not_an_object(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"default": "AK:SK"}')
+    assert "must be a JSON object" in error_of({"config_file": str(path)}, {}, str(tmp_path))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_config_file(tmp_path):
+    path = tmp_path / "locked.json"
+    path.write_text("{}")
+    path.chmod(0)
+    assert "cannot be read" in error_of({"config_file": str(path)}, {}, str(tmp_path))
+
+
+def test_config_file_that_is_a_directory(tmp_path):
+    # Unreadable in a way that holds even for root.
+    assert "cannot be read" in error_of({"config_file": str(tmp_path)}, {}, str(tmp_path))
+
+
+@pytest.mark.parametrize("region", ["EU-WEST-2", "eu_west_2", "mars", "eu-west-", ""])
+def test_invalid_region(tmp_path, region):
+    if region == "":
+        assert resolve(dict(OPT, region=region), {}, str(tmp_path)).region == "eu-west-2"
+    else:
+        assert "is not a valid Outscale region" in error_of(dict(OPT, region=region), {}, str(tmp_path))
+
+
+@pytest.mark.parametrize("endpoint", ["api.eu-west-2.outscale.com", "ftp://host/api/v1", "https://", "http://host:99999/api/v1",
+                                      "http://host:port/api/v1"])
+def test_malformed_endpoint(tmp_path, endpoint):
+    message = error_of(dict(OPT, endpoint=endpoint), {}, str(tmp_path))
+    assert endpoint in message and ("not a valid URL" in message or "invalid port" in message)
+
+
+def test_client_certificate_needs_its_key(tmp_path):
+    cert = tmp_path / "c.pem"
+    cert.write_text("x")
+    assert "go together" in error_of(dict(OPT, x509_client_cert=str(cert)), {}, str(tmp_path))
+
+
+def test_missing_certificate_files(tmp_path):
+    message = error_of(dict(OPT, ca_bundle=str(tmp_path / "nope.pem")), {}, str(tmp_path))
+    assert "nope.pem" in message and "not a readable file" in message
+    message = error_of({}, dict(ENV, OSC_X509_CLIENT_CERT="/nope/c.pem", OSC_X509_CLIENT_KEY="/nope/k.pem"), str(tmp_path))
+    assert "OSC_X509_CLIENT_CERT" in message
+

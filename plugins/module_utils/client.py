@@ -94,6 +94,20 @@ class OscAmbiguousWriteError(OscApiError):
     """
 
 
+# An Authorization header (or just its signature) echoed back by a server or proxy.
+AUTHORIZATION_PATTERN = re.compile(r"OSC4-HMAC-SHA256\s+Credential=\S*(\s+SignedHeaders=\S*)?(\s+Signature=[0-9a-fA-F]*)?")
+SIGNATURE_PATTERN = re.compile(r"Signature=[0-9a-fA-F]+")
+
+
+def _keep_signature(request):
+    """requests auth hook that changes nothing.
+
+    Giving the session any auth stops requests from reading ~/.netrc, whose
+    Basic credentials would silently replace our signed Authorization header.
+    """
+    return request
+
+
 def _snippet(text, limit=160):
     """A short, single-line, tag-free excerpt of a non-JSON body (proxy pages)."""
     text = re.sub(r"<[^>]*>", " ", text)
@@ -108,7 +122,10 @@ class OscClient(object):
         self.settings = settings
         self.sleep, self.clock, self.jitter = sleep, clock, jitter
         self.session = requests.Session()
-        # The CA bundle, when given, implies verification.
+        self.session.auth = _keep_signature
+        # The CA bundle, when given, implies verification. It is also passed on
+        # every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override
+        # a session-level setting, which would ignore ca_bundle and validate_certs.
         self.session.verify = settings.ca_bundle if settings.ca_bundle else settings.validate_certs
         if settings.x509_client_cert:
             self.session.cert = (settings.x509_client_cert, settings.x509_client_key)
@@ -166,7 +183,10 @@ class OscClient(object):
         headers["User-Agent"] = USER_AGENT
         timeout = (min(10, self.settings.request_timeout), self.settings.request_timeout)
         try:
-            response = self.session.post(url, data=payload.encode("utf-8"), headers=headers, timeout=timeout)
+            # A redirect would be resent to a host/path the signature does not cover
+            # (or turned into a GET): report it instead of following it.
+            response = self.session.post(url, data=payload.encode("utf-8"), headers=headers, timeout=timeout,
+                                         verify=self.session.verify, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             return OscApiError(action, "TLS error talking to %s (%s). Set ca_bundle to the CA that signed the endpoint's "
                                "certificate; validate_certs: false only for tests" % (self.settings.endpoint, self._scrub(exc)))
@@ -212,24 +232,35 @@ class OscClient(object):
             context = data.get("ResponseContext")
             request_id = context.get("RequestId") if isinstance(context, dict) else None
             reason = "the API refused the request"
+        elif 300 <= status < 400 and response.headers.get("Location"):
+            reason = ("the endpoint redirects to %s; set endpoint to the final URL (redirects are not followed: "
+                      "the signature covers the host and path)" % response.headers["Location"])
         elif raw:
             content_type = response.headers.get("Content-Type", "unknown type")
-            reason = "non-JSON error response (%s, %d bytes): %s" % (content_type, len(raw), _snippet(raw.decode("utf-8", "replace")))
+            # Scrub before cutting, so a cut cannot leave half a secret that no longer matches.
+            text = self._scrub(raw.decode("utf-8", "replace"))
+            reason = "non-JSON error response (%s, %d bytes): %s" % (content_type, len(raw), _snippet(text))
         else:
             reason = "empty error response"
-        details = self._scrub(details) if details else details
+        # Servers and proxies may echo the request back: scrub every text that reaches a message.
+        reason = self._scrub(reason)
+        error_type, details, request_id = [self._scrub(value) if isinstance(value, str) else value
+                                           for value in (error_type, details, request_id)]
         fields = dict(status=status, code=code, error_type=error_type, details=details, request_id=request_id)
         if status in THROTTLE_STATUSES or (not is_write and status in READ_RETRY_STATUSES):
             return _Retryable(action, reason if status not in THROTTLE_STATUSES else "throttled", **fields)
         if is_write and status in READ_RETRY_STATUSES:
             return OscAmbiguousWriteError(action, "server error; the write may or may not have been applied", **fields)
-        return OscApiError(action, self._scrub(reason), **fields)
+        return OscApiError(action, reason, **fields)
 
     def _scrub(self, value):
-        """Remove the secret key from any text that reaches a message."""
+        """Remove the secret key and any Authorization header from text that reaches a message."""
         text = str(value)
         secret = self.settings.secret_key
-        return text.replace(secret, "********") if secret else text
+        if secret:
+            text = text.replace(secret, "********")
+        text = AUTHORIZATION_PATTERN.sub("[Authorization header removed]", text)
+        return SIGNATURE_PATTERN.sub("Signature=********", text)
 
 
 class _Retryable(OscApiError):

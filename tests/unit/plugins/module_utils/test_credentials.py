@@ -222,4 +222,3 @@ def test_missing_certificate_files(tmp_path):
     assert "nope.pem" in message and "not a readable file" in message
     message = error_of({}, dict(ENV, OSC_X509_CLIENT_CERT="/nope/c.pem", OSC_X509_CLIENT_KEY="/nope/k.pem"), str(tmp_path))
     assert "OSC_X509_CLIENT_CERT" in message
-

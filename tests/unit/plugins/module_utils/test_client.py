@@ -1,0 +1,804 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""OscClient over real sockets, against a scriptable server on 127.0.0.1.
+
+No mock of requests: every test sends real HTTP(S). Time is faked through the
+client's injectable sleep/clock/jitter, so no test waits for a backoff; the
+only real waits are sub-second read timeouts.
+"""
+
+import datetime
+import json
+import os
+import random
+import re
+import ssl
+import warnings
+
+import pytest
+import trustme
+from osc_sdk_python.authentication import Authentication
+from osc_sdk_python.credentials import Profile
+
+from ansible_collections.outscale.cloud.plugins.module_utils import client as client_module
+from ansible_collections.outscale.cloud.plugins.module_utils.client import OscAmbiguousWriteError, OscApiError, OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils.credentials import ConnectionSettings, resolve_settings
+
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fixtures import (
+    Reply, ScriptedServer, drop, ok, osc_error, stall, unused_port)
+
+ACCESS_KEY = "AKTESTCLIENT00000001"
+SECRET_KEY = "SKtestClientSecret/+000000000000000000001"
+REGION = "eu-west-2"
+READ = "ReadNetPeerings"
+WRITES = ["CreateNetPeering", "DeleteNetPeering"]
+PEERING = {"NetPeeringId": "pcx-12345678", "State": {"Name": "active", "Message": "Active"}}
+PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "NO_PROXY", "no_proxy")
+
+
+class FakeTime(object):
+    """A clock that only moves when the client sleeps (or a test says so)."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+def settings_for(endpoint, **overrides):
+    values = dict(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, endpoint=endpoint,
+                  validate_certs=True, ca_bundle=None, x509_client_cert=None, x509_client_key=None,
+                  request_timeout=2, max_retries=3, retry_max_time=60)
+    values.update(overrides)
+    return ConnectionSettings(**values)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_env(monkeypatch):
+    # A proxy from the environment would take our 127.0.0.1 traffic elsewhere.
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
+    with ScriptedServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def fake():
+    return FakeTime()
+
+
+@pytest.fixture
+def make_client(fake):
+    clients = []
+
+    def factory(endpoint, jitter=0.5, settings=None, **overrides):
+        endpoint = getattr(endpoint, "endpoint", endpoint)
+        client = OscClient(settings or settings_for(endpoint, **overrides), sleep=fake.sleep, clock=fake.clock,
+                           jitter=(lambda: jitter) if not callable(jitter) else jitter)
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.session.close()
+
+
+def authorization_values(server):
+    return [item.headers.get("authorization", "") for item in server.received]
+
+
+def assert_clean(error, server=None):
+    """Neither the secret nor any Authorization header (nor its signature) leaks."""
+    texts = [str(error), repr(error), json.dumps(error.as_dict()), error.reason]
+    for text in texts:
+        assert SECRET_KEY not in text
+        assert "OSC4-HMAC-SHA256 Credential" not in text
+    for header in authorization_values(server) if server else []:
+        signature = header.rsplit("Signature=", 1)[-1]
+        for text in texts:
+            assert header not in text
+            assert signature not in text
+
+
+# -- retries: throttling ------------------------------------------------------
+
+@pytest.mark.parametrize("action", [READ] + WRITES)
+@pytest.mark.parametrize("status,code", [(429, "24"), (503, "6")])
+def test_throttling_is_retried_for_reads_and_writes(server, make_client, fake, action, status, code):
+    server.push(osc_error(status, code, "TooManyRequests"), osc_error(status, code, "TooManyRequests"),
+                ok({"NetPeering": PEERING}))
+    client = make_client(server)
+
+    assert client.call(action, {"NetPeeringId": "pcx-12345678"})["NetPeering"] == PEERING
+    assert server.actions() == [action] * 3
+    assert len(fake.sleeps) == 2
+    assert client.call_counts == {action: 3}
+    # A resent request is the same request.
+    assert len({item.body for item in server.received}) == 1
+
+
+@pytest.mark.parametrize("action", [READ, "CreateNetPeering"])
+@pytest.mark.parametrize("status,code", [(429, "25"), (503, "6")])
+def test_throttling_gives_up_at_max_retries(server, make_client, fake, action, status, code):
+    server.push(*[osc_error(status, code, "Throttled", request_id="req-%d" % n) for n in range(10)])
+    client = make_client(server, max_retries=2)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(action, {})
+    error = info.value
+    assert not isinstance(error, OscAmbiguousWriteError)  # throttling means nothing was done
+    assert "gave up after 3 attempts" in str(error)
+    assert len(server.received) == 3
+    assert len(fake.sleeps) == 2
+    assert (error.status, error.code, error.request_id) == (status, code, "req-2")
+    assert_clean(error, server)
+
+
+@pytest.mark.parametrize("action", [READ, "CreateNetPeering", "AcceptNetPeering"])
+@pytest.mark.parametrize("status,code,error_type", [
+    (400, "4104", "InvalidParameterValue"), (401, "1", "AccessDenied"), (409, "9029", "InvalidState")])
+def test_client_errors_are_not_retried(server, make_client, fake, action, status, code, error_type):
+    server.push(osc_error(status, code, error_type, "refused"), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(action, {"NetPeeringId": "pcx-12345678"})
+    error = info.value
+    assert type(error) is OscApiError
+    assert (error.status, error.code, error.error_type) == (status, code, error_type)
+    assert len(server.received) == 1
+    assert fake.sleeps == []
+    assert "gave up" not in str(error)
+    assert client_module.HINTS[code] in str(error)
+
+
+# -- retries: server errors -----------------------------------------------------
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_server_errors_are_retried_for_reads(server, make_client, fake, status):
+    server.push(osc_error(status, "2000", "InternalError"), osc_error(status, "2000", "InternalError"),
+                ok({"NetPeerings": [PEERING]}))
+    client = make_client(server)
+
+    assert client.call(READ, {})["NetPeerings"] == [PEERING]
+    assert len(server.received) == 3
+    assert len(fake.sleeps) == 2
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_server_errors_on_reads_give_up(server, make_client, status):
+    server.push(*[osc_error(status, "2000", "InternalError")] * 5)
+    client = make_client(server, max_retries=1)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert type(info.value) is OscApiError
+    assert "gave up after 2 attempts" in str(info.value)
+    assert len(server.received) == 2
+
+
+@pytest.mark.parametrize("action", WRITES + ["AcceptNetPeering", "CreateTags"])
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_server_errors_on_writes_are_ambiguous_and_never_resent(server, make_client, fake, action, status):
+    server.push(osc_error(status, "2000", "InternalError", request_id="req-5xx"), ok({"NetPeering": PEERING}))
+    client = make_client(server)
+
+    with pytest.raises(OscAmbiguousWriteError) as info:
+        client.call(action, {"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"})
+    error = info.value
+    assert len(server.received) == 1
+    assert fake.sleeps == []
+    assert (error.status, error.request_id) == (status, "req-5xx")
+    assert "may or may not have been applied" in str(error)
+
+
+def test_throttling_then_server_error_on_a_write_stops_at_the_server_error(server, make_client):
+    server.push(osc_error(429, "24", "Throttled"), osc_error(500, "2000", "InternalError"), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscAmbiguousWriteError):
+        client.call("CreateNetPeering", {})
+    assert len(server.received) == 2
+
+
+# -- bounds: time and backoff -------------------------------------------------------
+
+def test_retry_max_time_bounds_the_total_time_slept(server, make_client, fake):
+    server.push(*[osc_error(503, "6", "Throttled")] * 50)
+    client = make_client(server, jitter=0.999, max_retries=100, retry_max_time=10)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    # Sleeps 0.4995, 0.999, 1.998, 3.996 (7.49 s); the next, 7.992, would pass 10 s.
+    assert len(server.received) == 5
+    assert sum(fake.sleeps) <= 10
+    assert "gave up after 5 attempts in 7.5 s" in str(info.value)
+
+
+def test_retry_max_time_counts_time_spent_in_requests(server, make_client, fake):
+    def slow_throttle(_received):
+        fake.advance(4)  # each attempt "takes" 4 s of the fake clock
+        return osc_error(503, "6", "Throttled")
+
+    server.push(*[slow_throttle] * 20)
+    client = make_client(server, jitter=0.0, max_retries=100, retry_max_time=10)
+
+    with pytest.raises(OscApiError) as info:
+        client.call("CreateNetPeering", {})
+    assert len(server.received) == 3
+    assert "gave up after 3 attempts in 12.0 s" in str(info.value)
+
+
+@pytest.mark.parametrize("jitter", [0.0, 0.999])
+def test_backoff_is_full_jitter_within_bounds(server, make_client, fake, jitter):
+    server.push(*[osc_error(429, "24", "Throttled")] * 9)
+    client = make_client(server, jitter=jitter, max_retries=8, retry_max_time=10 ** 6)
+
+    with pytest.raises(OscApiError):
+        client.call(READ, {})
+    assert len(server.received) == 9
+    assert len(fake.sleeps) == 8
+    for n, slept in enumerate(fake.sleeps):
+        ceiling = min(client_module.BACKOFF_CAP, client_module.BACKOFF_BASE * 2 ** n)
+        assert 0 <= slept <= ceiling
+        assert slept == pytest.approx(jitter * ceiling)
+    if jitter:
+        assert fake.sleeps[-1] == pytest.approx(0.999 * client_module.BACKOFF_CAP)  # the cap is reached
+
+
+def test_backoff_with_random_jitter_stays_within_bounds(server, make_client, fake):
+    server.push(*[osc_error(503, "6", "Throttled")] * 9)
+    client = make_client(server, jitter=random.Random(42).random, max_retries=8, retry_max_time=10 ** 6)
+
+    with pytest.raises(OscApiError):
+        client.call("DeleteNetPeering", {})
+    assert len(fake.sleeps) == 8
+    for n, slept in enumerate(fake.sleeps):
+        assert 0 <= slept <= min(client_module.BACKOFF_CAP, client_module.BACKOFF_BASE * 2 ** n)
+
+
+# -- the ambiguous-write rule -------------------------------------------------------------
+
+@pytest.mark.parametrize("action", WRITES)
+def test_dropped_connection_on_a_write_is_ambiguous(server, make_client, fake, action):
+    server.push(drop(), ok({"NetPeering": PEERING}))
+    client = make_client(server)
+
+    with pytest.raises(OscAmbiguousWriteError) as info:
+        client.call(action, {"NetPeeringId": "pcx-12345678"})
+    assert len(server.received) == 1
+    assert fake.sleeps == []
+    assert "connection lost" in str(info.value)
+    assert_clean(info.value, server)
+
+
+def test_dropped_connection_on_a_read_is_retried(server, make_client, fake):
+    server.push(drop(), drop(), ok({"NetPeerings": [PEERING]}))
+    client = make_client(server)
+
+    assert client.call(READ, {})["NetPeerings"] == [PEERING]
+    assert len(server.received) == 3
+    assert len(fake.sleeps) == 2
+
+
+def test_read_timeout_on_a_write_is_ambiguous(server, make_client, fake):
+    server.push(stall(5, ok({"NetPeering": PEERING})), ok({"NetPeering": PEERING}))
+    client = make_client(server, request_timeout=0.5)
+
+    with pytest.raises(OscAmbiguousWriteError) as info:
+        client.call("CreateNetPeering", {"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"})
+    assert len(server.received) == 1
+    assert fake.sleeps == []
+    assert "no response within 0.5 s" in str(info.value)
+
+
+def test_read_timeout_on_a_read_is_retried(server, make_client, fake):
+    server.push(stall(5), ok({"NetPeerings": []}))
+    client = make_client(server, request_timeout=0.5)
+
+    assert client.call(READ, {}) == {"NetPeerings": []}
+    assert len(server.received) == 2
+    assert len(fake.sleeps) == 1
+
+
+@pytest.mark.parametrize("action", [READ] + WRITES)
+def test_connection_refused_is_retried_then_fails(make_client, fake, action):
+    endpoint = "http://127.0.0.1:%d/api/v1" % unused_port()
+    client = make_client(endpoint, max_retries=2)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(action, {})
+    error = info.value
+    assert not isinstance(error, OscAmbiguousWriteError)  # nothing was sent
+    assert client.call_counts == {action: 3}
+    assert len(fake.sleeps) == 2
+    assert "cannot connect to %s" % endpoint in str(error)
+    assert "gave up after 3 attempts" in str(error)
+    assert_clean(error)
+
+
+def test_connection_refused_write_is_resent_once_the_api_listens(make_client, fake):
+    port = unused_port()
+    servers = []
+
+    def sleep_then_start(seconds):
+        fake.sleep(seconds)
+        if not servers:  # the API comes up during the first backoff
+            servers.append(ScriptedServer(port=port).push(ok({"NetPeering": PEERING})).start())
+
+    client = make_client("http://127.0.0.1:%d/api/v1" % port)
+    client.sleep = sleep_then_start
+    try:
+        assert client.call("CreateNetPeering", {})["NetPeering"] == PEERING
+        assert client.call_counts == {"CreateNetPeering": 2}
+        assert len(servers[0].received) == 1  # exactly one write reached the API
+    finally:
+        client.session.close()
+        for srv in servers:
+            srv.stop()
+
+
+# -- error parsing ----------------------------------------------------------------
+
+def test_outscale_error_body_is_parsed(server, make_client):
+    server.push(osc_error(400, "5065", "InvalidResource", "The Net vpc-99999999 does not exist.", "req-abc-123"))
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call("CreateNetPeering", {"SourceNetId": "vpc-99999999", "AccepterNetId": "vpc-22222222"})
+    error = info.value
+    text = str(error)
+    for fragment in ("CreateNetPeering failed", "HTTP 400", "Code 5065 (InvalidResource)",
+                     "Details: The Net vpc-99999999 does not exist.", "RequestId: req-abc-123",
+                     client_module.HINTS["5065"]):
+        assert fragment in text
+    assert error.as_dict() == {"action": "CreateNetPeering", "status_code": 400, "code": "5065",
+                               "type": "InvalidResource", "details": "The Net vpc-99999999 does not exist.",
+                               "request_id": "req-abc-123"}
+    json.dumps(error.as_dict())  # fit for a module result
+
+
+def test_html_proxy_page_on_a_write_is_ambiguous(server, make_client):
+    page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+    server.push(Reply(502, page, content_type="text/html"), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscAmbiguousWriteError) as info:
+        client.call("CreateNetPeering", {})
+    assert info.value.status == 502
+    assert info.value.code is None
+    assert len(server.received) == 1
+
+
+def test_html_403_gives_a_short_tag_free_snippet(server, make_client):
+    filler = "<p>" + "Request blocked by the web application firewall. " * 20 + "</p>"
+    page = "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>%s</body></html>" % filler
+    server.push(Reply(403, page, content_type="text/html; charset=utf-8"), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    error = info.value
+    assert type(error) is OscApiError
+    assert len(server.received) == 1
+    assert error.status == 403
+    assert "text/html" in error.reason
+    assert "403 Forbidden Forbidden Request blocked" in error.reason
+    assert not re.search(r"<[^>]*>", str(error))
+    assert len(error.reason) < 300 and error.reason.endswith("...")
+
+
+def test_empty_error_body(server, make_client):
+    server.push(Reply(400, b""), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
+    error = info.value
+    assert type(error) is OscApiError
+    assert "empty error response" in str(error)
+    assert (error.status, error.code) == (400, None)
+
+
+def test_truncated_json_error_body(server, make_client):
+    server.push(Reply(400, '{"Errors":[{"Code":"4104","Type":"InvalidParam', content_type="application/json"), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call("AcceptNetPeering", {"NetPeeringId": "pcx-12345678"})
+    error = info.value
+    assert type(error) is OscApiError
+    assert "non-JSON error response (application/json" in str(error)
+    assert (error.status, error.code) == (400, None)
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize("body", ["<html>maintenance</html>", '{"NetPeerings": [', b"", b"\xff\xfe\x00junk", "[1, 2]"])
+def test_ok_status_without_a_json_object_is_retried_for_reads(server, make_client, body):
+    server.push(Reply(200, body, content_type="text/html"), ok({"NetPeerings": [PEERING]}))
+    client = make_client(server)
+
+    assert client.call(READ, {})["NetPeerings"] == [PEERING]
+    assert len(server.received) == 2
+
+
+def test_ok_status_without_json_on_reads_gives_up(server, make_client):
+    server.push(*[Reply(200, "<html>maintenance</html>", content_type="text/html")] * 3)
+    client = make_client(server, max_retries=1)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert info.value.status == 200
+    assert "not valid JSON" in str(info.value)
+    assert "gave up after 2 attempts" in str(info.value)
+
+
+@pytest.mark.parametrize("body", ["<html>maintenance</html>", '{"NetPeering": {"NetPeeringId"', b""])
+def test_ok_status_without_json_on_writes_is_ambiguous(server, make_client, body):
+    server.push(Reply(200, body, content_type="text/html"), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscAmbiguousWriteError) as info:
+        client.call("CreateNetPeering", {})
+    assert info.value.status == 200
+    assert len(server.received) == 1
+
+
+def test_redirects_are_not_followed(server, make_client):
+    # A redirect would be resent to another path (or turned into a GET), which
+    # the signature does not cover: report it instead.
+    server.push(Reply(307, b"", headers={"Location": server.url + "/elsewhere/CreateNetPeering"}), ok())
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call("CreateNetPeering", {})
+    assert len(server.received) == 1
+    assert info.value.status == 307
+    assert "/elsewhere/CreateNetPeering" in str(info.value)
+
+
+# -- secrets -------------------------------------------------------------------
+
+def test_secret_echoed_in_details_is_scrubbed(server, make_client):
+    server.push(osc_error(401, "1", "AccessDenied", "Signature mismatch for secret %s (key %s)" % (SECRET_KEY, ACCESS_KEY)))
+    client = make_client(server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    error = info.value
+    assert_clean(error, server)
+    assert "********" in error.details
+    assert ACCESS_KEY in error.details  # the access key is not a secret and helps to debug
+
+
+@pytest.mark.parametrize("action,reply", [
+    (READ, Reply(502, "<html><body>upstream said: %s</body></html>" % SECRET_KEY, content_type="text/html")),
+    (READ, Reply(200, "<html>echo %s</html>" % SECRET_KEY, content_type="text/html")),
+    (READ, Reply(503, "<html>slow down %s</html>" % SECRET_KEY, content_type="text/html")),
+    ("CreateNetPeering", Reply(502, "<html>upstream said: %s</html>" % SECRET_KEY, content_type="text/html")),
+    ("CreateNetPeering", Reply(200, "not json %s" % SECRET_KEY, content_type="text/plain")),
+    ("CreateNetPeering", Reply(403, "<html>denied %s</html>" % SECRET_KEY, content_type="text/html")),
+    ("CreateNetPeering", Reply(400, '{"Errors":[{"Code":"1","Details":"%s' % SECRET_KEY, content_type="application/json")),
+])
+def test_secret_echoed_in_any_body_never_reaches_a_message(server, make_client, action, reply):
+    server.push(*[reply] * 3)
+    client = make_client(server, max_retries=1)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(action, {})
+    assert_clean(info.value, server)
+
+
+@pytest.mark.parametrize("kind", ["details", "html", "read_retried"])
+def test_authorization_header_echoed_back_never_reaches_a_message(server, make_client, kind):
+    def echo(received):
+        header = received.headers["authorization"]
+        if kind == "details":
+            return osc_error(401, "1", "AccessDenied", "Bad header: Authorization: %s" % header)
+        if kind == "html":
+            return Reply(403, "<html><pre>Authorization: %s</pre></html>" % header, content_type="text/html")
+        return Reply(502, "<html><pre>Authorization: %s</pre></html>" % header, content_type="text/html")
+
+    server.push(echo, echo)
+    client = make_client(server, max_retries=1)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert_clean(info.value, server)
+
+
+def test_settings_repr_never_shows_the_secret(server):
+    direct = settings_for(server.endpoint)
+    resolved = resolve_settings({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint": server.endpoint}, environ={})
+    for settings in (direct, resolved):
+        assert SECRET_KEY not in repr(settings)
+        assert SECRET_KEY not in str(settings)
+        assert ACCESS_KEY in repr(settings)
+
+
+def test_tls_failure_message_has_no_secret(make_client, tls_server):
+    client = make_client(tls_server)
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert_clean(info.value)
+
+
+# -- pagination ---------------------------------------------------------------------
+
+def test_paginate_follows_next_page_token_over_three_pages(server, make_client):
+    pages = [[{"NetPeeringId": "pcx-%08d" % n} for n in range(start, start + 3)] for start in (0, 3, 6)]
+    server.push(ok({"NetPeerings": pages[0], "NextPageToken": "tok-1"}),
+                osc_error(503, "6", "Throttled"),  # a throttled page is retried with the same token
+                ok({"NetPeerings": pages[1], "NextPageToken": "tok-2"}),
+                ok({"NetPeerings": pages[2]}))
+    client = make_client(server)
+    filters = {"Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}}
+
+    items = client.paginate(READ, filters, "NetPeerings")
+    assert items == pages[0] + pages[1] + pages[2]
+    bodies = [item.json for item in server.received]
+    assert len(bodies) == 4
+    assert [body.get("NextPageToken") for body in bodies] == [None, "tok-1", "tok-1", "tok-2"]
+    for body in bodies:
+        assert body["ResultsPerPage"] == 1000
+        assert body["Filters"] == filters["Filters"]
+    assert filters == {"Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}}  # caller's body untouched
+    assert client.warnings == []
+
+
+def test_paginate_stops_on_a_repeated_token(server, make_client):
+    server.push(*[ok({"NetPeerings": [{"NetPeeringId": "pcx-0000000%d" % n}], "NextPageToken": "same"}) for n in range(20)])
+    client = make_client(server)
+
+    items = client.paginate(READ, {}, "NetPeerings")
+    assert len(server.received) == 2
+    assert len(items) == 2
+    assert len(client.warnings) == 1
+    assert "NextPageToken" in client.warnings[0] and READ in client.warnings[0]
+
+
+def test_paginate_stops_on_a_token_cycle(server, make_client):
+    tokens = ["a", "b", "a", "b", "a", "b"]
+    server.push(*[ok({"NetPeerings": [{"NetPeeringId": "pcx-%08d" % n}], "NextPageToken": token})
+                  for n, token in enumerate(tokens)])
+    client = make_client(server)
+
+    items = client.paginate(READ, {}, "NetPeerings")
+    assert len(server.received) == 3
+    assert len(items) == 3
+    assert len(client.warnings) == 1
+
+
+def test_paginate_single_empty_page(server, make_client):
+    server.push(ok({"NetPeerings": [], "ResponseContext": {"RequestId": "r"}}))
+    client = make_client(server)
+
+    assert client.paginate(READ, None, "NetPeerings") == []
+    assert server.received[0].json == {"ResultsPerPage": 1000}
+
+
+# -- signing (graded by Outscale's SDK) -------------------------------------------------------
+
+class FrozenAuthentication(Authentication):
+    """The SDK signer, pinned to the X-Osc-Date the server received."""
+
+    def __init__(self, osc_date, **kwargs):
+        Authentication.__init__(self, **kwargs)
+        self.osc_date = osc_date
+
+    def build_dates(self):
+        return self.osc_date, self.osc_date[:8]
+
+
+def assert_signed_by_sdk_rules(received, host="127.0.0.1"):
+    osc_date = received.headers["x-osc-date"]
+    # The date is now-ish: within the 5 minutes the API allows.
+    sent = datetime.datetime.strptime(osc_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()) < 300
+    oracle = FrozenAuthentication(osc_date, credentials=Profile(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION),
+                                  host=host)
+    expected = oracle.forge_headers_signed(received.path, received.text)
+    assert received.headers["authorization"] == expected["Authorization"]
+    assert received.headers["content-type"] == expected["Content-Type"]
+
+
+def test_every_request_is_signed(server, make_client):
+    server.push(ok({"NetPeerings": [PEERING], "NextPageToken": "t1"}), ok({"NetPeerings": []}),
+                osc_error(429, "24", "Throttled"), ok({"NetPeering": PEERING}),
+                ok(), osc_error(400, "4104", "InvalidParameterValue"))
+    settings = resolve_settings({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "region": REGION,
+                                 "endpoint": server.url}, environ={})  # host-only endpoint gets /api/v1
+    client = make_client(server, settings=settings)
+
+    client.paginate(READ, {"Filters": {"TagKeys": ["été", "Name"]}}, "NetPeerings")
+    client.call("CreateNetPeering", {"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"})
+    client.call("CreateTags", {"ResourceIds": ["pcx-12345678"], "Tags": [{"Key": "Name", "Value": "ünïcode ✓"}]})
+    with pytest.raises(OscApiError):
+        client.call("DeleteNetPeering", {"NetPeeringId": "bad-id"})
+
+    assert server.actions() == [READ, READ, "CreateNetPeering", "CreateNetPeering", "CreateTags", "DeleteNetPeering"]
+    for received in server.received:
+        assert received.path.startswith("/api/v1/")
+        # Host header carries the port; the signature covers the host without it.
+        assert received.headers["host"] == "127.0.0.1:%d" % server.port
+        assert_signed_by_sdk_rules(received)
+        assert received.headers["user-agent"].startswith("outscale.cloud/")
+
+
+def test_netrc_does_not_replace_the_signature(server, make_client, monkeypatch, tmp_path):
+    # requests would otherwise turn a ~/.netrc entry for the host into Basic auth.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password hunter2\n")
+    monkeypatch.setenv("NETRC", str(netrc))
+    server.push(ok())
+    client = make_client(server)
+
+    client.call("CreateNetPeering", {})
+    assert_signed_by_sdk_rules(server.received[0])
+
+
+# -- TLS ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tls_ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_pem(tls_ca, tmp_path_factory):
+    path = tmp_path_factory.mktemp("tls") / "ca.pem"
+    tls_ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def _server_context(tls_ca, require_client_cert=False):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    if require_client_cert:
+        context.verify_mode = ssl.CERT_REQUIRED
+        tls_ca.configure_trust(context)
+    return context
+
+
+@pytest.fixture
+def tls_server(tls_ca, monkeypatch):
+    # The system bundle, as many machines set it: it must not override our options.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt" if os.path.exists(
+        "/etc/ssl/certs/ca-certificates.crt") else __file__)
+    with ScriptedServer(tls_context=_server_context(tls_ca)) as srv:
+        yield srv
+
+
+def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    client = make_client(tls_server)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    error = info.value
+    assert type(error) is OscApiError
+    assert "TLS error" in str(error) and "ca_bundle" in str(error)
+    assert tls_server.received == []
+    assert client.call_counts == {READ: 1}  # a certificate problem is not retried
+    assert fake.sleeps == []
+
+
+def test_tls_unknown_ca_fails_with_a_ca_bundle_from_the_environment(tls_server, make_client):
+    client = make_client(tls_server)
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert "ca_bundle" in str(info.value)
+
+
+def test_tls_ca_bundle_option_makes_it_pass(tls_server, make_client, ca_pem):
+    tls_server.push(ok({"NetPeerings": [PEERING]}), ok({"NetPeering": PEERING}))
+    client = make_client(tls_server, ca_bundle=ca_pem)
+
+    assert client.call(READ, {})["NetPeerings"] == [PEERING]
+    assert client.call("CreateNetPeering", {})["NetPeering"] == PEERING
+    assert tls_server.connections == 1
+    for received in tls_server.received:
+        assert_signed_by_sdk_rules(received)
+
+
+def test_tls_ca_bundle_through_resolve_settings(tls_server, make_client, ca_pem):
+    tls_server.push(ok())
+    settings = resolve_settings({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint": tls_server.endpoint,
+                                 "ca_bundle": ca_pem}, environ={})
+    client = make_client(tls_server, settings=settings)
+    client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
+    assert len(tls_server.received) == 1
+
+
+def test_tls_validate_certs_false_makes_it_pass(tls_server, make_client):
+    tls_server.push(ok({"NetPeerings": []}))
+    client = make_client(tls_server, validate_certs=False)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning is the point here
+        assert client.call(READ, {}) == {"NetPeerings": []}
+    assert len(tls_server.received) == 1
+
+
+def test_tls_client_certificate(tls_ca, ca_pem, make_client, tmp_path):
+    cert = tls_ca.issue_cert("ansible@example.test")
+    cert_path, key_path = tmp_path / "client.pem", tmp_path / "client.key"
+    cert.cert_chain_pems[0].write_to_path(str(cert_path))
+    cert.private_key_pem.write_to_path(str(key_path))
+    with ScriptedServer(tls_context=_server_context(tls_ca, require_client_cert=True)) as srv:
+        srv.push(ok())
+        without = make_client(srv, ca_bundle=ca_pem, max_retries=0)
+        with pytest.raises(OscApiError):
+            without.call(READ, {})
+        with_cert = make_client(srv, ca_bundle=ca_pem, x509_client_cert=str(cert_path), x509_client_key=str(key_path))
+        with_cert.call(READ, {})
+        with_cert.session.close()
+        without.session.close()
+        assert len(srv.received) == 1
+
+
+# -- session and timeouts -----------------------------------------------------------------
+
+def test_one_session_and_one_connection_for_many_calls(server, make_client):
+    server.push(ok({"NetPeerings": [], "NextPageToken": "x"}), ok({"NetPeerings": []}), osc_error(429, "24", "Throttled"),
+                ok({"NetPeering": PEERING}), osc_error(409, "9029", "InvalidState"), ok())
+    client = make_client(server)
+    session = client.session
+
+    client.paginate(READ, {}, "NetPeerings")
+    client.call("CreateNetPeering", {})
+    with pytest.raises(OscApiError):
+        client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
+    client.call("CreateTags", {})
+
+    assert client.session is session
+    assert len(server.received) == 6
+    assert server.connections == 1
+    assert {item.connection for item in server.received} == {1}
+
+
+def test_every_call_has_a_timeout(server, make_client):
+    server.push(ok(), osc_error(503, "6", "Throttled"), ok(), ok({"NetPeerings": []}))
+    client = make_client(server, request_timeout=7)
+    seen = []
+    real_request = client.session.request
+
+    def spy(*args, **kwargs):  # records, then sends for real
+        seen.append(kwargs.get("timeout"))
+        return real_request(*args, **kwargs)
+
+    client.session.request = spy
+    client.call("CreateNetPeering", {})
+    client.call("AcceptNetPeering", {})
+    client.paginate(READ, {}, "NetPeerings")
+
+    assert len(seen) == 4
+    for timeout in seen:
+        connect, read = timeout
+        assert 0 < connect <= 7 and read == 7
+
+
+def test_a_stalled_server_cannot_hang_a_call(server, make_client):
+    server.push(stall(30), stall(30))
+    client = make_client(server, request_timeout=0.2, max_retries=1)
+
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert "no response within 0.2 s" in str(info.value)
+    assert len(server.received) == 2

@@ -33,4 +33,4 @@ for path in (_collection_path(), TESTS_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-# pytest_plugins = ["simulator.pytest_plugin"]  # enabled once the simulator lands
+pytest_plugins = ["simulator.pytest_plugin"]

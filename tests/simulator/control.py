@@ -1,0 +1,136 @@
+"""The /_sim/ control endpoints: JSON in and out, no authentication, never logged.
+
+Each route calls the Simulator method of the same job, so HTTP and Python users get
+the same behaviour.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .server import Simulator
+
+
+def _seconds(payload: dict) -> float:
+    if "seconds" not in payload:
+        raise ValueError("'seconds' is required")
+    return float(payload["seconds"])
+
+
+def _fault_args(payload: dict) -> dict:
+    allowed = {"action", "kind", "count", "ratio", "seconds", "code", "account_id", "seed"}
+    unknown = set(payload) - allowed
+    if unknown:
+        raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+    return payload
+
+
+class Control:
+    """One method per endpoint; each takes the JSON payload (merged with query parameters)."""
+
+    ROUTES = {
+        ("GET", "/_sim/health"): "health",
+        ("GET", "/_sim/clock"): "clock",
+        ("POST", "/_sim/clock/advance"): "clock_advance",
+        ("POST", "/_sim/clock/skew"): "clock_skew",
+        ("POST", "/_sim/faults"): "add_fault",
+        ("GET", "/_sim/faults"): "faults",
+        ("POST", "/_sim/faults/clear"): "clear_faults",
+        ("POST", "/_sim/accept_delay"): "accept_delay",
+        ("POST", "/_sim/quota"): "quota",
+        ("GET", "/_sim/log"): "log",
+        ("POST", "/_sim/log/clear"): "clear_log",
+        ("GET", "/_sim/counts"): "counts",
+        ("POST", "/_sim/reset"): "reset",
+        ("POST", "/_sim/save"): "save",
+        ("POST", "/_sim/load"): "load",
+        ("POST", "/_sim/bulk_peerings"): "bulk_peerings",
+        ("GET", "/_sim/accounts"): "accounts",
+        ("GET", "/_sim/state"): "state",
+    }
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+
+    def health(self, _payload: dict) -> dict:
+        return {"ok": True, "url": self.sim.url}
+
+    def clock(self, _payload: dict) -> dict:
+        return self.sim.clock.describe()
+
+    def clock_advance(self, payload: dict) -> dict:
+        self.sim.advance_clock(_seconds(payload))
+        return self.sim.clock.describe()
+
+    def clock_skew(self, payload: dict) -> dict:
+        self.sim.set_signing_skew(_seconds(payload))
+        return self.sim.clock.describe()
+
+    def add_fault(self, payload: dict) -> dict:
+        return self.sim.add_fault(**_fault_args(payload))
+
+    def faults(self, _payload: dict) -> dict:
+        return {"faults": self.sim.faults.active()}
+
+    def clear_faults(self, _payload: dict) -> dict:
+        self.sim.clear_faults()
+        return {}
+
+    def accept_delay(self, payload: dict) -> dict:
+        self.sim.set_accept_delay(_seconds(payload))
+        return {"seconds": _seconds(payload)}
+
+    def quota(self, payload: dict) -> dict:
+        self.sim.set_quota(payload["account_id"], payload.get("max_live_peerings"))
+        return {}
+
+    def log(self, _payload: dict) -> dict:
+        return {"calls": self.sim.log()}
+
+    def clear_log(self, _payload: dict) -> dict:
+        self.sim.clear_log()
+        return {}
+
+    def counts(self, payload: dict) -> dict:
+        # {"counts": {action: n}}, or {"counts": n} with ?action=...
+        return {"counts": self.sim.call_counts(action=payload.get("action"), account_id=payload.get("account_id"))}
+
+    def reset(self, _payload: dict) -> dict:
+        self.sim.reset()
+        return {}
+
+    def save(self, payload: dict) -> dict:
+        self.sim.save(payload["path"])
+        return {"path": payload["path"]}
+
+    def load(self, payload: dict) -> dict:
+        self.sim.load(payload["path"])
+        return {"path": payload["path"]}
+
+    def bulk_peerings(self, payload: dict) -> dict:
+        ids = self.sim.bulk_peerings(payload["account_id"], int(payload["count"]), payload.get("state", "active"))
+        return {"count": len(ids), "net_peering_ids": ids}
+
+    def accounts(self, _payload: dict) -> dict:
+        return {"accounts": self.sim.accounts}
+
+    def state(self, _payload: dict) -> dict:
+        return self.sim.store.snapshot()
+
+
+def dispatch(sim: Simulator, method: str, path: str, query: str, payload: object) -> tuple[int, dict]:
+    """(HTTP status, JSON body) of a control call."""
+    name = Control.ROUTES.get((method, path))
+    if name is None:
+        return 404, {"error": f"no control endpoint {method} {path}"}
+    if not isinstance(payload, dict):
+        return 400, {"error": "the body must be a JSON object"}
+    params = {key: values[-1] for key, values in parse_qs(query).items()}
+    try:
+        return 200, getattr(Control(sim), name)({**params, **payload})
+    except KeyError as missing:
+        return 400, {"error": f"missing or unknown field: {missing}"}
+    except (TypeError, ValueError, OSError) as problem:
+        return 400, {"error": str(problem)}

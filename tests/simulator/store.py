@@ -1,0 +1,545 @@
+"""State of the simulated region and the Net peering lifecycle rules.
+
+One re-entrant lock guards everything: every public method takes it for its whole
+run, so each API call is atomic (no lost update, no second live peering per pair of
+Nets whatever the interleaving of the ThreadingHTTPServer's threads).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import ipaddress
+import json
+import os
+import random
+import re
+import threading
+
+from .clock import Clock, iso
+from .errors import (
+    CANNOT_DELETE,
+    INVALID_STATE,
+    NO_SUCH_NET,
+    NO_SUCH_NET_PEERING,
+    NOT_AUTHORIZED,
+    PEERING_ALREADY_EXISTS,
+    SAME_NET,
+    TOO_MANY_NET_PEERINGS,
+    TOO_MANY_TAGS,
+    ApiError,
+)
+
+PENDING_LIFETIME = 7 * 86400  # spec: not accepted within 7 days -> expired
+RETENTION = 3600  # guide: ended peerings stay visible for about one hour
+MAX_TAGS_PER_RESOURCE = 50  # Outscale's documented tag limit per resource
+
+# "provisioning" is internal: an accepted peering waiting for the accept delay. The spec
+# lists no transitional state, so it is reported as pending-acceptance (see public_state).
+LIVE = frozenset({"pending-acceptance", "provisioning", "active"})
+ENDED = frozenset({"rejected", "failed", "expired", "deleted"})
+PUBLIC_STATES = ("pending-acceptance", "active", "rejected", "failed", "expired", "deleted")
+
+STATE_FILE_FORMAT = "outscale-simulator-state"
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_NET_ID = re.compile(r"^vpc-[0-9a-f]{8}$")
+_BULK_POOL = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT space: never in seeds
+
+
+@dataclasses.dataclass
+class Account:
+    account_id: str
+    access_key: str
+    secret_key: str
+    max_live_peerings: int | None = None
+
+
+@dataclasses.dataclass
+class Net:
+    net_id: str
+    account_id: str
+    ip_range: str
+    seq: int
+    tenancy: str = "default"
+
+
+@dataclasses.dataclass
+class Peering:
+    peering_id: str
+    seq: int
+    source_net_id: str
+    source_account_id: str
+    source_ip_range: str
+    accepter_net_id: str
+    accepter_account_id: str
+    accepter_ip_range: str
+    state: str
+    message: str
+    created_at: float
+    expires_at: float | None = None
+    active_at: float | None = None
+    ended_at: float | None = None
+
+    @property
+    def public_state(self) -> str:
+        return "pending-acceptance" if self.state == "provisioning" else self.state
+
+    def pair(self) -> frozenset:
+        return frozenset((self.source_net_id, self.accepter_net_id))
+
+    def end(self, state: str, message: str, now: float) -> None:
+        self.state, self.message, self.ended_at = state, message, now
+        if state != "expired":
+            self.expires_at = None
+
+
+def load_seed(seed: dict | str | os.PathLike) -> dict:
+    """Read (if a path) and check a seed document; return a deep copy."""
+    if not isinstance(seed, dict):
+        with open(seed, encoding="utf-8") as handle:
+            seed = json.load(handle)
+    seed = copy.deepcopy(seed)
+    accounts = seed.get("accounts")
+    if not isinstance(accounts, list) or not accounts:
+        raise ValueError("seed: 'accounts' must be a non-empty list")
+    seen_keys, seen_nets = set(), set()
+    for account in accounts:
+        for field in ("account_id", "access_key", "secret_key"):
+            if not isinstance(account.get(field), str) or not account[field]:
+                raise ValueError(f"seed: every account needs a non-empty string '{field}'")
+        if not _ACCOUNT_ID.match(account["account_id"]):
+            raise ValueError(f"seed: account_id {account['account_id']!r} is not 12 digits")
+        if account["access_key"] in seen_keys:
+            raise ValueError(f"seed: access key {account['access_key']!r} used twice")
+        seen_keys.add(account["access_key"])
+        for net in account.setdefault("nets", []):
+            if not _NET_ID.match(str(net.get("net_id"))):
+                raise ValueError(f"seed: net_id {net.get('net_id')!r} is not vpc- and 8 hex digits")
+            if net["net_id"] in seen_nets:
+                raise ValueError(f"seed: net_id {net['net_id']!r} used twice")
+            seen_nets.add(net["net_id"])
+            ipaddress.ip_network(net.get("ip_range", ""))  # raises ValueError on a bad range
+    return seed
+
+
+class Store:
+    """Accounts, Nets, Net peerings and per-account tags of one simulated region."""
+
+    def __init__(self, seed: dict, clock: Clock, region: str | None = None) -> None:
+        self.lock = threading.RLock()
+        self.clock = clock
+        self._seed = load_seed(seed)
+        self._region_override = region
+        self._ids = random.Random()
+        self._load_seed()
+
+    # ----- setup, reset, persistence -------------------------------------------------
+
+    def _clear(self) -> None:
+        self.region = self._region_override or self._seed.get("region") or "eu-west-2"
+        self.accounts: dict[str, Account] = {}
+        self.nets: dict[str, Net] = {}
+        self.peerings: dict[str, Peering] = {}  # insertion order == creation order (seq)
+        # Tags are per account on a resource: {resource_id: {account_id: {key: value}}}.
+        # Each account sees and edits only its own tags on a shared peering (owner-side
+        # view): the accepter's tags never leak to the requester and vice versa.
+        self.tags: dict[str, dict[str, dict[str, str]]] = {}
+        self.accept_delay = 0.0
+        self._seq = 0
+        self._bulk_blocks = 0
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _load_seed(self) -> None:
+        with self.lock:
+            self._clear()
+            for entry in self._seed["accounts"]:
+                account = Account(entry["account_id"], entry["access_key"], entry["secret_key"])
+                self.accounts[account.account_id] = account
+                for net in entry.get("nets", []):
+                    self.nets[net["net_id"]] = Net(net["net_id"], account.account_id, net["ip_range"], self._next_seq(),
+                                                   net.get("tenancy", "default"))
+
+    def reset(self) -> None:
+        """Back to the seed: no peering, no tag, no quota, no accept delay."""
+        self._load_seed()
+
+    def secret_for(self, access_key: str) -> str | None:
+        with self.lock:
+            for account in self.accounts.values():
+                if account.access_key == access_key:
+                    return account.secret_key
+        return None
+
+    def account_for(self, access_key: str) -> str | None:
+        with self.lock:
+            for account in self.accounts.values():
+                if account.access_key == access_key:
+                    return account.account_id
+        return None
+
+    def seed_accounts(self) -> list[dict]:
+        """Current accounts in the seed's shape."""
+        with self.lock:
+            return [
+                {
+                    "account_id": account.account_id,
+                    "access_key": account.access_key,
+                    "secret_key": account.secret_key,
+                    "nets": [{"net_id": n.net_id, "ip_range": n.ip_range} for n in self.nets.values()
+                             if n.account_id == account.account_id],
+                }
+                for account in self.accounts.values()
+            ]
+
+    def snapshot(self) -> dict:
+        """Everything needed to resume later (faults and the call log are runtime only)."""
+        with self.lock:
+            return {
+                "format": STATE_FILE_FORMAT,
+                "version": 1,
+                "region": self.region,
+                "clock_offset": self.clock.offset,
+                "accept_delay": self.accept_delay,
+                "seq": self._seq,
+                "bulk_blocks": self._bulk_blocks,
+                "accounts": [dataclasses.asdict(a) for a in self.accounts.values()],
+                "nets": [dataclasses.asdict(n) for n in self.nets.values()],
+                "peerings": [dataclasses.asdict(p) for p in self.peerings.values()],
+                "tags": copy.deepcopy(self.tags),
+            }
+
+    def restore(self, data: dict) -> None:
+        """Replace the whole state with a snapshot() (all or nothing)."""
+        if not isinstance(data, dict) or data.get("format") != STATE_FILE_FORMAT:
+            raise ValueError("not a simulator state file")
+        try:
+            accounts = {a["account_id"]: Account(**a) for a in data["accounts"]}
+            nets = {n["net_id"]: Net(**n) for n in data["nets"]}
+            peerings = sorted((Peering(**p) for p in data["peerings"]), key=lambda p: p.seq)
+            region, seq = str(data["region"]), int(data["seq"])
+        except (KeyError, TypeError) as problem:
+            raise ValueError(f"broken simulator state file: {problem!r}") from None
+        with self.lock:
+            self._clear()
+            self.region, self._seq = region, seq
+            self.accounts, self.nets = accounts, nets
+            self.peerings = {p.peering_id: p for p in peerings}
+            self.tags = copy.deepcopy(data.get("tags", {}))
+            self.accept_delay = float(data.get("accept_delay", 0.0))
+            self._bulk_blocks = int(data.get("bulk_blocks", 0))
+            self.clock.set_offset(data.get("clock_offset", 0.0))
+
+    # ----- controls --------------------------------------------------------------------
+
+    def set_quota(self, account_id: str, max_live_peerings: int | None) -> None:
+        with self.lock:
+            if account_id not in self.accounts:
+                raise KeyError(account_id)
+            self.accounts[account_id].max_live_peerings = max_live_peerings
+
+    def set_accept_delay(self, seconds: float) -> None:
+        with self.lock:
+            self.accept_delay = max(0.0, float(seconds))
+
+    # ----- time-driven transitions -----------------------------------------------------
+
+    def _refresh(self) -> float:
+        """Apply expiry, end of the accept delay and retention; return the current time."""
+        now = self.clock.time()
+        for peering in list(self.peerings.values()):
+            if peering.state == "pending-acceptance" and peering.expires_at is not None and now >= peering.expires_at:
+                peering.end("expired", "Expired", peering.expires_at)
+            elif peering.state == "provisioning" and now >= peering.active_at:
+                peering.state, peering.message, peering.expires_at = "active", "Active", None
+            if peering.ended_at is not None and now >= peering.ended_at + RETENTION:
+                del self.peerings[peering.peering_id]
+                self.tags.pop(peering.peering_id, None)
+        return now
+
+    # ----- views -----------------------------------------------------------------------
+
+    def _tags_view(self, resource_id: str, account_id: str) -> list[dict]:
+        own = self.tags.get(resource_id, {}).get(account_id, {})
+        return [{"Key": key, "Value": value} for key, value in own.items()]
+
+    def _peering_view(self, peering: Peering, account_id: str) -> dict:
+        # ExpirationDate: created + 7 days while pending (and kept once expired, as the
+        # moment it expired); null otherwise. The spec's example shows a far-future date
+        # on an active peering, but the field is nullable and null is the clearer answer.
+        return {
+            "AccepterNet": {"AccountId": peering.accepter_account_id, "IpRange": peering.accepter_ip_range,
+                            "NetId": peering.accepter_net_id},
+            "ExpirationDate": iso(peering.expires_at) if peering.expires_at is not None else None,
+            "NetPeeringId": peering.peering_id,
+            "SourceNet": {"AccountId": peering.source_account_id, "IpRange": peering.source_ip_range,
+                          "NetId": peering.source_net_id},
+            "State": {"Message": peering.message, "Name": peering.public_state},
+            "Tags": self._tags_view(peering.peering_id, account_id),
+        }
+
+    def _net_view(self, net: Net) -> dict:
+        return {
+            "DhcpOptionsSetId": "default",
+            "IpRange": net.ip_range,
+            "NetId": net.net_id,
+            "State": "available",
+            "Tags": self._tags_view(net.net_id, net.account_id),
+            "Tenancy": net.tenancy,
+        }
+
+    # ----- lookups -----------------------------------------------------------------------
+
+    def _new_id(self, prefix: str) -> str:
+        while True:
+            candidate = f"{prefix}-{self._ids.getrandbits(32):08x}"
+            if candidate not in self.nets and candidate not in self.peerings:
+                return candidate
+
+    def _own_net(self, account_id: str, net_id: str) -> Net:
+        net = self.nets.get(net_id)
+        if net is None or net.account_id != account_id:
+            raise ApiError(NO_SUCH_NET, f"The Net '{net_id}' does not exist.")
+        return net
+
+    def _visible_peering(self, account_id: str, peering_id: str) -> Peering:
+        peering = self.peerings.get(peering_id)
+        if peering is None or account_id not in (peering.source_account_id, peering.accepter_account_id):
+            raise ApiError(NO_SUCH_NET_PEERING, f"The Net peering '{peering_id}' does not exist.")
+        return peering
+
+    def _live_count(self, account_id: str) -> int:
+        return sum(1 for p in self.peerings.values()
+                   if p.state in LIVE and account_id in (p.source_account_id, p.accepter_account_id))
+
+    # ----- Net peerings ----------------------------------------------------------------
+
+    def create_peering(self, caller: str, source_net_id: str, accepter_net_id: str,
+                       accepter_owner_id: str | None, dry_run: bool = False) -> dict | None:
+        with self.lock:
+            now = self._refresh()
+            if source_net_id == accepter_net_id:
+                raise ApiError(SAME_NET, "SourceNetId and AccepterNetId must be two different Nets.")
+            source = self._own_net(caller, source_net_id)
+            # AccepterOwnerId defaults to the caller (spec), so the peer Net of another
+            # account is simply not found without it, and not found under a wrong owner:
+            # both answer 5065 no-such-vpc, what a real lookup by (owner, Net) would give.
+            owner = accepter_owner_id or caller
+            accepter = self.nets.get(accepter_net_id)
+            if accepter is None or accepter.account_id != owner:
+                raise ApiError(NO_SUCH_NET, f"The Net '{accepter_net_id}' does not exist for account {owner}.")
+            overlap = ipaddress.ip_network(source.ip_range).overlaps(ipaddress.ip_network(accepter.ip_range))
+            if not overlap:
+                # A failed peering is never live, so only a would-be live one is checked.
+                for other in self.peerings.values():
+                    if other.state in LIVE and other.pair() == {source_net_id, accepter_net_id}:
+                        raise ApiError(PEERING_ALREADY_EXISTS,
+                                       f"The Net peering '{other.peering_id}' already links {source_net_id} and {accepter_net_id}.")
+                quota = self.accounts[caller].max_live_peerings
+                # Guess: the quota counts the requester's live peerings on either side.
+                if quota is not None and self._live_count(caller) >= quota:
+                    raise ApiError(TOO_MANY_NET_PEERINGS, f"Account {caller} reached its limit of {quota} Net peerings.")
+            if dry_run:
+                return None
+            peering = Peering(
+                peering_id=self._new_id("pcx"), seq=self._next_seq(),
+                source_net_id=source.net_id, source_account_id=source.account_id, source_ip_range=source.ip_range,
+                accepter_net_id=accepter.net_id, accepter_account_id=accepter.account_id,
+                accepter_ip_range=accepter.ip_range,
+                state="pending-acceptance", message=f"Pending acceptance by {accepter.account_id}",
+                created_at=now, expires_at=now + PENDING_LIFETIME,
+            )
+            if overlap:
+                # spec: overlapping ranges are not refused, the peering is created failed.
+                peering.end("failed", "Failed due to overlapping IP ranges", now)
+            self.peerings[peering.peering_id] = peering
+            return self._peering_view(peering, caller)
+
+    def accept_peering(self, caller: str, peering_id: str, dry_run: bool = False) -> dict | None:
+        with self.lock:
+            now = self._refresh()
+            peering = self._visible_peering(caller, peering_id)
+            if caller != peering.accepter_account_id:
+                raise ApiError(NOT_AUTHORIZED, f"Only the owner of {peering.accepter_net_id} can accept '{peering_id}'.")
+            if peering.state == "provisioning":
+                # Already accepted and still provisioning: a repeated accept (a retry after a
+                # timeout, typically) succeeds again instead of failing on the reported state.
+                return None if dry_run else self._peering_view(peering, caller)
+            if peering.state != "pending-acceptance":
+                raise ApiError(INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance.")
+            if dry_run:
+                return None
+            if self.accept_delay > 0:
+                peering.state, peering.message, peering.active_at = "provisioning", "Provisioning", now + self.accept_delay
+            else:
+                peering.state, peering.message, peering.expires_at = "active", "Active", None
+            # spec: accepting A->B rejects a pending B->A as redundant. With the one-live-
+            # peering-per-pair rule this only happens to state loaded from a file, but the
+            # rule is kept because the API documents it.
+            for other in self.peerings.values():
+                if (other.state == "pending-acceptance" and other.source_net_id == peering.accepter_net_id
+                        and other.accepter_net_id == peering.source_net_id):
+                    other.end("rejected", f"Rejected by {caller} (redundant with {peering_id})", now)
+            return self._peering_view(peering, caller)
+
+    def reject_peering(self, caller: str, peering_id: str, dry_run: bool = False) -> None:
+        with self.lock:
+            now = self._refresh()
+            peering = self._visible_peering(caller, peering_id)
+            if caller != peering.accepter_account_id:
+                raise ApiError(NOT_AUTHORIZED, f"Only the owner of {peering.accepter_net_id} can reject '{peering_id}'.")
+            if peering.state != "pending-acceptance":
+                raise ApiError(INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance.")
+            if not dry_run:
+                peering.end("rejected", f"Rejected by {caller}", now)
+
+    def delete_peering(self, caller: str, peering_id: str, dry_run: bool = False) -> None:
+        with self.lock:
+            now = self._refresh()
+            peering = self._visible_peering(caller, peering_id)
+            if peering.state in ENDED:
+                raise ApiError(CANNOT_DELETE, f"The Net peering '{peering_id}' is {peering.state} and cannot be deleted.")
+            # An accepted peering still provisioning counts as active here: either owner may
+            # delete it, so the accepter can undo its own accept.
+            if peering.state == "pending-acceptance" and caller != peering.source_account_id:
+                raise ApiError(NOT_AUTHORIZED, f"Only the requester can delete the pending Net peering '{peering_id}'.")
+            if not dry_run:
+                peering.end("deleted", f"Deleted by {caller}", now)
+
+    def read_peerings(self, caller: str, keep=None, after: int = 0, limit: int | None = None) -> list[tuple[int, dict]]:
+        """(seq, view) of the caller's peerings (either side) in creation order.
+
+        Only those created after ``after`` that ``keep`` accepts, at most ``limit``: a page
+        of 10,000 peerings builds a page of views, not 10,000.
+        """
+        with self.lock:
+            self._refresh()
+            visible = (p for p in self.peerings.values()
+                       if p.seq > after and caller in (p.source_account_id, p.accepter_account_id))
+            return _select(visible, lambda p: self._peering_view(p, caller), keep, limit)
+
+    # ----- Nets ---------------------------------------------------------------------------
+
+    def create_net(self, caller: str, ip_range: str, tenancy: str, dry_run: bool = False) -> dict | None:
+        with self.lock:
+            self._refresh()
+            if dry_run:
+                return None
+            net = Net(self._new_id("vpc"), caller, ip_range, self._next_seq(), tenancy)
+            self.nets[net.net_id] = net
+            return self._net_view(net)
+
+    def read_nets(self, caller: str, keep=None, after: int = 0, limit: int | None = None) -> list[tuple[int, dict]]:
+        """Same as read_peerings, for the caller's own Nets."""
+        with self.lock:
+            own = (n for n in self.nets.values() if n.seq > after and n.account_id == caller)
+            return _select(own, self._net_view, keep, limit)
+
+    def delete_net(self, caller: str, net_id: str, dry_run: bool = False) -> None:
+        with self.lock:
+            now = self._refresh()
+            self._own_net(caller, net_id)
+            if dry_run:
+                return
+            # Guess: deleting a Net ends its live peerings (as on AWS) instead of refusing.
+            for peering in self.peerings.values():
+                if peering.state in LIVE and net_id in (peering.source_net_id, peering.accepter_net_id):
+                    peering.end("deleted", f"Deleted by {caller}", now)
+            del self.nets[net_id]
+            self.tags.pop(net_id, None)
+
+    # ----- tags ----------------------------------------------------------------------------
+
+    def _check_taggable(self, caller: str, resource_id: str) -> None:
+        if resource_id.startswith("pcx-"):
+            self._visible_peering(caller, resource_id)
+        else:
+            self._own_net(caller, resource_id)
+
+    def create_tags(self, caller: str, resource_ids: list[str], tags: list[dict], dry_run: bool = False) -> None:
+        with self.lock:
+            self._refresh()
+            new = {tag["Key"]: tag["Value"] for tag in tags}
+            for resource_id in resource_ids:  # check all first: the call is all or nothing
+                self._check_taggable(caller, resource_id)
+                merged = {**self.tags.get(resource_id, {}).get(caller, {}), **new}
+                if len(merged) > MAX_TAGS_PER_RESOURCE:
+                    raise ApiError(TOO_MANY_TAGS, f"'{resource_id}' would have more than {MAX_TAGS_PER_RESOURCE} tags.")
+            if dry_run:
+                return
+            for resource_id in resource_ids:
+                self.tags.setdefault(resource_id, {}).setdefault(caller, {}).update(new)
+
+    def delete_tags(self, caller: str, resource_ids: list[str], tags: list[dict], dry_run: bool = False) -> None:
+        with self.lock:
+            self._refresh()
+            for resource_id in resource_ids:
+                self._check_taggable(caller, resource_id)
+            if dry_run:
+                return
+            for resource_id in resource_ids:
+                own = self.tags.get(resource_id, {}).get(caller, {})
+                for tag in tags:
+                    # spec: with a Value, only a tag with exactly that value goes. The schema
+                    # makes Value mandatory, so an empty Value stands for "any value" (the
+                    # only way left to delete by key); a tag whose value is "" goes too.
+                    if tag["Key"] in own and (tag["Value"] == "" or own[tag["Key"]] == tag["Value"]):
+                        del own[tag["Key"]]
+
+    # ----- bulk loading (benchmarks) ------------------------------------------------------
+
+    def bulk_peerings(self, account_id: str, count: int, state: str = "active") -> list[str]:
+        """Create ``count`` peerings (and their Nets) in one go, bypassing API rules.
+
+        Every peering gets its own accepter Net so pairs stay unique; all Nets belong to
+        ``account_id`` and get disjoint /28 ranges from 100.64.0.0/10.
+        """
+        if state not in PUBLIC_STATES:
+            raise ValueError(f"state must be one of {', '.join(PUBLIC_STATES)}")
+        if count < 0:
+            raise ValueError("count must be >= 0")
+        with self.lock:
+            now = self._refresh()
+            if account_id not in self.accounts:
+                raise KeyError(account_id)
+            source = self._bulk_net(account_id)
+            created = []
+            for _index in range(count):
+                accepter = self._bulk_net(account_id)
+                peering = Peering(
+                    peering_id=self._new_id("pcx"), seq=self._next_seq(),
+                    source_net_id=source.net_id, source_account_id=account_id, source_ip_range=source.ip_range,
+                    accepter_net_id=accepter.net_id, accepter_account_id=account_id, accepter_ip_range=accepter.ip_range,
+                    state="pending-acceptance", message=f"Pending acceptance by {account_id}",
+                    created_at=now, expires_at=now + PENDING_LIFETIME,
+                )
+                if state == "active":
+                    peering.state, peering.message, peering.expires_at = "active", "Active", None
+                elif state != "pending-acceptance":
+                    messages = {"rejected": f"Rejected by {account_id}", "failed": "Failed due to overlapping IP ranges",
+                                "expired": "Expired", "deleted": f"Deleted by {account_id}"}
+                    peering.end(state, messages[state], now)
+                self.peerings[peering.peering_id] = peering
+                created.append(peering.peering_id)
+            return created
+
+    def _bulk_net(self, account_id: str) -> Net:
+        block = _BULK_POOL.network_address + self._bulk_blocks * 16
+        self._bulk_blocks += 1
+        net = Net(self._new_id("vpc"), account_id, f"{block}/28", self._next_seq())
+        self.nets[net.net_id] = net
+        return net
+
+
+def _select(resources, view_of, keep, limit: int | None) -> list[tuple[int, dict]]:
+    """(seq, view) of the resources whose view ``keep`` accepts, stopping at ``limit``."""
+    found = []
+    for resource in resources:
+        view = view_of(resource)
+        if keep is None or keep(view):
+            found.append((resource.seq, view))
+            if limit is not None and len(found) >= limit:
+                break
+    return found

@@ -41,7 +41,7 @@ units-latest:
 	tests/utils/units-latest.sh
 
 lint: venv
-	$(VENV)/bin/ansible-lint
+	VENV=$(VENV) tests/utils/lint.sh
 
 bench: venv
 	$(PY) tests/bench/run.py

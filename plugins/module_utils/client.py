@@ -78,7 +78,8 @@ class OscApiError(Exception):
         hint = HINTS.get(str(self.code)) if self.code is not None else None
         if hint:
             parts.append(hint)
-        return ". ".join(parts)
+        # Details and hints often end with a period already: no "..", one final period.
+        return ". ".join(part.rstrip(". ") for part in parts) + "."
 
     def as_dict(self):
         """The structured fields, for a module's failure result."""

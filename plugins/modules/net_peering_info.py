@@ -15,16 +15,16 @@ description:
     net_peering module, so the two modules can be chained.
   - This module only reads. It never changes anything, so it always reports RV(ignore:changed=false) and runs in check mode.
   - Peerings that are C(rejected), C(failed), C(expired) or C(deleted) stay visible for about an hour after they
-    reach that state, then disappear. Filter on O(filters.state_names) to see only the live ones.
+    reach that state, then disappear. Filter on the C(state_names) key of O(filters) to see only the live ones.
 author:
-  - outscale.cloud maintainers
+  - outscale.cloud maintainers (@outscale)
 options:
   net_peering_ids:
     description:
       - IDs of the Net peerings to return, each C(pcx-) followed by 8 hexadecimal digits.
       - IDs that do not exist, or that these credentials cannot see, are simply not returned; no error is raised.
       - When O(filters) is also given, a peering must match both.
-      - Use either this option or the O(filters.net_peering_ids) filter key, not both.
+      - Use either this option or the C(net_peering_ids) key of O(filters), not both.
     type: list
     elements: str
   filters:

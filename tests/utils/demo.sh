@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The demo, in one command (`make demo` creates .venv first, then calls this).
+#
+#   1. builds the collection and installs the tarball into build/collections;
+#   2. starts the Outscale API simulator: two accounts, three Nets;
+#   3. runs docs/examples/demo.yml with the INSTALLED copy: one task per
+#      peering (cross-account accepted in the same task), a listing with
+#      net_peering_info, a second run that changes nothing, a cleanup;
+#   4. prints a summary, including the API calls the simulator received.
+# The simulator is stopped on exit, even when a step fails.
+#
+# Env: VENV (default $ROOT/.venv), DEMO_SEED (default the demo seed),
+#      DEMO_BUILD_DIR (default $ROOT/build).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VENV=${VENV:-$ROOT/.venv}
+# Absolute paths: the playbook runs from a scratch directory.
+if [ -d "$VENV" ]; then VENV=$(cd "$VENV" && pwd); fi
+PY=$VENV/bin/python
+SEED=$(realpath -m "${DEMO_SEED:-$ROOT/tests/simulator/seeds/demo.json}")
+BUILD=$(realpath -m "${DEMO_BUILD_DIR:-$ROOT/build}")
+COLLECTIONS=$BUILD/collections
+
+if [ -t 1 ]; then BOLD=$'\e[1m'; GREEN=$'\e[32m'; RED=$'\e[31m'; RESET=$'\e[0m'; else BOLD=; GREEN=; RED=; RESET=; fi
+step() { printf '\n%s==> %s%s\n' "$BOLD" "$*" "$RESET"; }
+die() { printf '%serror:%s %s\n' "$RED" "$RESET" "$*" >&2; exit 2; }
+
+for tool in python ansible-galaxy ansible-playbook; do
+    [ -x "$VENV/bin/$tool" ] || die "$VENV/bin/$tool not found. Run 'make demo', or create the virtualenv:
+    python3 -m venv .venv && .venv/bin/pip install -r requirements-test.txt"
+done
+[ -f "$SEED" ] || die "seed file $SEED not found"
+
+. "$ROOT/tests/utils/start-simulator.sh"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/osc-demo.XXXXXX")
+trap 'stop_simulator; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM  # run the EXIT trap on Ctrl-C too
+
+# -- 1. build and install ------------------------------------------------------
+step "Building the collection and installing the tarball into ${COLLECTIONS#"$ROOT"/}"
+mkdir -p "$BUILD"
+rm -rf "$COLLECTIONS"
+VERSION=$("$PY" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$ROOT/galaxy.yml")
+TARBALL=$BUILD/outscale-cloud-$VERSION.tar.gz
+(cd "$ROOT" && "$VENV/bin/ansible-galaxy" collection build --force --output-path "$BUILD" . >/dev/null)
+ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$VENV/bin/ansible-galaxy" collection install --offline --force \
+    -p "$COLLECTIONS" "$TARBALL" >/dev/null
+INSTALLED=$COLLECTIONS/ansible_collections/outscale/cloud
+[ -f "$INSTALLED/plugins/modules/net_peering.py" ] || die "the install did not produce $INSTALLED"
+echo "built   ${TARBALL#"$ROOT"/}"
+echo "installed ${INSTALLED#"$ROOT"/} (version $VERSION)"
+
+# -- 2. simulator ----------------------------------------------------------------
+step "Starting the Outscale API simulator (seed ${SEED#"$ROOT"/})"
+start_simulator "$SEED"
+echo "endpoint $SIM_URL"
+
+# The accounts' keys go to ansible-playbook in a file only we can read, never
+# on a command line (visible in ps) nor on screen.
+VARS=$WORK/demo-vars.json
+SUMMARY=$WORK/summary.json
+(umask 077 && "$PY" - "$SEED" "$SIM_URL" "$PY" "$SUMMARY" "$SIM_BASE/_sim/log" >"$VARS" <<'PYEOF'
+import json, sys
+seed_file, url, python, summary, log_url = sys.argv[1:6]
+seed = json.load(open(seed_file))
+a, b = seed["accounts"][:2]
+print(json.dumps({
+    "ansible_python_interpreter": python,
+    "osc_endpoint": url,
+    "osc_region": seed.get("region", "eu-west-2"),
+    "osc_account_a": {k: a[k] for k in ("account_id", "access_key", "secret_key")},
+    "osc_account_b": {k: b[k] for k in ("account_id", "access_key", "secret_key")},
+    "osc_net_a1": a["nets"][0]["net_id"],
+    "osc_net_a2": a["nets"][1]["net_id"],
+    "osc_net_b1": b["nets"][0]["net_id"],
+    "demo_summary_file": summary,
+    "demo_simulator_log": log_url,
+}))
+PYEOF
+)
+"$PY" - "$VARS" <<'PYEOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for name in ("osc_account_a", "osc_account_b"):
+    acc = v[name]
+    print("%s  account %s  access key %s  (secret key not shown)" % (name, acc["account_id"], acc["access_key"]))
+print("Nets: %s, %s (account A), %s (account B)" % (v["osc_net_a1"], v["osc_net_a2"], v["osc_net_b1"]))
+PYEOF
+
+# -- 3. the playbook, with the installed copy ----------------------------------------
+step "Running docs/examples/demo.yml with the installed collection"
+rc=0
+(
+    cd "$WORK"  # no ansible.cfg or adjacent collections/ of the repository can interfere
+    env ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" \
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+        ANSIBLE_STDOUT_CALLBACK=default \
+        ANSIBLE_LOCALHOST_WARNING=false \
+        ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+        ANSIBLE_RETRY_FILES_ENABLED=false \
+        ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
+        "$VENV/bin/ansible-playbook" "$ROOT/docs/examples/demo.yml" -e "@$VARS"
+) || rc=$?
+
+# -- 4. summary ---------------------------------------------------------------------
+step "Summary"
+"$PY" - "$SUMMARY" "$SIM_BASE/_sim/log" "$rc" <<'PYEOF' || true
+import collections, json, os, sys, urllib.request
+summary_file, log_url, rc = sys.argv[1], sys.argv[2], int(sys.argv[3])
+summary = json.load(open(summary_file)) if os.path.exists(summary_file) else None
+if summary:
+    print("Peerings created and accepted, one task each:")
+    for p in summary["first_run"]["peerings"]:
+        src, acc = p["source_net"], p["accepter_net"]
+        kind = "cross-account" if src["account_id"] != acc["account_id"] else "same account"
+        print("  %-13s %s (%s) -> %s (%s)  %-13s  state: %s" % (p["net_peering_id"], src["net_id"], src["account_id"],
+              acc["net_id"], acc["account_id"], kind, p["state"]["name"]))
+    second = summary["second_run"]
+    changed = sum(1 for value in second.values() if value)
+    calls = summary.get("second_run_calls")
+    cost = ""
+    if calls is not None:
+        writes = [c for c in calls if not c.startswith("Read")]
+        cost = ", %d API calls (%s)" % (len(calls), ", ".join("%d %s" % (calls.count(a), a) for a in sorted(set(calls))) or "none")
+        cost += ", no write" if not writes else ", WRITES: %s" % ", ".join(writes)
+    print("Second run of the same tasks: changed=%d (of %d tasks)%s" % (changed, len(second), cost))
+    print("Listed by net_peering_info: %s" % ", ".join("%s (%s)" % (p["net_peering_id"], p["state"]["name"])
+                                                     for p in summary["listed"]) or "none")
+    print("Cleanup: deleted %s; live peerings left: %s" % (", ".join(summary["deleted"]) or "nothing",
+                                                             summary["live_after_cleanup"]))
+else:
+    print("The playbook stopped before the end: see the failed task above.")
+try:
+    calls = json.load(urllib.request.urlopen(log_url, timeout=10))["calls"]
+except Exception as exc:  # the summary must never hide the playbook's result
+    print("(could not read the simulator's log: %s)" % exc)
+    calls = None
+if calls is not None:
+    by_action = collections.Counter(c["action"] for c in calls)
+    errors = [c for c in calls if c.get("status") and c["status"] >= 400]
+    print("API calls received by the simulator: %d in total, %d refused" % (len(calls), len(errors)))
+    for action, count in sorted(by_action.items()):
+        per_account = collections.Counter(c.get("account_id") or "?" for c in calls if c["action"] == action)
+        accounts = ", ".join("%s: %d" % item for item in sorted(per_account.items()))
+        print("  %-18s %3d  (%s)" % (action, count, accounts))
+    for c in errors:
+        print("  refused: %s -> HTTP %s, Code %s" % (c["action"], c["status"], c.get("code")))
+PYEOF
+
+if [ "$rc" -eq 0 ]; then
+    printf '\n%sDemo OK.%s Next: docs/getting-started.md, then ansible-doc outscale.cloud.net_peering\n' "$GREEN" "$RESET"
+else
+    printf '\n%sDemo FAILED%s (ansible-playbook exit code %s). The simulator has been stopped.\n' "$RED" "$RESET" "$rc"
+fi
+exit "$rc"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# ansible-lint (production profile, offline) on the collection, docs/examples
+# and the test playbooks; configuration in .ansible-lint.
+# Usage: tests/utils/lint.sh [ansible-lint args...]
+#
+# Offline, ansible-lint does not install the collection it lints, so the tree is
+# linked as ansible_collections/outscale/cloud in a temporary directory put on
+# ANSIBLE_COLLECTIONS_PATH: outscale.cloud.* and group/outscale.cloud.all resolve
+# to the modules of this checkout.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VENV=${VENV:-$ROOT/.venv}
+if [[ ! -x $VENV/bin/ansible-lint ]]; then
+    echo "error: $VENV/bin/ansible-lint not found; install it: $VENV/bin/pip install -r requirements-test.txt" >&2
+    exit 2
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/osc-lint.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/ansible_collections/outscale"
+ln -s "$ROOT" "$TMP/ansible_collections/outscale/cloud"
+cd "$ROOT"
+export PATH=$VENV/bin:$PATH
+ANSIBLE_COLLECTIONS_PATH=$TMP exec "$VENV/bin/ansible-lint" "$@"

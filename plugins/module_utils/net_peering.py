@@ -2,11 +2,14 @@
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Net peering domain, shared by net_peering and net_peering_info:
-the result shape, filters, and ID formats."""
+the result shape, filters, and ID formats; and for net_peering, finding the
+peering of a pair, deciding what each state needs, waiting, and the tag diff."""
 
 from __future__ import annotations
 
 import re
+
+from ansible_collections.outscale.cloud.plugins.module_utils.credentials import CredentialsError, resolve_settings
 
 LIVE_STATES = ("pending-acceptance", "active")
 TERMINAL_STATES = ("rejected", "failed", "expired", "deleted")
@@ -77,3 +80,292 @@ def build_filters(filters):
             value = [value]
         api_filters[FILTER_KEYS[key]] = [str(item) for item in value]
     return api_filters, None
+
+
+# ---------------------------------------------------------------------------
+# The net_peering module's domain logic: find, decide, wait, tag diff.
+# Functions that talk to the API take the client as their first argument; the
+# rest are pure, so the decisions can be unit-tested without any I/O.
+# ---------------------------------------------------------------------------
+
+# Seconds between two polls while waiting: grows from 1 s to 5 s, then stays at
+# 5 s. A module-level tuple so tests can replace it with zeros.
+POLL_INTERVALS = (1, 2, 3, 4, 5)
+# While waiting for "active", these states mean it will never come.
+WAIT_FAIL_STATES = ("rejected", "failed", "expired", "deleted")
+
+TAG_KEY_MAX = 255
+TAG_VALUE_MAX = 255
+
+
+class PeeringError(Exception):
+    """A failure the module reports as is (the message says what to do)."""
+
+    def __init__(self, message, peering=None):
+        super(PeeringError, self).__init__(message)
+        self.peering = peering
+
+
+def state_name(peering):
+    """The State.Name of an API NetPeering (None for no peering)."""
+    return ((peering or {}).get("State") or {}).get("Name")
+
+
+def state_message(peering):
+    return ((peering or {}).get("State") or {}).get("Message")
+
+
+def is_live(peering):
+    return state_name(peering) in LIVE_STATES
+
+
+def net_ids(peering):
+    """(source Net ID, accepter Net ID) of an API NetPeering."""
+    return (((peering.get("SourceNet") or {}).get("NetId")), ((peering.get("AccepterNet") or {}).get("NetId")))
+
+
+def account_ids(peering):
+    """(source account, accepter account) of an API NetPeering."""
+    return (((peering.get("SourceNet") or {}).get("AccountId")), ((peering.get("AccepterNet") or {}).get("AccountId")))
+
+
+def connects(peering, net_a, net_b):
+    """Whether the peering links these two Nets, in either direction."""
+    return set(net_ids(peering)) == set((net_a, net_b))
+
+
+def pair_filters(source_net_id, accepter_net_id):
+    """ReadNetPeerings filters that catch every peering of the pair, in both directions, with one call.
+
+    Filter fields are ANDed and the values inside one field ORed, so this also
+    matches a Net peered with itself (refused by the API anyway); select_pair
+    keeps only the peerings that really link the two Nets. No StateNames filter:
+    the terminal peerings of the pair (still visible for about an hour) tell an
+    ambiguous create's result apart from older ones, and let state=rejected
+    report the peering it rejected.
+    """
+    nets = sorted((source_net_id, accepter_net_id))
+    return {"SourceNetNetIds": list(nets), "AccepterNetNetIds": list(nets)}
+
+
+def select_pair(peerings, source_net_id, accepter_net_id):
+    """Split the peerings of the pair into (the live one or None, the terminal ones).
+
+    More than one live peering between the same two Nets should not happen (the
+    API allows one at a time); if it does, taking any of them could be the wrong
+    one, so it fails and lists them.
+    """
+    mine = [p for p in peerings or [] if connects(p, source_net_id, accepter_net_id)]
+    live = [p for p in mine if is_live(p)]
+    terminal = [p for p in mine if not is_live(p)]
+    if len(live) > 1:
+        raise PeeringError(
+            "More than one live Net peering links %s and %s: %s. Keep one (delete or reject the others, for example with "
+            "net_peering_id and state=absent or state=rejected), then run the task again."
+            % (source_net_id, accepter_net_id, ", ".join("%s (%s)" % (p.get("NetPeeringId"), state_name(p)) for p in live)))
+    return (live[0] if live else None), terminal
+
+
+def select_id(peerings, net_peering_id):
+    """The peering with this ID, or None (the filter is checked again, never trusted blindly)."""
+    found = [p for p in peerings or [] if p.get("NetPeeringId") == net_peering_id]
+    return found[0] if found else None
+
+
+def new_peering(peerings, source_net_id, accepter_net_id, known_ids):
+    """After an ambiguous create: the peering of the pair that did not exist before, or None."""
+    fresh = [p for p in peerings or [] if connects(p, source_net_id, accepter_net_id) and p.get("NetPeeringId") not in known_ids]
+    live = [p for p in fresh if is_live(p)]
+    candidates = live or fresh
+    if len(candidates) > 1:
+        raise PeeringError(
+            "CreateNetPeering's outcome was unknown, and several new peerings of %s and %s appeared meanwhile: %s. "
+            "Another task may be creating them; check them with net_peering_info and keep one."
+            % (source_net_id, accepter_net_id, ", ".join(p.get("NetPeeringId") or "?" for p in candidates)))
+    return candidates[0] if candidates else None
+
+
+def read_by_id(client, net_peering_id):
+    """The API NetPeering with this ID, or None. One ReadNetPeerings call."""
+    peerings = client.paginate("ReadNetPeerings", {"Filters": {"NetPeeringIds": [net_peering_id]}}, "NetPeerings")
+    return select_id(peerings, net_peering_id)
+
+
+def read_pair(client, source_net_id, accepter_net_id):
+    """Every peering linking the two Nets, any state, either direction. One ReadNetPeerings call."""
+    peerings = client.paginate("ReadNetPeerings", {"Filters": pair_filters(source_net_id, accepter_net_id)}, "NetPeerings")
+    return [p for p in peerings if connects(p, source_net_id, accepter_net_id)]
+
+
+def tag_diff(current, desired, purge):
+    """What CreateTags and DeleteTags must do to turn ``current`` into ``desired``.
+
+    Returns (to_create, to_delete), both {key: value}. ``desired`` None means
+    tags are not managed. A changed value is simply re-created (CreateTags
+    overwrites); to_delete carries the current values because DeleteTags with a
+    value only deletes a tag whose value matches.
+    """
+    current = current or {}
+    if desired is None:
+        return {}, {}
+    desired = dict((key, "" if value is None else str(value)) for key, value in desired.items())
+    to_create = dict((key, value) for key, value in desired.items() if current.get(key) != value)
+    to_delete = {}
+    if purge:
+        to_delete = dict((key, value) for key, value in current.items() if key not in desired)
+    return to_create, to_delete
+
+
+def validate_tags(tags):
+    """An error message for tags the API would refuse, or None."""
+    for key, value in (tags or {}).items():
+        if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
+            return "tags: key %r must be 1 to %d characters long." % (key, TAG_KEY_MAX)
+        if value is not None and len(str(value)) > TAG_VALUE_MAX:
+            return "tags: the value of '%s' is longer than %d characters; shorten it." % (key, TAG_VALUE_MAX)
+    return None
+
+
+def caller_account(peering, source_net_id=None, accepter_net_id=None, accepter_owner_id=None):
+    """The caller's account ID as far as the peering and the task tell it, or None if unknown.
+
+    The API never says who the caller is, and asking (ReadAccounts) would cost a
+    call on every run. What we know instead:
+      - both Nets in one account: the caller can read the peering, so it is that account;
+      - the task names a pair: without accepter_owner_id it says the accepter Net
+        is the caller's own; with it, the source Net is the caller's own (the
+        accepter Net being the other account's). The account ID of that Net in
+        the peering, whatever its direction, is the caller's.
+    With only net_peering_id and two accounts, the caller could be either side:
+    None, and the callers try the API and explain a refusal.
+    """
+    if not peering:
+        return None
+    source_account, accepter_account = account_ids(peering)
+    if source_account and source_account == accepter_account:
+        return source_account
+    if not (source_net_id and accepter_net_id):
+        return None
+    own_net = source_net_id if accepter_owner_id else accepter_net_id
+    for side in ("SourceNet", "AccepterNet"):
+        net = peering.get(side) or {}
+        if net.get("NetId") == own_net:
+            return net.get("AccountId")
+    return None
+
+
+def decide(state, peering, by_pair):
+    """What to do for ``state`` given the peering found (an API dict, or None).
+
+    Returns one of: "keep", "create", "create_accept", "accept", "reject",
+    "delete", "not_found", or "fail:<reason>" for a state that cannot reach the
+    target. Pure: the module turns it into calls and messages.
+    """
+    name = state_name(peering)
+    if state == "present":
+        if name in LIVE_STATES:
+            return "keep"
+        if peering is None:
+            return "create" if by_pair else "not_found"
+        return "fail:terminal"
+    if state == "accepted":
+        if name == "active":
+            return "keep"
+        if name == "pending-acceptance":
+            return "accept"
+        if peering is None:
+            return "create_accept" if by_pair else "not_found"
+        return "fail:terminal"
+    if state == "rejected":
+        if name == "pending-acceptance":
+            return "reject"
+        if name == "active":
+            return "fail:active"
+        # Already rejected, or failed/expired/deleted/nothing: no pending request is left to turn down.
+        return "keep"
+    # absent
+    if name in LIVE_STATES:
+        return "delete"
+    return "keep"
+
+
+def merge_response(known, response):
+    """The peering after a write that returned one, keeping the tags we know.
+
+    The accepter account's view (after AcceptNetPeering with accepter_credentials)
+    may not carry the requester's tags, and tags do not change on accept.
+    """
+    merged = dict(known or {})
+    merged.update(response or {})
+    if known and "Tags" in known:
+        merged["Tags"] = known["Tags"]
+    return merged
+
+
+def wait_for_state(client, net_peering_id, target, timeout, sleep, clock, intervals=None):
+    """Poll ReadNetPeerings by ID until the peering reaches ``target``.
+
+    Returns the peering. Raises PeeringError on a state that can never reach
+    the target (rejected, failed, expired, deleted), when the peering vanishes,
+    or at ``timeout`` seconds, with the last peering seen.
+    """
+    intervals = POLL_INTERVALS if intervals is None else intervals
+    started = clock()
+    polls = 0
+    last = None
+    while True:
+        delay = intervals[min(polls, len(intervals) - 1)] if intervals else 0
+        remaining = timeout - (clock() - started)
+        if remaining <= 0:
+            raise PeeringError(
+                "Timed out after %d s waiting for %s to become %s; it is still %s (%s). It may still get there: run the task "
+                "again to wait more, or raise wait_timeout." % (timeout, net_peering_id, target, state_name(last) or "unknown",
+                                                                state_message(last) or "no message"),
+                last)
+        sleep(min(delay, remaining))
+        polls += 1
+        peering = read_by_id(client, net_peering_id)
+        if peering is None:
+            raise PeeringError("%s disappeared while waiting for it to become %s." % (net_peering_id, target), last)
+        last = peering
+        name = state_name(peering)
+        if name == target:
+            return peering
+        if name in WAIT_FAIL_STATES:
+            raise PeeringError("%s became %s (%s) while waiting for %s; it will not become %s."
+                               % (net_peering_id, name, state_message(peering) or "no message", target, target), peering)
+
+
+ACCEPTER_CREDENTIAL_OPTIONS = ("access_key", "secret_key", "profile", "config_file", "region", "endpoint", "validate_certs",
+                               "ca_bundle", "x509_client_cert", "x509_client_key")
+
+
+def accepter_settings(main, options):
+    """ConnectionSettings for the accepter account, from ``accepter_credentials``.
+
+    They are the other account's, so the OSC_* environment (the caller's) never
+    applies: keys come from the suboptions or from a profile. What the suboptions
+    and the profile leave unset is taken from the main connection: region and
+    endpoint (a peering links Nets of one region), TLS verification, timeouts and
+    retries. A client certificate authenticates one account, so it is never
+    inherited. Raises CredentialsError with a message saying what to set.
+    """
+    options = dict((key, value) for key, value in (options or {}).items() if value is not None and value != "")
+    has_pair = "access_key" in options or "secret_key" in options
+    if not has_pair and "profile" not in options:
+        raise CredentialsError("set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
+                               "for the accepter account. The OSC_* environment variables are never used for it.")
+    for name in ("request_timeout", "max_retries", "retry_max_time"):
+        options[name] = getattr(main, name)
+    settings = resolve_settings(options, environ={})
+    if settings.sources.get("region") == "default":
+        settings.region = main.region
+        settings.sources["region"] = "inherited from the main connection"
+    if settings.sources.get("endpoint") == "default" and settings.region == main.region:
+        settings.endpoint = main.endpoint
+        settings.sources["endpoint"] = "inherited from the main connection"
+    if settings.sources.get("validate_certs") == "default":
+        settings.validate_certs = main.validate_certs
+    if not settings.ca_bundle:
+        settings.ca_bundle = main.ca_bundle
+    return settings

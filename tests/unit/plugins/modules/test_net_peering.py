@@ -1,0 +1,390 @@
+"""outscale.cloud.net_peering: argument checks, then main() against the simulator over a real socket."""
+
+import copy
+import dataclasses
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.outscale.cloud.plugins.module_utils import net_peering as domain
+from ansible_collections.outscale.cloud.plugins.modules import net_peering
+
+
+A1, A2, B1 = "vpc-a1a1a1a1", "vpc-a2a2a2a2", "vpc-b1b1b1b1"
+ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
+KEYS_A = {"access_key": "AKSIMDEMOACCOUNTA001", "secret_key": "SKsimDemoSecretA0000000000000000000000001"}
+KEYS_B = {"access_key": "AKSIMDEMOACCOUNTB001", "secret_key": "SKsimDemoSecretB0000000000000000000000001"}
+
+
+@pytest.fixture(autouse=True)
+def no_osc_environment(monkeypatch, tmp_path):
+    """The developer's OSC_* variables and ~/.osc must not leak into these tests."""
+    for name in ("OSC_ACCESS_KEY", "OSC_SECRET_KEY", "OSC_REGION", "OSC_PROFILE", "OSC_CONFIG_FILE", "OSC_ENDPOINT_API",
+                 "OSC_X509_CLIENT_CERT", "OSC_X509_CLIENT_KEY", "OSC_TLS_SKIP_VERIFY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(domain, "POLL_INTERVALS", (0.05,))
+
+
+def run(args, capsys, check_mode=False, diff=False):
+    """Run main() once; return its JSON result (with 'failed' on failure)."""
+    args = dict(args)
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            net_peering.main()
+    return json.loads(capsys.readouterr().out)
+
+
+class Sim(object):
+    """The simulator plus the module arguments that reach it."""
+
+    def __init__(self, simulator, capsys):
+        self.simulator = simulator
+        self.capsys = capsys
+        self.connection = dict(endpoint=simulator.url, region=simulator.region, max_retries=3, retry_max_time=5)
+
+    def run(self, keys=None, check_mode=False, diff=False, **args):
+        full = dict(self.connection, **(keys or KEYS_A))
+        full.update(args)
+        self.simulator.clear_log()
+        return run(full, self.capsys, check_mode, diff)
+
+    def calls(self, with_accounts=False):
+        log = self.simulator.log()
+        if with_accounts:
+            return [(entry["action"], entry["account_id"]) for entry in log]
+        return [entry["action"] for entry in log]
+
+    def live(self):
+        return [p for p in self.simulator.store.peerings.values() if p.state in ("pending-acceptance", "provisioning", "active")]
+
+
+@pytest.fixture
+def sim(osc_simulator, capsys):  # noqa: F811  pylint: disable=redefined-outer-name
+    return Sim(osc_simulator, capsys)
+
+
+# -- argument checks (no API call: the endpoint does not exist) --------------------
+
+BAD_ARGS = [
+    ({}, "give net_peering_id, or source_net_id and accepter_net_id"),
+    ({"source_net_id": A1}, "parameters are required together: source_net_id, accepter_net_id"),
+    ({"net_peering_id": "pcx-12345678", "source_net_id": A1, "accepter_net_id": A2}, "mutually exclusive"),
+    ({"net_peering_id": "pcx-12345678", "accepter_owner_id": ACCOUNT_B}, "mutually exclusive"),
+    ({"net_peering_id": "pcx-1234"}, "net_peering_id 'pcx-1234' is not a Net peering ID: use pcx- followed by 8"),
+    ({"net_peering_id": "vpc-12345678"}, "net_peering_id 'vpc-12345678' is not a Net peering ID"),
+    ({"source_net_id": "vpc-XYZ", "accepter_net_id": A2}, "source_net_id 'vpc-XYZ' is not a Net ID: use vpc-"),
+    ({"source_net_id": A1, "accepter_net_id": "subnet-12345678"}, "accepter_net_id 'subnet-12345678' is not a Net ID"),
+    ({"source_net_id": A1, "accepter_net_id": A1}, "both vpc-a1a1a1a1: a peering links two different Nets"),
+    ({"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "22222222222"}, "accepter_owner_id '22222222222' is not an account ID"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "wait_timeout": 0}, "wait_timeout must be greater than 0"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "wait_timeout": -5}, "wait_timeout must be greater than 0"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "state": "enabled"}, "value of state must be one of"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"": "x"}}, "tags: key '' must be 1 to 255"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": "v" * 256}}, "tags: the value of 'k' is longer than 255"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"region": "eu-west-2"}},
+     "accepter_credentials: set access_key and secret_key, or profile"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"access_key": "AK"}},
+     "accepter_credentials: access_key is set in the options but secret_key is not"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"profile": "partner"}},
+     "accepter_credentials: config_file"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"bogus": 1, "profile": "p"}},
+     "bogus"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "request_timeout": 0}, "request_timeout must be at least 1"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD_ARGS)
+def test_bad_arguments_fail_clearly(args, message, capsys):
+    full = dict(endpoint="http://127.0.0.1:9/api/v1", **KEYS_A)
+    full.update(args)
+    result = run(full, capsys)
+    assert result["failed"] is True
+    assert message in result["msg"]
+    assert KEYS_A["secret_key"] not in json.dumps(result)
+
+
+def test_accepter_credentials_ignore_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("OSC_ACCESS_KEY", KEYS_B["access_key"])
+    monkeypatch.setenv("OSC_SECRET_KEY", KEYS_B["secret_key"])
+    result = run(dict(endpoint="http://127.0.0.1:9/api/v1", source_net_id=A1, accepter_net_id=B1, state="accepted",
+                      accepter_credentials={"region": "eu-west-2"}, **KEYS_A), capsys)
+    assert result["failed"] and "never used for it" in result["msg"]
+
+
+# -- same account ---------------------------------------------------------------------
+
+
+def test_same_account_lifecycle(sim):
+    pair = dict(source_net_id=A1, accepter_net_id=A2)
+
+    result = sim.run(check_mode=True, diff=True, **pair)
+    assert result["changed"] and result["net_peering"]["net_peering_id"] is None
+    assert result["diff"] == {"before": {}, "after": {"net_peering_id": None, "state": "pending-acceptance", "tags": {}}}
+    assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
+
+    created = sim.run(**pair)
+    assert created["changed"] and created["net_peering"]["state"]["name"] == "pending-acceptance"
+    assert created["net_peering"]["source_net"] == {"account_id": ACCOUNT_A, "ip_range": "10.1.0.0/16", "net_id": A1}
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering"]
+    peering_id = created["net_peering"]["net_peering_id"]
+
+    for args in (pair, dict(source_net_id=A2, accepter_net_id=A1), dict(net_peering_id=peering_id)):
+        result = sim.run(**args)
+        assert not result["changed"] and result["net_peering"]["net_peering_id"] == peering_id
+        assert sim.calls() == ["ReadNetPeerings"]
+
+    result = sim.run(state="accepted", check_mode=True, diff=True, **pair)
+    assert result["changed"] and result["diff"]["after"]["state"] == "active"
+    assert sim.calls() == ["ReadNetPeerings"]
+
+    result = sim.run(state="accepted", **pair)
+    assert result["changed"] and result["net_peering"]["state"] == {"name": "active", "message": "Active"}
+    assert sim.calls() == ["ReadNetPeerings", "AcceptNetPeering"]
+
+    result = sim.run(state="accepted", **pair)
+    assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]
+
+    result = sim.run(state="rejected", **pair)
+    assert result["failed"] and "state=absent" in result["msg"] and sim.calls() == ["ReadNetPeerings"]
+
+    result = sim.run(state="absent", check_mode=True, diff=True, **pair)
+    assert result["changed"] and result["diff"]["after"]["state"] == "deleted" and len(sim.live()) == 1
+
+    result = sim.run(state="absent", **pair)
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "deleted"
+    assert sim.calls() == ["ReadNetPeerings", "DeleteNetPeering"] and not sim.live()
+
+    result = sim.run(state="absent", **pair)
+    assert not result["changed"] and result["net_peering"] is None and sim.calls() == ["ReadNetPeerings"]
+
+
+def test_tags_converge(sim):
+    pair = dict(source_net_id=A1, accepter_net_id=A2)
+    result = sim.run(tags={"a": "1", "b": "2"}, **pair)
+    assert result["net_peering"]["tags"] == {"a": "1", "b": "2"}
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "CreateTags"]
+
+    result = sim.run(tags={"a": "1", "b": "2"}, **pair)
+    assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]
+
+    result = sim.run(tags={"a": "10"}, purge_tags=False, diff=True, **pair)
+    assert result["net_peering"]["tags"] == {"a": "10", "b": "2"}
+    assert result["diff"]["before"]["tags"] == {"a": "1", "b": "2"}
+    assert sim.calls() == ["ReadNetPeerings", "CreateTags"]
+
+    result = sim.run(tags={"c": 3}, **pair)
+    assert result["net_peering"]["tags"] == {"c": "3"}
+    assert sim.calls() == ["ReadNetPeerings", "DeleteTags", "CreateTags"]
+
+    result = sim.run(tags={"c": "3"}, check_mode=True, **pair)
+    assert not result["changed"]
+
+    result = sim.run(tags={}, **pair)
+    assert result["net_peering"]["tags"] == {} and sim.calls() == ["ReadNetPeerings", "DeleteTags"]
+    result = sim.run(**pair)
+    assert result["net_peering"]["tags"] == {}
+
+
+def test_create_and_accept_in_one_task_waits_for_active(sim):
+    sim.simulator.set_accept_delay(0.3)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted")
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
+    calls = sim.calls()
+    assert calls[:3] == ["ReadNetPeerings", "CreateNetPeering", "AcceptNetPeering"]
+    assert set(calls[3:]) == {"ReadNetPeerings"}
+
+
+def test_wait_false_returns_after_the_accept(sim):
+    sim.simulator.set_accept_delay(60)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", wait=False)
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "AcceptNetPeering"]
+
+
+def test_wait_timeout(sim):
+    sim.simulator.set_accept_delay(60)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", wait_timeout=1)
+    assert result["failed"] and result["changed"] and "Timed out after 1 s" in result["msg"]
+
+
+def test_several_live_peerings_fail_listing_them(sim):
+    first = sim.run(source_net_id=A1, accepter_net_id=A2)["net_peering"]["net_peering_id"]
+    # The API keeps one live peering per pair, so the second one is planted in the store.
+    store = sim.simulator.store
+    with store.lock:
+        original = store.peerings[first]
+        twin = dataclasses.replace(copy.deepcopy(original), peering_id="pcx-0000beef", seq=original.seq + 1000,
+                                   source_net_id=original.accepter_net_id, accepter_net_id=original.source_net_id)
+        store.peerings[twin.peering_id] = twin
+    for state in ("present", "accepted", "rejected", "absent"):
+        result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state)
+        assert result["failed"] and not result["changed"]
+        assert first in result["msg"] and "pcx-0000beef" in result["msg"]
+        assert sim.calls() == ["ReadNetPeerings"]
+
+
+def test_terminal_peerings_are_ignored_and_expiry_creates_a_new_one(sim):
+    first = sim.run(source_net_id=A1, accepter_net_id=A2)["net_peering"]["net_peering_id"]
+    sim.simulator.advance_clock(7 * 86400 + 1)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"] and result["net_peering"]["net_peering_id"] != first
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering"]
+    result = sim.run(net_peering_id=first, state="accepted")
+    assert result["failed"] and "is expired (Expired)" in result["msg"]
+
+
+def test_unknown_id(sim):
+    assert not sim.run(net_peering_id="pcx-0000dead", state="absent")["changed"]
+    assert not sim.run(net_peering_id="pcx-0000dead", state="rejected")["changed"]
+    result = sim.run(net_peering_id="pcx-0000dead")
+    assert result["failed"] and "pcx-0000dead was not found" in result["msg"]
+
+
+def test_reject_then_present_creates_again(sim):
+    first = sim.run(source_net_id=A1, accepter_net_id=A2)["net_peering"]["net_peering_id"]
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="rejected")
+    assert result["changed"] and sim.calls() == ["ReadNetPeerings", "RejectNetPeering"]
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="rejected")
+    assert not result["changed"] and result["net_peering"]["net_peering_id"] == first
+    assert result["net_peering"]["state"]["name"] == "rejected"
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"] and result["net_peering"]["net_peering_id"] != first
+
+
+# -- faults -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("drop_after", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]),
+    ("drop_before", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
+    ("error_500", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
+])
+def test_ambiguous_create_never_duplicates(sim, kind, expected):
+    sim.simulator.add_fault(action="CreateNetPeering", kind=kind, count=1)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
+    assert sim.calls() == expected
+    assert [p.peering_id for p in sim.live()] == [result["net_peering"]["net_peering_id"]]
+
+
+def test_ambiguous_create_twice_fails_and_says_nothing_was_created(sim):
+    sim.simulator.add_fault(action="CreateNetPeering", kind="drop_before", count=2)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["failed"] and not result["changed"]
+    assert "none was created; run the task again" in result["msg"]
+    assert result["api_error"]["action"] == "CreateNetPeering"
+    assert not sim.live()
+
+
+def test_ambiguous_create_of_a_failed_peering_is_reported(sim):
+    net = sim.simulator.store.create_net(ACCOUNT_A, "10.1.0.0/24", "default")["NetId"]
+    sim.simulator.add_fault(action="CreateNetPeering", kind="drop_after", count=1)
+    result = sim.run(source_net_id=A1, accepter_net_id=net)
+    assert result["failed"] and result["changed"] and result["net_peering"]["state"]["name"] == "failed"
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
+
+
+@pytest.mark.parametrize("state, action, final", [
+    ("accepted", "AcceptNetPeering", "active"),
+    ("absent", "DeleteNetPeering", "deleted"),
+    ("rejected", "RejectNetPeering", "rejected"),
+])
+def test_ambiguous_state_writes_are_read_back(sim, state, action, final):
+    sim.run(source_net_id=A1, accepter_net_id=A2)
+    sim.simulator.add_fault(action=action, kind="drop_after", count=1)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state)
+    assert result["changed"] and result["net_peering"]["state"]["name"] == final
+    assert sim.calls() == ["ReadNetPeerings", action, "ReadNetPeerings"]
+
+
+@pytest.mark.parametrize("state, action", [("accepted", "AcceptNetPeering"), ("absent", "DeleteNetPeering")])
+def test_lost_state_writes_are_sent_again(sim, state, action):
+    sim.run(source_net_id=A1, accepter_net_id=A2)
+    sim.simulator.add_fault(action=action, kind="drop_before", count=1)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state)
+    assert result["changed"]
+    assert sim.calls() == ["ReadNetPeerings", action, "ReadNetPeerings", action]
+
+
+def test_throttling_is_survived(sim):
+    for action in ("ReadNetPeerings", "CreateNetPeering"):
+        sim.simulator.add_fault(action=action, kind="throttle_429", count=3)
+    sim.connection.update(max_retries=6, retry_max_time=60)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"]
+    ok = [e["action"] for e in sim.simulator.log() if e["status"] == 200]
+    assert ok == ["ReadNetPeerings", "CreateNetPeering"] and len(sim.calls()) == 8
+
+
+def test_api_error_fields_in_the_result(sim):
+    result = sim.run(source_net_id=A1, accepter_net_id="vpc-0000dead")
+    assert result["failed"] and not result["changed"]
+    assert result["api_error"]["action"] == "CreateNetPeering"
+    assert result["api_error"]["code"] == "5065" and result["api_error"]["status_code"] == 400
+    assert result["api_error"]["request_id"] and result["api_error"]["type"] == "InvalidResource"
+    assert "accepter_owner_id" in result["msg"]
+
+
+# -- cross-account ---------------------------------------------------------------------
+
+
+def test_cross_account_in_one_task(sim):
+    args = dict(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="accepted",
+                accepter_credentials=dict(KEYS_B), tags={"Name": "a-b"})
+    result = sim.run(**args)
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
+    assert result["net_peering"]["accepter_net"]["account_id"] == ACCOUNT_B
+    assert result["net_peering"]["tags"] == {"Name": "a-b"}
+    assert sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A), ("CreateNetPeering", ACCOUNT_A),
+                                             ("AcceptNetPeering", ACCOUNT_B), ("CreateTags", ACCOUNT_A)]
+    assert KEYS_B["secret_key"] not in json.dumps(result)
+    result = sim.run(**args)
+    assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]
+
+
+def test_cross_account_without_accepter_credentials_fails_before_creating(sim):
+    result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="accepted")
+    assert result["failed"] and not result["changed"]
+    assert "Nothing was created" in result["msg"] and "accepter_credentials" in result["msg"] and ACCOUNT_B in result["msg"]
+    assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
+
+
+def test_cross_account_accepter_side(sim):
+    requested = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)["net_peering"]
+    # The accepter's own playbook names the pair without accepter_owner_id: its Net is the accepter.
+    result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="absent")
+    assert result["failed"] and "state=rejected" in result["msg"] and sim.calls() == ["ReadNetPeerings"]
+    result = sim.run(keys=KEYS_B, net_peering_id=requested["net_peering_id"], state="absent")
+    assert result["failed"] and "state=rejected" in result["msg"] and result["api_error"]["code"] == "5"
+    result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="accepted")
+    assert result["changed"] and sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_B),
+                                                                   ("AcceptNetPeering", ACCOUNT_B)]
+    # Requester, by pair, from its side: unchanged.
+    result = sim.run(source_net_id=B1, accepter_net_id=A1, accepter_owner_id=ACCOUNT_A, keys=KEYS_B, state="accepted")
+    assert not result["changed"]
+
+
+def test_cross_account_requester_cannot_reject_without_credentials(sim):
+    sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
+    result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="rejected")
+    assert result["failed"] and "state=absent withdraws the request" in result["msg"]
+    assert sim.calls() == ["ReadNetPeerings"]
+    result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="rejected",
+                     accepter_credentials=dict(KEYS_B))
+    assert result["changed"] and sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A),
+                                                                   ("RejectNetPeering", ACCOUNT_B)]
+
+
+def test_accepter_credentials_from_a_profile(sim, tmp_path):
+    config = tmp_path / "partner.json"
+    config.write_text(json.dumps({"partner": KEYS_B}))
+    result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="accepted",
+                     accepter_credentials={"profile": "partner", "config_file": str(config)})
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
+    assert ("AcceptNetPeering", ACCOUNT_B) in sim.calls(with_accounts=True)

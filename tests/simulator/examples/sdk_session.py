@@ -1,0 +1,42 @@
+"""A short session: osc-sdk-python (not our code) against the simulator, across two accounts.
+
+Run from the repository root: .venv/bin/python tests/simulator/examples/sdk_session.py
+"""
+import os
+import sys
+
+from osc_sdk_python.credentials import Endpoint
+from osc_sdk_python.outscale_gateway import OutscaleGateway
+from requests import HTTPError
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, TESTS_DIR)
+from simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+with Simulator(seed=os.path.join(TESTS_DIR, "simulator", "seeds", "demo.json")) as sim:
+    print("simulator:", sim.url)
+    a, b = sim.accounts[:2]
+
+    def gw(acc):
+        return OutscaleGateway(access_key=acc["access_key"], secret_key=acc["secret_key"], region="eu-west-2",
+                               endpoints=Endpoint(api=sim.url), max_retries=0)
+    ga, gb = gw(a), gw(b)
+    p = ga.CreateNetPeering(SourceNetId="vpc-a1a1a1a1", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])["NetPeering"]
+    print("A CreateNetPeering ->", p["NetPeeringId"], p["State"])
+    print("B AcceptNetPeering ->", gb.AcceptNetPeering(NetPeeringId=p["NetPeeringId"])["NetPeering"]["State"])
+    print("A ReadNetPeerings ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in ga.ReadNetPeerings()["NetPeerings"]])
+    q = ga.CreateNetPeering(SourceNetId="vpc-a2a2a2a2", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])["NetPeering"]
+    print("A CreateNetPeering ->", q["NetPeeringId"], q["State"])
+    gb.RejectNetPeering(NetPeeringId=q["NetPeeringId"])
+    print("B RejectNetPeering -> ok; B reads", [(x["NetPeeringId"], x["State"]["Name"]) for x in gb.ReadNetPeerings()["NetPeerings"]])
+    ga.DeleteNetPeering(NetPeeringId=p["NetPeeringId"])
+    print("A DeleteNetPeering ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in ga.ReadNetPeerings(Filters={"NetPeeringIds": [p["NetPeeringId"]]})["NetPeerings"]])
+    try:
+        ga.DeleteNetPeering(NetPeeringId=q["NetPeeringId"])
+    except HTTPError as exc:  # how the SDK reports API errors
+        print("A DeleteNetPeering on the rejected one ->", str(exc)[:160])
+    bad = OutscaleGateway(access_key=a["access_key"], secret_key="WRONG" + a["secret_key"][5:], region="eu-west-2", endpoints=Endpoint(api=sim.url), max_retries=0)
+    try:
+        bad.ReadNetPeerings()
+    except HTTPError as exc:  # how the SDK reports API errors
+        print("bad signature ->", str(exc)[:200])

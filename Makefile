@@ -23,25 +23,25 @@ $(STAMP): requirements.txt requirements-test.txt
 venv: $(STAMP)
 
 demo: venv
-	VENV=$(VENV) tests/utils/demo.sh
+	VENV=$(abspath $(VENV)) tests/utils/demo.sh
 
-test: units sanity integration
+test: units sanity lint integration
 
 units: venv
 	$(PYTEST) -q tests/unit tests/simulator tests/integration
 
 sanity: venv
-	VENV=$(VENV) tests/utils/ansible-test.sh sanity
+	VENV=$(abspath $(VENV)) tests/utils/ansible-test.sh sanity
 
 integration: venv
-	VENV=$(VENV) tests/utils/run-integration.sh
+	VENV=$(abspath $(VENV)) tests/utils/run-integration.sh
 
 # The unit tests again under the newest ansible-core, when a Python 3.12+ is at hand.
 units-latest:
 	tests/utils/units-latest.sh
 
 lint: venv
-	VENV=$(VENV) tests/utils/lint.sh
+	VENV=$(abspath $(VENV)) tests/utils/lint.sh
 
 bench: venv
 	$(PY) tests/bench/run.py

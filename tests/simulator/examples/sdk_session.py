@@ -28,14 +28,16 @@ with Simulator(seed=os.path.join(TESTS_DIR, "simulator", "seeds", "demo.json")) 
     q = ga.CreateNetPeering(SourceNetId="vpc-a2a2a2a2", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])["NetPeering"]
     print("A CreateNetPeering ->", q["NetPeeringId"], q["State"])
     gb.RejectNetPeering(NetPeeringId=q["NetPeeringId"])
-    print("B RejectNetPeering -> ok; B reads", [(x["NetPeeringId"], x["State"]["Name"]) for x in gb.ReadNetPeerings()["NetPeerings"]])
+    seen_by_b = [(x["NetPeeringId"], x["State"]["Name"]) for x in gb.ReadNetPeerings()["NetPeerings"]]
+    print("B RejectNetPeering -> ok; B reads", seen_by_b)
     ga.DeleteNetPeering(NetPeeringId=p["NetPeeringId"])
-    print("A DeleteNetPeering ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in ga.ReadNetPeerings(Filters={"NetPeeringIds": [p["NetPeeringId"]]})["NetPeerings"]])
+    after = ga.ReadNetPeerings(Filters={"NetPeeringIds": [p["NetPeeringId"]]})["NetPeerings"]
+    print("A DeleteNetPeering ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in after])
     try:
         ga.DeleteNetPeering(NetPeeringId=q["NetPeeringId"])
     except HTTPError as exc:  # how the SDK reports API errors
         print("A DeleteNetPeering on the rejected one ->", str(exc)[:160])
-    bad = OutscaleGateway(access_key=a["access_key"], secret_key="WRONG" + a["secret_key"][5:], region="eu-west-2", endpoints=Endpoint(api=sim.url), max_retries=0)
+    bad = gw(dict(a, secret_key="WRONG" + a["secret_key"][5:]))
     try:
         bad.ReadNetPeerings()
     except HTTPError as exc:  # how the SDK reports API errors

@@ -37,6 +37,11 @@ PEERING = {"NetPeeringId": "pcx-12345678", "State": {"Name": "active", "Message"
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "NO_PROXY", "no_proxy")
 
 
+def is_plain_api_error(error):
+    """An OscApiError that is neither ambiguous nor retryable: the caller must act on it."""
+    return error.__class__ is OscApiError  # exact class on purpose: subclasses mean something else
+
+
 class FakeTime(object):
     """A clock that only moves when the client sleeps (or a test says so)."""
 
@@ -159,7 +164,7 @@ def test_client_errors_are_not_retried(server, make_client, fake, action, status
     with pytest.raises(OscApiError) as info:
         client.call(action, {"NetPeeringId": "pcx-12345678"})
     error = info.value
-    assert type(error) is OscApiError
+    assert is_plain_api_error(error)
     assert (error.status, error.code, error.error_type) == (status, code, error_type)
     assert len(server.received) == 1
     assert fake.sleeps == []
@@ -187,7 +192,7 @@ def test_server_errors_on_reads_give_up(server, make_client, status):
 
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
-    assert type(info.value) is OscApiError
+    assert is_plain_api_error(info.value)
     assert "gave up after 2 attempts" in str(info.value)
     assert len(server.received) == 2
 
@@ -394,7 +399,7 @@ def test_html_403_gives_a_short_tag_free_snippet(server, make_client):
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
     error = info.value
-    assert type(error) is OscApiError
+    assert is_plain_api_error(error)
     assert len(server.received) == 1
     assert error.status == 403
     assert "text/html" in error.reason
@@ -410,7 +415,7 @@ def test_empty_error_body(server, make_client):
     with pytest.raises(OscApiError) as info:
         client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
     error = info.value
-    assert type(error) is OscApiError
+    assert is_plain_api_error(error)
     assert "empty error response" in str(error)
     assert (error.status, error.code) == (400, None)
 
@@ -422,7 +427,7 @@ def test_truncated_json_error_body(server, make_client):
     with pytest.raises(OscApiError) as info:
         client.call("AcceptNetPeering", {"NetPeeringId": "pcx-12345678"})
     error = info.value
-    assert type(error) is OscApiError
+    assert is_plain_api_error(error)
     assert "non-JSON error response (application/json" in str(error)
     assert (error.status, error.code) == (400, None)
     assert len(server.received) == 1
@@ -692,7 +697,7 @@ def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
     error = info.value
-    assert type(error) is OscApiError
+    assert is_plain_api_error(error)
     assert "TLS error" in str(error) and "ca_bundle" in str(error)
     assert tls_server.received == []
     assert client.call_counts == {READ: 1}  # a certificate problem is not retried

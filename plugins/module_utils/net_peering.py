@@ -37,8 +37,9 @@ FILTER_KEYS = {
 
 
 def tags_to_dict(tags):
-    """API tag list [{Key, Value}] -> {key: value}."""
-    return dict((tag.get("Key"), tag.get("Value", "")) for tag in tags or [])
+    """API tag list [{Key, Value}] -> {key: value}; a null Value is the empty string (tags {k: ""} stay idempotent)."""
+    return dict((tag.get("Key"), "" if tag.get("Value") is None else tag.get("Value"))
+                for tag in tags or [] if isinstance(tag, dict))
 
 
 def tags_to_list(tags):
@@ -46,21 +47,27 @@ def tags_to_list(tags):
     return [{"Key": key, "Value": "" if value is None else str(value)} for key, value in sorted((tags or {}).items())]
 
 
+def _object(value):
+    """``value`` if it is a JSON object, else an empty one (normalize_peering never raises on odd data)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _net(net):
-    net = net or {}
+    net = _object(net)
     return {"account_id": net.get("AccountId"), "ip_range": net.get("IpRange"), "net_id": net.get("NetId")}
 
 
 def normalize_peering(peering):
     """The API's NetPeering -> the snake_case dict both modules return."""
-    state = peering.get("State") or {}
+    peering = _object(peering)
+    state = _object(peering.get("State"))
     return {
         "net_peering_id": peering.get("NetPeeringId"),
         "state": {"name": state.get("Name"), "message": state.get("Message")},
         "source_net": _net(peering.get("SourceNet")),
         "accepter_net": _net(peering.get("AccepterNet")),
         "expiration_date": peering.get("ExpirationDate"),
-        "tags": tags_to_dict(peering.get("Tags")),
+        "tags": tags_to_dict(peering.get("Tags") if isinstance(peering.get("Tags"), list) else None),
     }
 
 
@@ -104,6 +111,109 @@ class PeeringError(Exception):
     def __init__(self, message, peering=None):
         super(PeeringError, self).__init__(message)
         self.peering = peering
+
+
+class UnexpectedResponse(PeeringError):
+    """An API answer whose shape the module cannot use (checked where the data comes in, never a traceback)."""
+
+    def __init__(self, action, problem, response=None):
+        context = response.get("ResponseContext") if isinstance(response, dict) else None
+        request_id = context.get("RequestId") if isinstance(context, dict) else None
+        message = ("The API returned an unexpected %s response: %s. The task cannot rely on it; run the task again, and if "
+                   "this persists, report it to Outscale support%s." % (action, problem, " (RequestId %s)" % request_id if request_id else ""))
+        super(UnexpectedResponse, self).__init__(message)
+        self.action = action
+        self.problem = problem
+
+
+def _describe(value):
+    """A JSON value's kind, for a message: null, a string 'x', a number, a list, an object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "the string %r" % (value[:40] + ("..." if len(value) > 40 else ""))
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _is_text(value, optional=False):
+    return isinstance(value, str) or (optional and value is None)
+
+
+def peering_problem(peering, where):
+    """What makes an API NetPeering unusable (a phrase naming the field), or None.
+
+    Only the fields the module reads are checked. AccountId, IpRange, State.Message and
+    ExpirationDate may be null; Tags may be missing or null (no tags), a tag Value null.
+    """
+    if not isinstance(peering, dict):
+        return "%s is %s, not an object" % (where, _describe(peering))
+    if not isinstance(peering.get("NetPeeringId"), str) or not peering.get("NetPeeringId"):
+        return "%s.NetPeeringId is %s, not a peering ID" % (where, _describe(peering.get("NetPeeringId")))
+    state = peering.get("State")
+    if not isinstance(state, dict):
+        return "%s.State is %s, not an object" % (where, _describe(state))
+    if not _is_text(state.get("Name")):
+        return "%s.State.Name is %s, not a state name" % (where, _describe(state.get("Name")))
+    if not _is_text(state.get("Message"), optional=True):
+        return "%s.State.Message is %s, not a string" % (where, _describe(state.get("Message")))
+    for side in ("SourceNet", "AccepterNet"):
+        net = peering.get(side)
+        if not isinstance(net, dict):
+            return "%s.%s is %s, not an object" % (where, side, _describe(net))
+        if not _is_text(net.get("NetId")):
+            return "%s.%s.NetId is %s, not a Net ID" % (where, side, _describe(net.get("NetId")))
+        for key in ("AccountId", "IpRange"):
+            if not _is_text(net.get(key), optional=True):
+                return "%s.%s.%s is %s, not a string" % (where, side, key, _describe(net.get(key)))
+    if not _is_text(peering.get("ExpirationDate"), optional=True):
+        return "%s.ExpirationDate is %s, not a date" % (where, _describe(peering.get("ExpirationDate")))
+    tags = peering.get("Tags")
+    if tags is not None and not isinstance(tags, list):
+        return "%s.Tags is %s, not a list" % (where, _describe(tags))
+    for index, tag in enumerate(tags or []):
+        if not isinstance(tag, dict):
+            return "%s.Tags[%d] is %s, not an object" % (where, index, _describe(tag))
+        if not _is_text(tag.get("Key")):
+            return "%s.Tags[%d].Key is %s, not a string" % (where, index, _describe(tag.get("Key")))
+        if not _is_text(tag.get("Value"), optional=True):
+            return "%s.Tags[%d].Value is %s, not a string" % (where, index, _describe(tag.get("Value")))
+    return None
+
+
+def checked_peering(peering, action, where="NetPeering", response=None):
+    """The API NetPeering once its shape is checked, tidied for the rest of the module: Tags always
+    a list, a null tag Value the empty string. Raises UnexpectedResponse naming the action and the field."""
+    problem = peering_problem(peering, where)
+    if problem:
+        raise UnexpectedResponse(action, problem, response)
+    tidy = dict(peering)
+    tidy["Tags"] = [{"Key": tag["Key"], "Value": "" if tag.get("Value") is None else tag["Value"]}
+                    for tag in peering.get("Tags") or []]
+    return tidy
+
+
+def read_peerings(client, filters):
+    """Every NetPeering that matches, all pages, each checked with checked_peering.
+
+    The client follows the pages; each page's NetPeerings is checked here, so
+    that data of the wrong shape is reported as such, never iterated.
+    """
+    action = "ReadNetPeerings"
+    found = []
+    for page in client.pages(action, {"Filters": filters}):
+        items = page.get("NetPeerings")
+        # A missing or null list is read as "none".
+        if items is not None and not isinstance(items, list):
+            raise UnexpectedResponse(action, "NetPeerings is %s, not a list" % _describe(items), page)
+        for item in items or []:
+            found.append(checked_peering(item, action, "NetPeerings[%d]" % len(found), page))
+    return found
 
 
 def state_name(peering):
@@ -187,13 +297,12 @@ def new_peering(peerings, source_net_id, accepter_net_id, known_ids):
 
 def read_by_id(client, net_peering_id):
     """The API NetPeering with this ID, or None. One ReadNetPeerings call."""
-    peerings = client.paginate("ReadNetPeerings", {"Filters": {"NetPeeringIds": [net_peering_id]}}, "NetPeerings")
-    return select_id(peerings, net_peering_id)
+    return select_id(read_peerings(client, {"NetPeeringIds": [net_peering_id]}), net_peering_id)
 
 
 def read_pair(client, source_net_id, accepter_net_id):
     """Every peering linking the two Nets, any state, either direction. One ReadNetPeerings call."""
-    peerings = client.paginate("ReadNetPeerings", {"Filters": pair_filters(source_net_id, accepter_net_id)}, "NetPeerings")
+    peerings = read_peerings(client, pair_filters(source_net_id, accepter_net_id))
     return [p for p in peerings if connects(p, source_net_id, accepter_net_id)]
 
 
@@ -221,6 +330,9 @@ def validate_tags(tags):
     for key, value in (tags or {}).items():
         if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
             return "tags: key %r must be 1 to %d characters long." % (key, TAG_KEY_MAX)
+        if isinstance(value, (dict, list)):
+            return ("tags: the value of '%s' is a %s; a tag value is a string. Quote it, or turn it into one "
+                    "(for example with the to_json filter)." % (key, "dict" if isinstance(value, dict) else "list"))
         if value is not None and len(str(value)) > TAG_VALUE_MAX:
             return "tags: the value of '%s' is longer than %d characters; shorten it." % (key, TAG_VALUE_MAX)
     return None
@@ -232,25 +344,37 @@ def caller_account(peering, source_net_id=None, accepter_net_id=None, accepter_o
     The API never says who the caller is, and asking (ReadAccounts) would cost a
     call on every run. What we know instead:
       - both Nets in one account: the caller can read the peering, so it is that account;
-      - the task names a pair: without accepter_owner_id it says the accepter Net
-        is the caller's own; with it, the source Net is the caller's own (the
-        accepter Net being the other account's). The account ID of that Net in
-        the peering, whatever its direction, is the caller's.
-    With only net_peering_id and two accounts, the caller could be either side:
-    None, and the callers try the API and explain a refusal.
+      - with accepter_owner_id, the task declares its account the requester: the
+        account of its source Net (the accepter Net being the other account's),
+        whatever the direction of the peering.
+    Without accepter_owner_id on a peering between two accounts, the caller could
+    be either side (the requester naming the pair without accepter_owner_id, or the
+    accepter's own playbook): None, and the callers try the API and explain a refusal.
     """
     if not peering:
         return None
     source_account, accepter_account = account_ids(peering)
     if source_account and source_account == accepter_account:
         return source_account
-    if not (source_net_id and accepter_net_id):
+    if not (source_net_id and accepter_net_id and accepter_owner_id):
         return None
-    own_net = source_net_id if accepter_owner_id else accepter_net_id
     for side in ("SourceNet", "AccepterNet"):
         net = peering.get(side) or {}
-        if net.get("NetId") == own_net:
+        if net.get("NetId") == source_net_id:
             return net.get("AccountId")
+    return None
+
+
+def pair_account(peerings):
+    """The account owning both Nets of a pair, if a peering of the pair (any state) shows it, else None.
+
+    A Net never changes account, and only the two accounts of a peering can read
+    it: a same-account peering of the pair means the caller is that account.
+    """
+    for peering in peerings or []:
+        source_account, accepter_account = account_ids(peering)
+        if source_account and source_account == accepter_account:
+            return source_account
     return None
 
 

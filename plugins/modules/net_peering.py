@@ -50,18 +50,23 @@ options:
   accepter_net_id:
     description:
       - ID of the accepter's Net. Required with O(source_net_id).
-      - Without O(accepter_owner_id) the module takes this Net to be owned by this task's account.
+      - Without O(accepter_owner_id), a peering still to be created links two Nets of this task's account.
+        For an existing peering between two accounts, the module does not guess which side this task's account is
+        on; it makes the call (accept, reject or delete) and explains a refusal.
     type: str
   accepter_owner_id:
     description:
       - The 12-digit account ID that owns O(accepter_net_id), when it is another account. Quote it in YAML.
       - Setting it tells the module that this task's account is the requester and the other account must accept;
         with O(state=accepted) that needs O(accepter_credentials).
+      - For two Nets of this task's own account, omit it.
     type: str
   tags:
     description:
       - Tags of the peering, as seen by this task's account (each account has its own tags on a shared peering).
-      - Applied with V(present) and V(accepted). When not set, tags are left as they are.
+      - Applied with V(present) and V(accepted); ignored, with a warning, with V(rejected) and V(absent).
+        When not set, tags are left as they are.
+      - Values are strings (numbers and booleans are turned into strings); a dict or a list as a value fails the task.
     type: dict
   purge_tags:
     description:
@@ -88,6 +93,8 @@ options:
         O(accepter_credentials.profile). The E(OSC_*) environment variables never apply to them.
       - Region, endpoint and TLS settings not given here (nor in the profile) are taken from this task's connection,
         as are O(request_timeout), O(max_retries) and O(retry_max_time).
+      - Only used with O(state=accepted) and O(state=rejected); with V(present) or V(absent) they are ignored (not even
+        checked), with a warning.
     type: dict
     suboptions:
       access_key:
@@ -127,6 +134,10 @@ notes:
     an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags."
   - If the connection drops after a CreateNetPeering was sent, the module reads the peerings of the pair again and adopts
     the one that was created; it creates again only when none was, so a peering is never duplicated.
+    A CreateNetPeering that succeeds without returning the peering is never sent again; the module reads the pair and
+    adopts the new peering.
+  - An API answer the module cannot use (a field missing or of the wrong type) fails the task with a message naming the
+    action and the field.
 seealso:
   - module: outscale.cloud.net_peering_info
 """
@@ -270,13 +281,18 @@ from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import 
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
     PeeringError,
+    UnexpectedResponse,
     accepter_settings,
     account_ids,
     caller_account,
+    checked_peering,
+    connects,
     decide,
     merge_response,
     new_peering,
     normalize_peering,
+    pair_account,
+    peering_problem,
     read_by_id,
     read_pair,
     select_pair,
@@ -372,6 +388,7 @@ class NetPeeringRunner(object):
         self.before = None    # the API peering as found
         self.current = None   # the API peering as it is (or would be, in check mode) now
         self.known_ids = set()
+        self.pair_peerings = []  # every peering of the pair found by find(), any state
         if self.params["source_net_id"]:
             self.pair = (self.params["source_net_id"], self.params["accepter_net_id"])
         else:
@@ -409,6 +426,8 @@ class NetPeeringRunner(object):
 
     def run(self):
         state = self.params["state"]
+        if self.params["tags"] is not None and state in ("rejected", "absent"):
+            self.module.warn("tags are only applied with state=present or state=accepted; they were ignored.")
         try:
             self.find()
             step = decide(state, self.current, self.pair is not None)
@@ -433,8 +452,6 @@ class NetPeeringRunner(object):
         except OscApiError as exc:
             self.fail_api(exc, self.hint(exc))
         self.warn_client()
-        if self.accepter_client is not None and state in ("present", "absent"):
-            self.module.warn("accepter_credentials are only used with state=accepted or state=rejected; they were ignored.")
         self.module.exit_json(**self.result())
 
     def find(self):
@@ -444,6 +461,7 @@ class NetPeeringRunner(object):
             self.known_ids = set([self.params["net_peering_id"]])
         else:
             peerings = read_pair(self.client, *self.pair)
+            self.pair_peerings = peerings
             self.known_ids = set(p.get("NetPeeringId") for p in peerings)
             live, ended = select_pair(peerings, *self.pair)
             self.current = live
@@ -476,26 +494,31 @@ class NetPeeringRunner(object):
     def acceptor(self, peering, verb):
         """The client that can accept or reject: the caller's or the accepter_credentials' one.
 
-        Fails before any write when the task has no credentials for the accepter account.
+        Fails before any write when the task provably has no credentials for the accepter account.
         """
         if peering is None:  # about to create from the pair
             if not self.owner_id:
                 return self.client  # the accepter Net is the caller's own
             if self.accepter_client is not None:
                 return self.accepter_client
+            if pair_account(self.pair_peerings) == self.owner_id:
+                # An earlier peering of the pair shows both Nets in accepter_owner_id's account,
+                # which is then the caller's: it can accept its own peering.
+                return self.client
             self.fail(self.missing_credentials(self.owner_id, self.params["accepter_net_id"], verb, created=False))
         caller = caller_account(peering, self.pair and self.pair[0], self.pair and self.pair[1], self.owner_id)
         accepter_account = account_ids(peering)[1]
+        if caller is not None and caller == accepter_account:
+            return self.client
+        if self.accepter_client is not None:
+            # Given for this: used whenever the caller is not provably the accepter.
+            return self.accepter_client
         if caller is not None:
-            if caller == accepter_account:
-                return self.client
-            if self.accepter_client is not None:
-                return self.accepter_client
             self.fail(self.missing_credentials(accepter_account, (peering.get("AccepterNet") or {}).get("NetId"), verb,
                                                created=True))
-        # Only an ID and two accounts: the caller may be either side. accepter_credentials, when
-        # given, are there for this; otherwise try as the caller and explain a refusal.
-        return self.accepter_client or self.client
+        # Two accounts and no telling which side the caller is on (by ID, or a pair without
+        # accepter_owner_id): try as the caller and explain a refusal.
+        return self.client
 
     def missing_credentials(self, account, net_id, verb, created):
         """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
@@ -509,7 +532,10 @@ class NetPeeringRunner(object):
             msg += " (state=present here only requests the peering)"
         elif verb == "reject":
             msg += " (as the requester, state=absent withdraws the request)"
-        return msg + "."
+        msg += "."
+        if self.owner_id and account == self.owner_id:
+            msg += " If accepter_owner_id (%s) is this task's own account, omit it." % account
+        return msg
 
     # -- writes ------------------------------------------------------------
 
@@ -532,18 +558,38 @@ class NetPeeringRunner(object):
         peering = None
         for attempt in (1, 2):
             try:
-                peering = self.client.call("CreateNetPeering", body).get("NetPeering")
+                response = self.client.call("CreateNetPeering", body)
             except OscAmbiguousWriteError as exc:
                 # The platform may have created it: read the pair again and adopt what is new.
-                peering = new_peering(read_pair(self.client, *self.pair), source_net_id, accepter_net_id, self.known_ids)
-                if peering is None and attempt == 2:
+                peering = self.created_peering()
+                if peering is not None:
+                    break
+                if attempt == 2:
                     self.fail_api(exc, "Read again, the pair has no new peering, so none was created; run the task again.")
-                # None: nothing was created, so sending again is no longer blind. Even if that read
+                # Nothing was created, so sending again is no longer blind. Even if that read
                 # were stale, the API keeps one live peering per pair of Nets and would refuse a second.
-            if peering:
+                continue
+            # HTTP 200: the create succeeded, so the task changed something whatever happens next.
+            self.changed = True
+            peering = response.get("NetPeering")
+            problem = "no NetPeering in the response" if peering is None else peering_problem(peering, "NetPeering")
+            if problem is None and not connects(peering, source_net_id, accepter_net_id):
+                problem = "NetPeering %s links other Nets" % peering.get("NetPeeringId")
+            if problem is None:
+                peering = checked_peering(peering, "CreateNetPeering")
                 break
-        if not peering:
-            raise PeeringError("CreateNetPeering succeeded but returned no peering; run the task again to find it.")
+            # Created, but what? Like an ambiguous write: read and adopt. Never sent again,
+            # which could duplicate the peering that this call made.
+            peering = self.created_peering()
+            if peering is None:
+                raise PeeringError(
+                    "CreateNetPeering succeeded (HTTP 200) but returned no usable peering (%s), and reading the peerings of "
+                    "%s and %s again finds no new one. It was not sent again, so as not to duplicate it: run the task again "
+                    "to adopt it once the API lists it (the API refuses a second live peering of the same two Nets)."
+                    % (problem, source_net_id, accepter_net_id))
+            self.module.warn("CreateNetPeering returned no usable peering (%s); %s was found by reading the pair again."
+                             % (problem, peering.get("NetPeeringId")))
+            break
         self.changed = True
         self.current = peering
         if state_name(peering) != "pending-acceptance" and state_name(peering) != "active":
@@ -557,6 +603,10 @@ class NetPeeringRunner(object):
                                % (peering.get("NetPeeringId"), state_name(peering), state_message(peering) or "no message", advice),
                                peering)
 
+    def created_peering(self):
+        """After a create whose result is unknown: the new peering of the pair, or None. One ReadNetPeerings call."""
+        return new_peering(read_pair(self.client, *self.pair), self.pair[0], self.pair[1], self.known_ids)
+
     def accept(self, acceptor):
         peering_id = self.current.get("NetPeeringId")
         if self.check_mode:
@@ -568,8 +618,13 @@ class NetPeeringRunner(object):
                                                done=lambda p: state_name(p) == "active",
                                                retry=lambda p: state_name(p) == "pending-acceptance")
         self.changed = True
-        if response is not None:
-            self.current = merge_response(self.current, response.get("NetPeering"))
+        returned = response.get("NetPeering") if response is not None else None
+        if returned is not None:
+            returned = checked_peering(returned, "AcceptNetPeering", response=response)
+            if returned["NetPeeringId"] != peering_id:
+                raise UnexpectedResponse("AcceptNetPeering", "NetPeering is %s, not the accepted %s"
+                                         % (returned["NetPeeringId"], peering_id), response)
+            self.current = merge_response(self.current, returned)
         if state_name(self.current) == "active" or not self.params["wait"]:
             return
         peering = wait_for_state(self.client, peering_id, "active", self.params["wait_timeout"], self.sleep, self.clock)
@@ -693,7 +748,10 @@ def main():
         module.fail_json(msg=error)
     client = build_client(module)
     accepter_client = None
-    if module.params["accepter_credentials"] is not None:
+    if module.params["accepter_credentials"] is not None and module.params["state"] in ("present", "absent"):
+        # Not even resolved: a profile or keys that do not work must not fail a task that does not use them.
+        module.warn("accepter_credentials are only used with state=accepted or state=rejected; they were ignored.")
+    elif module.params["accepter_credentials"] is not None:
         try:
             settings = accepter_settings(client.settings, module.params["accepter_credentials"])
         except CredentialsError as exc:

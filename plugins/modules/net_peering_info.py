@@ -67,7 +67,7 @@ EXAMPLES = r"""
       - pcx-9abcdef0
   register: two_peerings
 
-- name: List the live peerings of one Net, in either direction
+- name: List the live peerings that one Net requested (the Net on the requester side)
   outscale.cloud.net_peering_info:
     filters:
       source_net_net_ids: vpc-12345678
@@ -75,6 +75,19 @@ EXAMPLES = r"""
         - pending-acceptance
         - active
   register: live_from_net
+
+- name: List the live peerings that one Net was asked to accept (the Net on the accepter side)
+  outscale.cloud.net_peering_info:
+    filters:
+      accepter_net_net_ids: vpc-12345678
+      state_names:
+        - pending-acceptance
+        - active
+  register: live_to_net
+
+- name: The live peerings of that Net in either direction (filters are ANDed, so it takes the two calls above)
+  ansible.builtin.set_fact:
+    live_of_net: "{{ live_from_net.net_peerings + live_to_net.net_peerings }}"
 
 - name: List the peerings waiting for another account's acceptance
   outscale.cloud.net_peering_info:
@@ -214,8 +227,10 @@ from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import 
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
     TERMINAL_STATES,
+    PeeringError,
     build_filters,
     normalize_peering,
+    read_peerings,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils.osc_module import (
     build_client,
@@ -300,11 +315,12 @@ def main():
         api_filters["NetPeeringIds"] = ids
 
     client = build_client(module)
-    body = {"Filters": api_filters} if api_filters else {}
     try:
-        peerings = client.paginate("ReadNetPeerings", body, "NetPeerings")
+        peerings = read_peerings(client, api_filters)
     except OscApiError as exc:
         fail_api(module, exc, changed=False)
+    except PeeringError as exc:  # data of an unexpected shape
+        module.fail_json(msg=str(exc), changed=False)
     for warning in client.warnings:
         module.warn(warning)
     module.exit_json(changed=False, net_peerings=[normalize_peering(peering) for peering in peerings])

@@ -597,6 +597,18 @@ def test_paginate_single_empty_page(server, make_client):
     assert server.received[0].json == {"ResultsPerPage": 1000}
 
 
+@pytest.mark.parametrize("page, problem", [
+    ({"NetPeerings": {"NetPeeringId": "pcx-1"}}, "NetPeerings is a dict, not a list"),
+    ({"NetPeerings": [], "NextPageToken": 7}, "NextPageToken is not a string (7)"),
+])
+def test_paginate_refuses_pages_of_the_wrong_shape(server, make_client, page, problem):
+    server.push(ok(dict(page, ResponseContext={"RequestId": "r"})))
+    with pytest.raises(OscApiError) as info:
+        make_client(server).paginate(READ, {}, "NetPeerings")
+    assert "unexpected response: %s" % problem in str(info.value)
+    assert len(server.received) == 1
+
+
 # -- signing (graded by Outscale's SDK) -------------------------------------------------------
 
 class FrozenAuthentication(Authentication):

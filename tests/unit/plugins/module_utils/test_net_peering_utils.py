@@ -1,10 +1,12 @@
 """The Net peering domain logic: lookup selection, decisions, tag diff, waiting, accepter settings."""
 
+import copy
 import json
 
 import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import net_peering as np
+from ansible_collections.outscale.cloud.plugins.module_utils.client import OscApiError, OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils.credentials import CredentialsError, resolve_settings
 
 A, B = "111111111111", "222222222222"
@@ -22,15 +24,19 @@ def peering(pid, src, acc, state, src_acct=A, acc_acct=A, tags=None, message=Non
 
 
 class FakeClient(object):
-    """Answers ReadNetPeerings from a list of scripted pages; records calls."""
+    """Answers ReadNetPeerings from scripted answers (a list of peerings, or a whole response dict); records calls."""
 
     def __init__(self, answers):
         self.answers = list(answers)
         self.calls = []
+        self.warnings = []
 
-    def paginate(self, action, body, items_key):
-        self.calls.append((action, body))
-        return self.answers.pop(0)
+    def call(self, action, body):
+        self.calls.append((action, copy.deepcopy(body)))
+        answer = self.answers.pop(0)
+        return answer if isinstance(answer, dict) else {"NetPeerings": answer}
+
+    pages = OscClient.pages  # the real page-following logic, over the scripted answers
 
 
 # -- lookup -------------------------------------------------------------------
@@ -95,6 +101,82 @@ def test_new_peering_after_ambiguous_create():
                        "vpc-aaaaaaaa", "vpc-bbbbbbbb", set())
 
 
+# -- malformed API data: a clear error naming the action and the field, never a traceback --------
+
+
+GOOD = peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "pending-acceptance", A, B, tags={"k": "v"})
+
+
+def spoilt(**fields):
+    bad = copy.deepcopy(GOOD)
+    bad.update(fields)
+    return bad
+
+
+@pytest.mark.parametrize("answer, problem", [
+    ({"NetPeerings": [None]}, "NetPeerings[0] is null, not an object"),
+    ({"NetPeerings": {"NetPeeringId": "pcx-00000001"}}, "NetPeerings is an object, not a list"),
+    ({"NetPeerings": "pcx-00000001"}, "NetPeerings is the string 'pcx-00000001', not a list"),
+    ({"NetPeerings": 5}, "NetPeerings is a number, not a list"),
+    ({"NetPeerings": [spoilt(State="active")]}, "NetPeerings[0].State is the string 'active', not an object"),
+    ({"NetPeerings": [spoilt(State={"Message": "x"})]}, "NetPeerings[0].State.Name is null, not a state name"),
+    ({"NetPeerings": [spoilt(Tags=[None])]}, "NetPeerings[0].Tags[0] is null, not an object"),
+    ({"NetPeerings": [spoilt(Tags={"k": "v"})]}, "NetPeerings[0].Tags is an object, not a list"),
+    ({"NetPeerings": [spoilt(Tags=[{"Key": "k", "Value": 3}])]}, "NetPeerings[0].Tags[0].Value is a number, not a string"),
+    ({"NetPeerings": [spoilt(SourceNet="vpc-aaaaaaaa")]}, "NetPeerings[0].SourceNet is the string 'vpc-aaaaaaaa', not an object"),
+    ({"NetPeerings": [spoilt(AccepterNet={"AccountId": B})]}, "NetPeerings[0].AccepterNet.NetId is null, not a Net ID"),
+    ({"NetPeerings": [spoilt(NetPeeringId=None)]}, "NetPeerings[0].NetPeeringId is null, not a peering ID"),
+    ({"NetPeerings": [GOOD, 7]}, "NetPeerings[1] is a number, not an object"),
+])
+def test_reads_refuse_malformed_data(answer, problem):
+    answer = dict(answer, ResponseContext={"RequestId": "req-1"})
+    for read in (lambda c: np.read_pair(c, "vpc-aaaaaaaa", "vpc-bbbbbbbb"), lambda c: np.read_by_id(c, "pcx-00000001")):
+        with pytest.raises(np.UnexpectedResponse) as info:
+            read(FakeClient([answer]))
+        assert isinstance(info.value, np.PeeringError)
+        assert str(info.value).startswith("The API returned an unexpected ReadNetPeerings response: %s." % problem)
+        assert "RequestId req-1" in str(info.value)
+
+
+def test_reads_tidy_tags_and_accept_missing_optional_fields():
+    odd = spoilt(Tags=[{"Key": "k", "Value": None}], ExpirationDate=None)
+    odd["State"] = {"Name": "active"}
+    del odd["AccepterNet"]["IpRange"]
+    (found,) = np.read_pair(FakeClient([[odd]]), "vpc-aaaaaaaa", "vpc-bbbbbbbb")
+    assert found["Tags"] == [{"Key": "k", "Value": ""}]
+    no_tags = spoilt()
+    del no_tags["Tags"]
+    assert np.read_by_id(FakeClient([[no_tags]]), "pcx-00000001")["Tags"] == []
+    assert np.read_by_id(FakeClient([{"ResponseContext": {}}]), "pcx-00000001") is None  # no NetPeerings: none
+
+
+def test_reads_follow_pages_and_stop_on_a_repeated_token():
+    client = FakeClient([{"NetPeerings": [GOOD], "NextPageToken": "t1"}, {"NetPeerings": [], "NextPageToken": "t1"}])
+    assert len(np.read_pair(client, "vpc-aaaaaaaa", "vpc-bbbbbbbb")) == 1
+    assert [call[1].get("NextPageToken") for call in client.calls] == [None, "t1"]
+    assert client.warnings and "NextPageToken twice" in client.warnings[0]
+
+
+def test_reads_refuse_a_token_that_is_not_a_string():
+    with pytest.raises(OscApiError) as info:
+        np.read_pair(FakeClient([{"NetPeerings": [GOOD], "NextPageToken": 12}]), "vpc-aaaaaaaa", "vpc-bbbbbbbb")
+    assert "ReadNetPeerings failed: unexpected response: NextPageToken is not a string (12)" in str(info.value)
+
+
+def test_checked_peering_names_the_action():
+    with pytest.raises(np.UnexpectedResponse) as info:
+        np.checked_peering("weird", "AcceptNetPeering", response={"NetPeering": "weird"})
+    assert str(info.value).startswith("The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'")
+
+
+def test_normalize_peering_tolerates_odd_shapes():
+    result = np.normalize_peering(spoilt(State="active", SourceNet="vpc-aaaaaaaa", Tags=[None, {"Key": "k", "Value": None}]))
+    assert result["state"] == {"name": None, "message": None}
+    assert result["source_net"] == {"account_id": None, "ip_range": None, "net_id": None}
+    assert result["tags"] == {"k": ""}
+    assert np.normalize_peering(None)["net_peering_id"] is None
+
+
 # -- decisions ------------------------------------------------------------------
 
 
@@ -146,9 +228,19 @@ def test_caller_account_from_the_pair():
     # With accepter_owner_id, the task's source Net is the caller's.
     assert np.caller_account(forward, "vpc-aaaaaaaa", "vpc-bbbbbbbb", B) == A
     assert np.caller_account(reverse, "vpc-aaaaaaaa", "vpc-bbbbbbbb", B) == A
-    # Without it, the task's accepter Net is the caller's (the accepter's own playbook).
-    assert np.caller_account(forward, "vpc-aaaaaaaa", "vpc-bbbbbbbb") == B
-    assert np.caller_account(reverse, "vpc-aaaaaaaa", "vpc-bbbbbbbb") == B
+    # Without it, the caller may be either side: the accepter's own playbook, or the requester
+    # naming the pair without accepter_owner_id. Unknown, never guessed.
+    assert np.caller_account(forward, "vpc-aaaaaaaa", "vpc-bbbbbbbb") is None
+    assert np.caller_account(reverse, "vpc-aaaaaaaa", "vpc-bbbbbbbb") is None
+    assert np.caller_account(reverse, "vpc-bbbbbbbb", "vpc-aaaaaaaa") is None
+
+
+def test_pair_account_only_from_a_same_account_peering():
+    same = peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "rejected", A, A)
+    cross = peering("pcx-00000002", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "expired", A, B)
+    assert np.pair_account([cross, same]) == A
+    assert np.pair_account([cross]) is None
+    assert np.pair_account([]) is None
 
 
 # -- tags -------------------------------------------------------------------------
@@ -186,6 +278,18 @@ def test_validate_tags():
     assert "key" in np.validate_tags({"": "x"})
     assert "255" in np.validate_tags({"k": "x" * 256})
     assert "255" in np.validate_tags({"k" * 256: "x"})
+
+
+@pytest.mark.parametrize("value, kind", [({"nested": "x"}, "dict"), ([1, 2], "list")])
+def test_validate_tags_refuses_nested_values(value, kind):
+    message = np.validate_tags({"ok": "1", "k": value})
+    assert message.startswith("tags: the value of 'k' is a %s" % kind) and "string" in message
+
+
+def test_tags_to_dict_null_value_is_empty_string():
+    assert np.tags_to_dict([{"Key": "k", "Value": None}, {"Key": "n"}, {"Key": "v", "Value": "1"}]) == {"k": "", "n": "", "v": "1"}
+    # With a null Value read as "", tags {k: ""} need no CreateTags.
+    assert np.tag_diff(np.tags_to_dict([{"Key": "k", "Value": None}]), {"k": ""}, True) == ({}, {})
 
 
 # -- normalisation and merge ------------------------------------------------------
@@ -234,7 +338,7 @@ def test_wait_until_active_with_growing_interval():
     assert result["State"]["Name"] == "active"
     assert clock.sleeps == [1, 2, 3, 4, 5, 5, 5]
     assert len(client.calls) == 7
-    assert client.calls[0][1] == {"Filters": {"NetPeeringIds": ["pcx-00000001"]}}
+    assert client.calls[0][1] == {"Filters": {"NetPeeringIds": ["pcx-00000001"]}, "ResultsPerPage": 1000}
 
 
 @pytest.mark.parametrize("bad", ["rejected", "failed", "expired", "deleted"])

@@ -40,13 +40,36 @@ def run(args, capsys, check_mode=False, diff=False):
     return json.loads(capsys.readouterr().out)
 
 
+def warnings(result):
+    """The warning texts of a result (ansible-core 2.19 reports each as a WarningSummary dict)."""
+    return [w if isinstance(w, str) else (w.get("event") or {}).get("msg", "") for w in result.get("warnings", [])]
+
+
 class Sim(object):
     """The simulator plus the module arguments that reach it."""
 
-    def __init__(self, simulator, capsys):
+    def __init__(self, simulator, capsys, monkeypatch):
         self.simulator = simulator
         self.capsys = capsys
+        self.monkeypatch = monkeypatch
         self.connection = dict(endpoint=simulator.url, region=simulator.region, max_retries=3, retry_max_time=5)
+        self.tampered = set()
+
+    def tamper(self, action, change):
+        """Answer ``action`` with change(the simulator's real answer, body): data the simulator would never send.
+
+        The call is still made over the socket and still applied (unless ``change`` skips
+        ``real``); only the response body changes.
+        """
+        real = getattr(self.simulator.api, "_" + action)
+        self.monkeypatch.setattr(self.simulator.api, "_" + action,
+                                 lambda caller, body, dry_run: change(lambda: real(caller, body, dry_run), body))
+        self.tampered.add(action)
+
+    def forget_tampered_problems(self):
+        """Tampered answers break outscale.yaml on purpose: keep the simulator's check for the others."""
+        problems = self.simulator.response_problems
+        problems[:] = [p for p in problems if p.split(" ", 1)[0].rstrip(":") not in self.tampered]
 
     def run(self, keys=None, check_mode=False, diff=False, **args):
         full = dict(self.connection, **(keys or KEYS_A))
@@ -65,8 +88,10 @@ class Sim(object):
 
 
 @pytest.fixture
-def sim(osc_simulator, capsys):  # noqa: F811  pylint: disable=redefined-outer-name
-    return Sim(osc_simulator, capsys)
+def sim(osc_simulator, capsys, monkeypatch):  # noqa: F811  pylint: disable=redefined-outer-name
+    helper = Sim(osc_simulator, capsys, monkeypatch)
+    yield helper
+    helper.forget_tampered_problems()
 
 
 # -- argument checks (no API call: the endpoint does not exist) --------------------
@@ -87,11 +112,14 @@ BAD_ARGS = [
     ({"source_net_id": A1, "accepter_net_id": A2, "state": "enabled"}, "value of state must be one of"),
     ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"": "x"}}, "tags: key '' must be 1 to 255"),
     ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": "v" * 256}}, "tags: the value of 'k' is longer than 255"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"region": "eu-west-2"}},
+    ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": {"nested": "x"}}},
+     "tags: the value of 'k' is a dict; a tag value is a string"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": [1, 2]}}, "tags: the value of 'k' is a list"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "state": "accepted", "accepter_credentials": {"region": "eu-west-2"}},
      "accepter_credentials: set access_key and secret_key, or profile"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"access_key": "AK"}},
+    ({"source_net_id": A1, "accepter_net_id": A2, "state": "rejected", "accepter_credentials": {"access_key": "AK"}},
      "accepter_credentials: access_key is set in the options but secret_key is not"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"profile": "partner"}},
+    ({"source_net_id": A1, "accepter_net_id": A2, "state": "accepted", "accepter_credentials": {"profile": "partner"}},
      "accepter_credentials: config_file"),
     ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"bogus": 1, "profile": "p"}},
      "bogus"),
@@ -357,9 +385,12 @@ def test_cross_account_without_accepter_credentials_fails_before_creating(sim):
 
 def test_cross_account_accepter_side(sim):
     requested = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)["net_peering"]
-    # The accepter's own playbook names the pair without accepter_owner_id: its Net is the accepter.
+    # The accepter's own playbook names the pair without accepter_owner_id. The requester's could read
+    # the same, so the module does not guess: it asks the API and explains the refusal.
     result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="absent")
-    assert result["failed"] and "state=rejected" in result["msg"] and sim.calls() == ["ReadNetPeerings"]
+    assert result["failed"] and not result["changed"] and "state=rejected" in result["msg"]
+    assert "only the requester can delete it" in result["msg"] and result["api_error"]["status_code"] == 401
+    assert sim.calls() == ["ReadNetPeerings", "DeleteNetPeering"]
     result = sim.run(keys=KEYS_B, net_peering_id=requested["net_peering_id"], state="absent")
     assert result["failed"] and "state=rejected" in result["msg"] and result["api_error"]["code"] == "5"
     result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="accepted")
@@ -388,3 +419,179 @@ def test_accepter_credentials_from_a_profile(sim, tmp_path):
                      accepter_credentials={"profile": "partner", "config_file": str(config)})
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
     assert ("AcceptNetPeering", ACCOUNT_B) in sim.calls(with_accounts=True)
+
+
+# -- regressions: ownership not guessed on a two-account pair without accepter_owner_id -------------
+
+
+@pytest.mark.parametrize("source, accepter", [(A1, B1), (B1, A1)])
+def test_requester_deletes_its_pending_peering_by_pair_without_accepter_owner_id(sim, source, accepter):
+    sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
+    result = sim.run(source_net_id=source, accepter_net_id=accepter, state="absent")
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "deleted"
+    assert sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A), ("DeleteNetPeering", ACCOUNT_A)]
+    assert not sim.live()
+
+
+@pytest.mark.parametrize("state, action, final", [("accepted", "AcceptNetPeering", "active"),
+                                                  ("rejected", "RejectNetPeering", "rejected")])
+def test_requester_by_pair_without_accepter_owner_id_acts_through_accepter_credentials(sim, state, action, final):
+    sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
+    result = sim.run(source_net_id=A1, accepter_net_id=B1, state=state, accepter_credentials=dict(KEYS_B))
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] and result["net_peering"]["state"]["name"] == final
+    assert sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A), (action, ACCOUNT_B)]
+
+
+def test_accepter_by_pair_without_accepter_owner_id_still_acts_as_itself(sim):
+    sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
+    result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="rejected")
+    assert result["changed"] and sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_B),
+                                                                   ("RejectNetPeering", ACCOUNT_B)]
+
+
+# -- regressions: accepter_owner_id set to the task's own account -----------------------------------
+
+
+def test_accepted_with_own_account_as_accepter_owner_id_unknowable_fails_before_creating_saying_omit_it(sim):
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, accepter_owner_id=ACCOUNT_A, state="accepted")
+    assert result["failed"] and not result["changed"] and "Nothing was created" in result["msg"]
+    assert "If accepter_owner_id (111111111111) is this task's own account, omit it." in result["msg"]
+    assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
+
+
+def test_accepted_with_own_account_as_accepter_owner_id_known_from_an_earlier_peering(sim):
+    first = sim.run(source_net_id=A1, accepter_net_id=A2)["net_peering"]["net_peering_id"]
+    sim.run(net_peering_id=first, state="rejected")  # stays visible, and shows both Nets are account A's
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, accepter_owner_id=ACCOUNT_A, state="accepted")
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
+    assert result["net_peering"]["net_peering_id"] != first
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "AcceptNetPeering"]
+
+
+# -- regressions: a CreateNetPeering that succeeds without returning the peering is never resent -----
+
+
+def without_peering(real, body):
+    real()  # created
+    return {}
+
+
+def test_create_answered_without_a_peering_is_adopted_not_sent_again(sim):
+    sim.tamper("CreateNetPeering", without_peering)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, tags={"Name": "x"})
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateTags"]
+    assert [p.peering_id for p in sim.live()] == [result["net_peering"]["net_peering_id"]]
+    assert any("CreateNetPeering returned no usable peering" in w for w in warnings(result))
+
+
+def test_create_answered_with_a_malformed_peering_is_adopted_not_sent_again(sim):
+    sim.tamper("CreateNetPeering", lambda real, body: dict(real(), NetPeering="weird"))
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted")
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "AcceptNetPeering"]
+    assert len(sim.live()) == 1
+
+
+def test_create_answered_without_a_peering_and_none_found_fails_changed_without_resending(sim):
+    sim.tamper("CreateNetPeering", lambda real, body: {})  # a 200 that made nothing visible
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["failed"] and result["changed"]
+    assert "It was not sent again" in result["msg"] and "no NetPeering in the response" in result["msg"]
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"] and not sim.live()
+
+
+def test_create_answered_without_a_peering_then_a_failed_read_is_still_changed(sim):
+    def created_then_reads_fail(real, body):
+        sim.simulator.add_fault(action="ReadNetPeerings", kind="error_500", count=1)
+        return without_peering(real, body)
+    sim.tamper("CreateNetPeering", created_then_reads_fail)
+    sim.connection.update(max_retries=0)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["failed"] and result["changed"] and result["api_error"]["action"] == "ReadNetPeerings"
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"] and len(sim.live()) == 1
+
+
+def test_lost_create_then_a_create_without_a_peering_is_adopted(sim):
+    # drop_before loses the first create (re-read finds nothing, so it is sent again); the
+    # second succeeds without a peering: adopted, no third create.
+    sim.simulator.add_fault(action="CreateNetPeering", kind="drop_before", count=1)
+    sim.tamper("CreateNetPeering", without_peering)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"] and not result.get("failed")
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
+    assert len(sim.live()) == 1
+
+
+# -- regressions: malformed API data fails clearly, never with a traceback --------------------------
+
+
+def first_peering(change):
+    def tampered(real, body):
+        answer = real()
+        if answer.get("NetPeerings"):
+            change(answer, answer["NetPeerings"][0])
+        return answer
+    return tampered
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda answer, p: answer.update(NetPeerings=[None]), "NetPeerings[0] is null, not an object"),
+    (lambda answer, p: answer.update(NetPeerings=p), "NetPeerings is an object, not a list"),
+    (lambda answer, p: p.update(State="active"), "NetPeerings[0].State is the string 'active', not an object"),
+    (lambda answer, p: p.update(Tags=[None]), "NetPeerings[0].Tags[0] is null, not an object"),
+    (lambda answer, p: p.update(SourceNet=A1), "NetPeerings[0].SourceNet is the string 'vpc-a1a1a1a1', not an object"),
+])
+@pytest.mark.parametrize("args", [dict(source_net_id=A1, accepter_net_id=A2), dict(state="absent")])
+def test_malformed_read_fails_clearly(sim, change, problem, args):
+    peering_id = sim.run(source_net_id=A1, accepter_net_id=A2)["net_peering"]["net_peering_id"]
+    if "source_net_id" not in args:
+        args = dict(args, net_peering_id=peering_id)
+    sim.tamper("ReadNetPeerings", first_peering(change))
+    result = sim.run(**args)
+    assert result["failed"] and not result["changed"] and "exception" not in result
+    assert result["msg"].startswith("The API returned an unexpected ReadNetPeerings response: %s." % problem)
+    assert "RequestId" in result["msg"] and sim.calls() == ["ReadNetPeerings"] and len(sim.live()) == 1
+
+
+def test_malformed_accept_answer_fails_clearly_and_changed(sim):
+    sim.run(source_net_id=A1, accepter_net_id=A2)
+    sim.tamper("AcceptNetPeering", lambda real, body: dict(real(), NetPeering="weird"))
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", wait=False)
+    assert result["failed"] and result["changed"] and "exception" not in result
+    assert result["msg"].startswith("The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'")
+
+
+def test_null_tag_value_reads_as_empty_string(sim):
+    sim.run(source_net_id=A1, accepter_net_id=A2, tags={"k": ""})
+
+    def null_values(answer, p):
+        for tag in p["Tags"]:
+            tag["Value"] = None
+    sim.tamper("ReadNetPeerings", first_peering(null_values))
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, tags={"k": ""})
+    assert not result["changed"] and result["net_peering"]["tags"] == {"k": ""}
+    assert sim.calls() == ["ReadNetPeerings"]
+
+
+# -- options a state does not use ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_accepter_credentials_are_not_resolved_when_the_state_does_not_use_them(sim, state):
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state,
+                     accepter_credentials={"profile": "nowhere", "config_file": "/nonexistent/config.json"})
+    assert not result.get("failed"), result["msg"]
+    assert any("accepter_credentials are only used with state=accepted or state=rejected" in w for w in warnings(result))
+
+
+@pytest.mark.parametrize("state", ["rejected", "absent"])
+def test_tags_with_a_state_that_ignores_them_warn(sim, state):
+    sim.run(source_net_id=A1, accepter_net_id=A2)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state, tags={"k": "v"})
+    assert result["changed"] and sim.calls() == ["ReadNetPeerings", "RejectNetPeering" if state == "rejected" else "DeleteNetPeering"]
+    assert any("tags are only applied with state=present or state=accepted" in w for w in warnings(result))

@@ -277,6 +277,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.outscale.cloud.plugins.module_utils.client import OscAmbiguousWriteError, OscApiError, OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils.credentials import CredentialsError
 from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import (
+    ACCEPTER_CREDENTIAL_OPTIONS,
     ACCOUNT_ID_PATTERN,
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
@@ -319,18 +320,10 @@ def argument_spec():
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
+        # The other account's connection: the same options as the task's own, minus the
+        # timeouts and retry limits, which it always inherits.
         accepter_credentials=dict(type="dict", options=dict(
-            access_key=dict(type="str", no_log=False),
-            secret_key=dict(type="str", no_log=True),
-            profile=dict(type="str"),
-            config_file=dict(type="path"),
-            region=dict(type="str"),
-            endpoint=dict(type="str"),
-            validate_certs=dict(type="bool"),
-            ca_bundle=dict(type="path"),
-            x509_client_cert=dict(type="path"),
-            x509_client_key=dict(type="path", no_log=False),
-        )),
+            (name, option) for name, option in connection_argument_spec().items() if name in ACCEPTER_CREDENTIAL_OPTIONS)),
     )
     return spec
 

@@ -28,7 +28,7 @@ demo: venv
 test: units sanity lint integration
 
 units: venv
-	$(PYTEST) -q tests/unit tests/simulator tests/integration
+	$(PYTEST) -q tests/unit tests/simulator tests/integration tests/reliability
 
 sanity: venv
 	VENV=$(abspath $(VENV)) tests/utils/ansible-test.sh sanity
@@ -46,8 +46,9 @@ lint: venv
 bench: venv
 	$(PY) tests/bench/run.py
 
+# The full suites; `make test` runs their fast subset.
 reliability: venv
-	$(PYTEST) -q tests/reliability
+	OSC_RELIABILITY_FULL=1 $(PYTEST) -q tests/reliability
 
 changelog: venv
 	$(VENV)/bin/antsibull-changelog release

@@ -6,7 +6,7 @@ it turns settings into a client, and API errors into fail_json."""
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.outscale.cloud.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
@@ -22,6 +22,32 @@ from ansible_collections.outscale.cloud.plugins.module_utils.credentials import 
 
 CONNECTION_OPTIONS = ("access_key", "secret_key", "region", "profile", "config_file", "endpoint", "validate_certs",
                       "ca_bundle", "x509_client_cert", "x509_client_key", "request_timeout", "max_retries", "retry_max_time")
+
+
+class OscAnsibleModule(AnsibleModule):
+    """AnsibleModule that never shows its parameters when it fails while validating them.
+
+    In ansible-core 2.19, a value that is not a dict given to a dict option with
+    no_log suboptions (say ``accepter_credentials: "a string"``) makes the
+    collection of no_log values fail, and fail_json then echoes every parameter,
+    secret_key included, unmasked at -vvv (the leak of CVE-2019-14858, back).
+    Until validation has passed, the invocation is withheld and the message
+    names the option.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._osc_validated = False
+        super(OscAnsibleModule, self).__init__(*args, **kwargs)
+        self._osc_validated = True
+
+    def fail_json(self, msg, **kwargs):
+        if not self._osc_validated:
+            kwargs["invocation"] = {"module_args": "withheld: the arguments did not validate, so their secrets are not known yet"}
+            not_dicts = sorted(name for name, spec in self.argument_spec.items()
+                               if spec.get("type") == "dict" and isinstance(self.params.get(name), str))
+            if not_dicts:
+                msg = "%s must be a dictionary of options, not a string (%s)." % (" and ".join(not_dicts), msg)
+        super(OscAnsibleModule, self).fail_json(msg, **kwargs)
 
 
 def connection_argument_spec():

@@ -272,7 +272,6 @@ api_error:
 import copy
 import time
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.outscale.cloud.plugins.module_utils.client import OscAmbiguousWriteError, OscApiError, OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils.credentials import CredentialsError
@@ -305,7 +304,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import 
     validate_tags,
     wait_for_state,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils.osc_module import build_client, connection_argument_spec
+from ansible_collections.outscale.cloud.plugins.module_utils.osc_module import OscAnsibleModule, build_client, connection_argument_spec
 
 
 def argument_spec():
@@ -729,7 +728,7 @@ class NetPeeringRunner(object):
 
 
 def main():
-    module = AnsibleModule(
+    module = OscAnsibleModule(
         argument_spec=argument_spec(),
         supports_check_mode=True,
         mutually_exclusive=[("net_peering_id", "source_net_id"), ("net_peering_id", "accepter_net_id"),

@@ -217,7 +217,6 @@ net_peerings:
         Name: hub-to-spoke1
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.outscale.cloud.plugins.module_utils.client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import (
@@ -233,6 +232,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import 
     read_peerings,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils.osc_module import (
+    OscAnsibleModule,
     build_client,
     connection_argument_spec,
     fail_api,
@@ -293,7 +293,7 @@ def main():
         net_peering_ids=dict(type="list", elements="str"),
         filters=dict(type="dict", default={}),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = OscAnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
     ids = module.params["net_peering_ids"]
     filters = module.params["filters"] or {}

@@ -51,7 +51,7 @@ reliability: venv
 	OSC_RELIABILITY_FULL=1 $(PYTEST) -q tests/reliability
 
 changelog: venv
-	$(VENV)/bin/antsibull-changelog release
+	PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/antsibull-changelog release
 
 build: venv
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path build/

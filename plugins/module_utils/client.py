@@ -201,8 +201,11 @@ class OscClient(object):
             response = self.session.post(url, data=payload.encode("utf-8"), headers=headers, timeout=timeout,
                                          verify=self.session.verify, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
+            # urllib3 wraps the cause in "Max retries exceeded", though nothing was retried: report the cause.
+            cause = getattr(exc.args[0], "reason", None) if exc.args else None
             return OscApiError(action, "TLS error talking to %s (%s). Set ca_bundle to the CA that signed the endpoint's "
-                               "certificate; validate_certs: false only for tests" % (self.settings.endpoint, self._scrub(exc)))
+                               "certificate; validate_certs: false only for tests"
+                               % (self.settings.endpoint, self._scrub(cause if cause is not None else exc)))
         except requests.exceptions.ConnectTimeout:
             return _Retryable(action, "timed out connecting to %s" % self.settings.endpoint)
         except requests.exceptions.ReadTimeout:

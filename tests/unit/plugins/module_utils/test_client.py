@@ -711,6 +711,7 @@ def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch
     error = info.value
     assert is_plain_api_error(error)
     assert "TLS error" in str(error) and "ca_bundle" in str(error)
+    assert "certificate verify failed" in str(error) and "Max retries" not in str(error)  # the cause, not urllib3's wrapper
     assert tls_server.received == []
     assert client.call_counts == {READ: 1}  # a certificate problem is not retried
     assert fake.sleeps == []

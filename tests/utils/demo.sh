@@ -60,25 +60,8 @@ echo "endpoint $SIM_URL"
 # on a command line (visible in ps) nor on screen.
 VARS=$WORK/demo-vars.json
 SUMMARY=$WORK/summary.json
-(umask 077 && "$PY" - "$SEED" "$SIM_URL" "$PY" "$SUMMARY" "$SIM_BASE/_sim/log" >"$VARS" <<'PYEOF'
-import json, sys
-seed_file, url, python, summary, log_url = sys.argv[1:6]
-seed = json.load(open(seed_file))
-a, b = seed["accounts"][:2]
-print(json.dumps({
-    "ansible_python_interpreter": python,
-    "osc_endpoint": url,
-    "osc_region": seed.get("region", "eu-west-2"),
-    "osc_account_a": {k: a[k] for k in ("account_id", "access_key", "secret_key")},
-    "osc_account_b": {k: b[k] for k in ("account_id", "access_key", "secret_key")},
-    "osc_net_a1": a["nets"][0]["net_id"],
-    "osc_net_a2": a["nets"][1]["net_id"],
-    "osc_net_b1": b["nets"][0]["net_id"],
-    "demo_summary_file": summary,
-    "demo_simulator_log": log_url,
-}))
-PYEOF
-)
+(umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" \
+    "demo_summary_file=$SUMMARY" "demo_simulator_log=$SIM_BASE/_sim/log" >"$VARS")
 "$PY" - "$VARS" <<'PYEOF'
 import json, sys
 v = json.load(open(sys.argv[1]))

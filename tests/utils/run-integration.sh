@@ -12,24 +12,8 @@ trap 'stop_simulator; rm -f "$CONFIG"' EXIT
 
 start_simulator "$ROOT/tests/simulator/seeds/demo.json"
 
-# Every target gets these as extra vars (ansible-test's integration_config.yml).
-"$PY" - "$ROOT/tests/simulator/seeds/demo.json" "$SIM_URL" "$SIM_BASE" "$PY" >"$CONFIG" <<'PYEOF'
-import json, sys
-seed_file, url, base, python = sys.argv[1:5]
-seed = json.load(open(seed_file))
-a, b = seed["accounts"][:2]
-config = {
-    "ansible_python_interpreter": python,
-    "osc_endpoint": url,
-    "osc_sim": base + "/_sim",
-    "osc_region": seed.get("region", "eu-west-2"),
-    "osc_account_a": {k: a[k] for k in ("account_id", "access_key", "secret_key")},
-    "osc_account_b": {k: b[k] for k in ("account_id", "access_key", "secret_key")},
-    "osc_net_a1": a["nets"][0]["net_id"],
-    "osc_net_a2": a["nets"][1]["net_id"],
-    "osc_net_b1": b["nets"][0]["net_id"],
-}
-print(json.dumps(config, indent=2))
-PYEOF
+# Every target gets these as extra vars (ansible-test's integration_config.yml);
+# they hold the seed's keys, so the file is readable by its owner only.
+(umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$ROOT/tests/simulator/seeds/demo.json" "$SIM_URL" "$PY" >"$CONFIG")
 
 OSC_INTEGRATION_CONFIG=$CONFIG "$ROOT/tests/utils/ansible-test.sh" integration "$@"

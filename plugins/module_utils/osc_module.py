@@ -20,9 +20,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils.credentials import 
     resolve_settings,
 )
 
-CONNECTION_OPTIONS = ("access_key", "secret_key", "region", "profile", "config_file", "endpoint", "validate_certs",
-                      "ca_bundle", "x509_client_cert", "x509_client_key", "request_timeout", "max_retries", "retry_max_time")
-
 
 class OscAnsibleModule(AnsibleModule):
     """AnsibleModule that never shows its parameters when it fails while validating them.

@@ -3,14 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Where the connection settings come from, and in which order.
 
-Precedence, field by field: module options, then ``OSC_*`` environment
-variables, then the profile in the config file, then defaults. The key pair is
-taken as a pair from the first source that has either half, so an access key
-from one place is never combined with a secret key from another.
+The account comes from the highest level that names one (the task's options,
+then the ``OSC_*`` environment, then the default profile), and a lower level
+never replaces it; a key pair and a profile at one level are refused. The other
+fields follow option, then (when the task named a profile) that profile before
+the environment, else the environment before the file, then defaults. A key
+pair is always taken whole from one place.
 
 Outscale's own tools disagree here (the Go SDK lets the environment win, the
-Python SDK lets the file win); we follow Ansible's usual order instead: what the
-task says beats the environment, which beats files.
+Python SDK lets the file win); we follow Ansible's rule instead: what the task
+says wins.
 """
 
 from __future__ import annotations
@@ -130,32 +132,84 @@ def normalize_endpoint(endpoint):
     return "%s://%s%s" % (parts.scheme, parts.netloc, path)
 
 
-def _pick(name, options, environ, entry, described, default=None):
-    """First source that has the field: option, environment, profile, default."""
-    if _present(options.get(name)):
-        return options[name], "option %s" % name
-    env = ENV_VARS.get(name)
-    if env and _present(environ.get(env)):
-        return environ[env], "environment variable %s" % env
-    if entry is not None and _present(entry.get(name)):
-        return entry[name], described
+def _from_options(options):
+    def lookup(name):
+        return options.get(name), "option %s" % name
+    return lookup
+
+
+def _from_environment(environ):
+    def lookup(name):
+        variable = ENV_VARS.get("tls_skip_verify" if name == "validate_certs" else name)
+        if variable is None or not _present(environ.get(variable)):
+            return None, None
+        value = environ[variable]
+        if name == "validate_certs":  # OSC_TLS_SKIP_VERIFY says the opposite
+            value = value.strip().lower() not in TRUE_STRINGS
+        return value, "environment variable %s" % variable
+    return lookup
+
+
+def _from_profile(entry, described):
+    def lookup(name):
+        if entry is None:
+            return None, None
+        if name == "endpoint":
+            value = _profile_endpoint(entry)
+        elif name == "validate_certs":
+            value = None if entry.get("tls_skip_verify") is None else not entry["tls_skip_verify"]
+        else:
+            value = entry.get(name)
+        return value, described
+    return lookup
+
+
+def _first(name, lookups, default=None):
+    """The first source that has the field: (value, where it came from)."""
+    for lookup in lookups:
+        value, source = lookup(name)
+        if _present(value):
+            return value, source
     return default, "default"
 
 
-def _key_pair(options, environ):
-    """The key pair from options, else from the environment, taken as a pair."""
-    for label, access, secret in (
-        ("options", options.get("access_key"), options.get("secret_key")),
-        ("environment", environ.get("OSC_ACCESS_KEY"), environ.get("OSC_SECRET_KEY")),
-    ):
-        if _present(access) and _present(secret):
-            return access, secret, label
-        if _present(access) or _present(secret):
-            given, missing = ("access_key", "secret_key") if _present(access) else ("secret_key", "access_key")
-            if label == "environment":
-                given, missing = ENV_VARS[given], ENV_VARS[missing]
-            raise CredentialsError("%s is set in the %s but %s is not: give both halves of the key pair." % (given, label, missing))
-    return None, None, None
+def _key_pair(values, access_name, secret_name, where):
+    """(access, secret) from one place: both or neither, half a pair is an error."""
+    access, secret = values.get(access_name), values.get(secret_name)
+    if _present(access) != _present(secret):
+        given, missing = (access_name, secret_name) if _present(access) else (secret_name, access_name)
+        raise CredentialsError("%s is set in the %s but %s is not: give both halves of the key pair." % (given, where, missing))
+    return (access, secret) if _present(access) else None
+
+
+# Where an account can be named, highest first: (level, key names, profile and file names, wording).
+IDENTITY_LEVELS = (
+    ("options", ("access_key", "secret_key"), ("profile", "config_file"), "in the task (options or module_defaults)"),
+    ("environment", ("OSC_ACCESS_KEY", "OSC_SECRET_KEY"), ("OSC_PROFILE", "OSC_CONFIG_FILE"), "in the environment"),
+)
+
+
+def _identity(options, environ):
+    """Which level names the account, and how: (level, key pair or None).
+
+    The highest level that names an account (a key pair, or a profile or config
+    file) decides it alone: a task that says ``profile: partner`` never runs as
+    the ``OSC_ACCESS_KEY`` of the shell that started it. A key pair and a profile
+    at the same level may name two accounts, so that is refused, not guessed.
+    Returns level "fallback" when nothing names an account (the default profile).
+    """
+    for level, key_names, (profile_name, file_name), where in IDENTITY_LEVELS:
+        values = options if level == "options" else environ
+        pair = _key_pair(values, key_names[0], key_names[1], "options" if level == "options" else level)
+        if pair and _present(values.get(profile_name)):
+            raise CredentialsError(
+                "Both a key pair (%s/%s) and a profile (%s: %s) are set %s; they may name different accounts. "
+                "Keep one: remove %s to use the key pair, or remove %s and %s to use the profile."
+                % (key_names[0], key_names[1], profile_name, values[profile_name], where,
+                   profile_name, key_names[0], key_names[1]))
+        if pair or _present(values.get(profile_name)) or _present(values.get(file_name)):
+            return level, pair
+    return "fallback", None
 
 
 def resolve_settings(options, environ=None, home=None):
@@ -166,55 +220,49 @@ def resolve_settings(options, environ=None, home=None):
     """
     environ = os.environ if environ is None else environ
     home = home or os.path.expanduser("~")
+    level, pair = _identity(options, environ)
+    from_options, from_environment = _from_options(options), _from_environment(environ)
 
-    profile, profile_source = _pick("profile", options, environ, None, None, DEFAULT_PROFILE)
-    config_file, config_source = _pick("config_file", options, environ, None, None, DEFAULT_CONFIG_FILE)
-    config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
-    explicit_file = profile_source != "default" or config_source != "default"
-
-    access_key, secret_key, key_source = _key_pair(options, environ)
-
-    # The file is only read when asked for, or when it is the last place keys can come from.
     entry, described = None, None
-    if explicit_file or access_key is None:
-        entry, described = _load_profile(config_path, profile, explicit_file)
-
-    if access_key is None:
-        if entry is not None and _present(entry.get("access_key")) and _present(entry.get("secret_key")):
-            access_key, secret_key, key_source = entry["access_key"], entry["secret_key"], described
-        else:
-            tried = described if entry is None else "%s (no access_key/secret_key in it)" % described
+    if pair is not None:
+        access_key, secret_key = pair
+        key_source = level
+    else:
+        # A profile the task names is looked up in the task's file if it names one; the
+        # environment may still say where the file is, never which account to use instead.
+        profile, _ = _first("profile", [from_options] if level == "options" and _present(options.get("profile"))
+                            else [from_options, from_environment], DEFAULT_PROFILE)
+        config_file, _ = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)
+        config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
+        entry, described = _load_profile(config_path, profile, explicit=level != "fallback")
+        if entry is None:
             raise CredentialsError(
                 "No Outscale credentials found. Tried: options access_key/secret_key; environment variables "
-                "OSC_ACCESS_KEY/OSC_SECRET_KEY; %s. Set one of them (see ansible-doc outscale.cloud.net_peering)." % tried)
+                "OSC_ACCESS_KEY/OSC_SECRET_KEY; %s. Set one of them (see ansible-doc outscale.cloud.net_peering)." % described)
+        if not (_present(entry.get("access_key")) and _present(entry.get("secret_key"))):
+            raise CredentialsError("%s (no access_key/secret_key in it): add both to the profile, or give access_key "
+                                   "and secret_key instead." % described)
+        access_key, secret_key, key_source = entry["access_key"], entry["secret_key"], described
 
-    region, region_source = _pick("region", options, environ, entry, described, DEFAULT_REGION)
+    # Field by field the task's options come first. A profile the task named then beats
+    # the environment (it is the task's choice of account); otherwise the environment
+    # beats the file, as in every Ansible plugin.
+    from_profile = _from_profile(entry, described)
+    if level == "options" and entry is not None:
+        lookups = [from_options, from_profile, from_environment]
+    else:
+        lookups = [from_options, from_environment, from_profile]
+
+    region, region_source = _first("region", lookups, DEFAULT_REGION)
     if not isinstance(region, str) or not REGION_PATTERN.match(region):
         raise CredentialsError("region '%s' (from %s) is not a valid Outscale region name; known regions: %s."
                                % (region, region_source, ", ".join(KNOWN_REGIONS)))
-
-    if _present(options.get("endpoint")):
-        endpoint, endpoint_source = options["endpoint"], "option endpoint"
-    elif _present(environ.get("OSC_ENDPOINT_API")):
-        endpoint, endpoint_source = environ["OSC_ENDPOINT_API"], "environment variable OSC_ENDPOINT_API"
-    elif entry is not None and _present(_profile_endpoint(entry)):
-        endpoint, endpoint_source = _profile_endpoint(entry), described
-    else:
-        endpoint, endpoint_source = "https://api.%s.outscale.com/api/v1" % region, "default"
+    endpoint, endpoint_source = _first("endpoint", lookups, "https://api.%s.outscale.com/api/v1" % region)
     endpoint = normalize_endpoint(endpoint)
+    validate_certs, tls_source = _first("validate_certs", lookups, True)
 
-    if options.get("validate_certs") is not None:
-        validate_certs, tls_source = bool(options["validate_certs"]), "option validate_certs"
-    elif _present(environ.get("OSC_TLS_SKIP_VERIFY")):
-        validate_certs = environ["OSC_TLS_SKIP_VERIFY"].strip().lower() not in TRUE_STRINGS
-        tls_source = "environment variable OSC_TLS_SKIP_VERIFY"
-    elif entry is not None and entry.get("tls_skip_verify") is not None:
-        validate_certs, tls_source = not entry["tls_skip_verify"], described
-    else:
-        validate_certs, tls_source = True, "default"
-
-    cert, cert_source = _pick("x509_client_cert", options, environ, entry, described)
-    key, key_file_source = _pick("x509_client_key", options, environ, entry, described)
+    cert, cert_source = _first("x509_client_cert", lookups)
+    key, key_file_source = _first("x509_client_key", lookups)
     if _present(cert) != _present(key):
         raise CredentialsError("x509_client_cert and x509_client_key go together: set both or neither.")
     for path, source in ((cert, cert_source), (key, key_file_source), (options.get("ca_bundle"), "option ca_bundle")):
@@ -226,7 +274,7 @@ def resolve_settings(options, environ=None, home=None):
         secret_key=secret_key,
         region=region,
         endpoint=endpoint,
-        validate_certs=validate_certs,
+        validate_certs=bool(validate_certs),
         ca_bundle=options.get("ca_bundle") or None,
         x509_client_cert=cert or None,
         x509_client_key=key or None,

@@ -12,8 +12,9 @@ import os
 
 import pytest
 
-from ansible_collections.outscale.cloud.plugins.module_utils.credentials import (
+from ansible_collections.outscale.cloud.plugins.module_utils._credentials import (
     CredentialsError,
+    other_account_settings,
     resolve_settings,
 )
 
@@ -306,3 +307,54 @@ def test_environment_keys_ignore_an_environment_config_file(home, tmp_path):
 def test_task_config_file_beats_environment_keys(home):
     settings = resolve({"config_file": os.path.join(home, ".osc", "config.json")}, ENV, home)
     assert settings.access_key == "AK_FILE"
+
+
+# -- accepter_credentials ---------------------------------------------------------
+
+
+def main_settings(**extra):
+    options = dict(access_key="AKMAIN", secret_key="SKMAIN", region="us-east-2", endpoint="http://127.0.0.1:9/api/v1",
+                   validate_certs=False, request_timeout=7, max_retries=2, retry_max_time=9)
+    options.update(extra)
+    return resolve_settings(options, environ={})
+
+
+def test_accepter_settings_inherit_connection(monkeypatch):
+    monkeypatch.setenv("OSC_ACCESS_KEY", "AKFROMENV")
+    monkeypatch.setenv("OSC_SECRET_KEY", "SKFROMENV")
+    monkeypatch.setenv("OSC_REGION", "ap-northeast-1")
+    settings = other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB", "region": None})
+    assert (settings.access_key, settings.secret_key) == ("AKB", "SKB")
+    assert settings.region == "us-east-2"  # the main connection's, never OSC_REGION
+    assert settings.endpoint == "http://127.0.0.1:9/api/v1"
+    assert settings.validate_certs is False
+    assert (settings.request_timeout, settings.max_retries, settings.retry_max_time) == (7, 2, 9)
+
+
+def test_accepter_settings_need_keys_or_profile(monkeypatch):
+    monkeypatch.setenv("OSC_ACCESS_KEY", "AKFROMENV")
+    monkeypatch.setenv("OSC_SECRET_KEY", "SKFROMENV")
+    with pytest.raises(CredentialsError) as info:
+        other_account_settings(main_settings(), {"region": "us-east-2"})
+    assert "access_key and secret_key, or profile" in str(info.value)
+    with pytest.raises(CredentialsError) as info:
+        other_account_settings(main_settings(), {"access_key": "AKB"})
+    assert "secret_key" in str(info.value)
+
+
+def test_accepter_settings_from_profile(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"partner": {"access_key": "AKP", "secret_key": "SKP"}}))
+    settings = other_account_settings(main_settings(), {"profile": "partner", "config_file": str(config)})
+    assert settings.access_key == "AKP" and settings.endpoint == "http://127.0.0.1:9/api/v1"
+
+
+def test_accepter_settings_own_endpoint_wins(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"partner": {"access_key": "AKP", "secret_key": "SKP",
+                                              "endpoints": {"api": "http://127.0.0.1:10/api/v1"}}}))
+    settings = other_account_settings(main_settings(), {"profile": "partner", "config_file": str(config)})
+    assert settings.endpoint == "http://127.0.0.1:10/api/v1"
+    settings = other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB",
+                                                      "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True})
+    assert settings.endpoint == "http://127.0.0.1:11/api/v1" and settings.validate_certs is True

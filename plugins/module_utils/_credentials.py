@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
 """Where the connection settings come from, and in which order.
 
 The account comes from the highest level that names one (the task's options,
@@ -21,7 +22,10 @@ import json
 import os
 import re
 
+from typing import Any, Dict, Mapping, Optional
 from urllib.parse import urlsplit
+
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError
 
 DEFAULT_REGION = "eu-west-2"
 DEFAULT_PROFILE = "default"
@@ -48,7 +52,7 @@ ENV_VARS = {
 TRUE_STRINGS = ("1", "true", "yes", "on")
 
 
-class CredentialsError(Exception):
+class CredentialsError(ConfigurationError):
     """The connection settings cannot be resolved; the message says what to do."""
 
 
@@ -212,7 +216,8 @@ def _identity(options, environ):
     return "fallback", None
 
 
-def resolve_settings(options, environ=None, home=None):
+def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None,
+                     home: Optional[str] = None) -> ConnectionSettings:
     """Resolve ConnectionSettings from module options, environment and config file.
 
     ``environ`` and ``home`` default to the process's, and are parameters so the
@@ -283,3 +288,40 @@ def resolve_settings(options, environ=None, home=None):
         retry_max_time=DEFAULT_RETRY_MAX_TIME if options.get("retry_max_time") is None else options["retry_max_time"],
         sources={"keys": key_source, "region": region_source, "endpoint": endpoint_source, "validate_certs": tls_source},
     )
+
+
+# What another account's credentials (accepter_credentials) may set; the rest is inherited.
+OTHER_ACCOUNT_OPTIONS = ("access_key", "secret_key", "profile", "config_file", "region", "endpoint", "validate_certs",
+                         "ca_bundle", "x509_client_cert", "x509_client_key")
+
+
+def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str, Any]]) -> ConnectionSettings:
+    """ConnectionSettings for another account (``accepter_credentials``), next to the task's ``main`` ones.
+
+    They are the other account's, so the OSC_* environment (the caller's) never
+    applies: keys come from the suboptions or from a profile. What the suboptions
+    and the profile leave unset is taken from the main connection: region and
+    endpoint (a peering links Nets of one region), TLS verification, timeouts and
+    retries. A client certificate authenticates one account, so it is never
+    inherited. Raises CredentialsError with a message saying what to set.
+    """
+    options = dict((key, value) for key, value in (options or {}).items()
+                   if key in OTHER_ACCOUNT_OPTIONS and value is not None and value != "")
+    has_pair = "access_key" in options or "secret_key" in options
+    if not has_pair and "profile" not in options:
+        raise CredentialsError("set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
+                               "for the accepter account. The OSC_* environment variables are never used for it.")
+    for name in ("request_timeout", "max_retries", "retry_max_time"):
+        options[name] = getattr(main, name)
+    settings = resolve_settings(options, environ={})
+    if settings.sources.get("region") == "default":
+        settings.region = main.region
+        settings.sources["region"] = "inherited from the main connection"
+    if settings.sources.get("endpoint") == "default" and settings.region == main.region:
+        settings.endpoint = main.endpoint
+        settings.sources["endpoint"] = "inherited from the main connection"
+    if settings.sources.get("validate_certs") == "default":
+        settings.validate_certs = main.validate_certs
+    if not settings.ca_bundle:
+        settings.ca_bundle = main.ca_bundle
+    return settings

@@ -1,6 +1,6 @@
 """Every refusal the simulator can produce: HTTP status, Outscale error Code and Type.
 
-Sources (see /work/shared/reference/outscale-net-peering-facts.md):
+Sources (the reference notes outscale-net-peering-facts.md and outscale-platform-evidence.md; README.md, "Rules"):
 - "yaml": osc_sdk_python/resources/gateway_errors.yaml (codes 4000-10046 only).
 - "errors page": the public OUTSCALE API errors page (codes below 4000 and 7000).
 - "recording": refusals recorded against a real region (codes only).

@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that turn a list of Nets (Net IDs, or dicts such as inventory hostvars
+with net_id and account_id) into the peerings list of outscale.cloud.net_peerings:
+full_mesh and hub_and_spoke. Their documentation is in full_mesh.yml and
+hub_and_spoke.yml next to this file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import (
+    ACCOUNT_ID_PATTERN,
+    NET_ID_PATTERN,
+    validate_tags,
+)
+
+PEERING_STATES = ("accepted", "present")
+FOREIGN_PAIRS_CHOICES = ("error", "skip")
+GROUP_RECIPE = "groups['my_group'] | map('extract', hostvars) | list"
+
+# A 12-digit number cannot come from YAML reading an unquoted ID with a leading
+# zero (0 + 11 octal digits is at most 8**11 - 1, 10 digits), so it is the account
+# ID as written; any shorter number may have lost its zeros, or been read as octal.
+SMALLEST_12_DIGITS = 10 ** 11
+
+
+class Net:
+    """One Net of the input: its ID, its account (None when unknown) and how to name it in messages."""
+
+    def __init__(self, net_id, account_id, label, host=None):
+        self.net_id = net_id
+        self.account_id = account_id
+        self.label = label
+        self.host = host  # inventory_hostname, when the Net is a host's hostvars
+
+
+def _fail(filter_name, message):
+    raise AnsibleFilterError("outscale.cloud.%s: %s" % (filter_name, message))
+
+
+def _account_id(filter_name, what, value):
+    """An account ID as the 12-digit string the API takes, or None when not given (null or empty)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        _fail(filter_name, "%s is a %s; an account ID is the 12 digits of the account, quoted: '123456789012'."
+              % (what, type(value).__name__))
+    if isinstance(value, int):
+        if SMALLEST_12_DIGITS <= value < 10 * SMALLEST_12_DIGITS:
+            return str(value)
+        _fail(filter_name, "%s is the number %d, not the 12 digits of an account: quote account IDs in YAML "
+              "('012345678901'), as an unquoted ID loses its leading zeros (or is read as octal)." % (what, value))
+    if not ACCOUNT_ID_PATTERN.match(value):
+        _fail(filter_name, "%s '%s' is not an account ID: use the 12 digits of the account, quoted in YAML so "
+              "leading zeros are kept." % (what, value))
+    return value
+
+
+def _net(filter_name, what, item):
+    """A Net from a Net ID string or a dict with net_id (and account_id); other keys are ignored."""
+    host = None
+    if isinstance(item, str):
+        net_id, account, label = item, None, what
+    elif isinstance(item, Mapping):
+        host = item.get("inventory_hostname")
+        label = "%s (host %s)" % (what, host) if host else what
+        net_id = item.get("net_id")
+        if net_id is None or net_id == "":
+            _fail(filter_name, "%s has no net_id: give each Net a net_id, such as net_id: vpc-12345678 in its host "
+                  "vars, or list its Net ID as a string." % label)
+        if not isinstance(net_id, str):
+            _fail(filter_name, "%s: net_id is a %s; a Net ID is a string such as vpc-12345678."
+                  % (label, type(net_id).__name__))
+        account = _account_id(filter_name, "%s: account_id" % label, item.get("account_id"))
+    else:
+        _fail(filter_name, "%s is a %s; each Net is a Net ID string (vpc-12345678) or a dict with net_id "
+              "and optionally account_id." % (what, type(item).__name__))
+    if not NET_ID_PATTERN.match(net_id):
+        _fail(filter_name, "%s: '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
+              "vpc-12345678." % (label, net_id))
+    return Net(net_id, account, label, host)
+
+
+def _nets(filter_name, nets):
+    """The input as a list of Net, each listed once."""
+    if nets is None or isinstance(nets, (str, bytes, Mapping)) or not isinstance(nets, Iterable):
+        _fail(filter_name, "the input must be a list of Nets (Net IDs, or dicts with net_id and optionally "
+              "account_id), got a %s. For the hosts of an inventory group: %s."
+              % ("null" if nets is None else type(nets).__name__, GROUP_RECIPE))
+    result = []
+    first_seen = {}
+    for position, item in enumerate(nets):
+        net = _net(filter_name, "Net %d of the input" % (position + 1), item)
+        if net.net_id in first_seen:
+            _fail(filter_name, "%s is listed twice (%s and %s): list each Net once."
+                  % (net.net_id, first_seen[net.net_id].label, net.label))
+        first_seen[net.net_id] = net
+        result.append(net)
+    return result
+
+
+def _options(filter_name, account_id, state, tags):
+    """The checked account_id, and the keys that state and tags add to each peering."""
+    account_id = _account_id(filter_name, "account_id", account_id)
+    extra = {}
+    if state is not None:
+        if state not in PEERING_STATES:
+            _fail(filter_name, "state '%s' is not valid: use accepted or present (or leave it out: the module's "
+                  "default is accepted)." % (state,))
+        extra["state"] = state
+    if tags is not None:
+        if not isinstance(tags, Mapping):
+            _fail(filter_name, "tags is a %s; give a dict, such as {'managed-by': 'inventory'}." % type(tags).__name__)
+        problem = validate_tags(tags)
+        if problem:
+            _fail(filter_name, problem)
+        extra["tags"] = dict(tags)
+    return account_id, extra
+
+
+def _peering(source, accepter, requester_account, extra):
+    """One item of the peerings list. accepter_owner_id is set when the accepter's account is known and is
+    not the requester's (requester_account: the task's account, or else the source Net's, or None)."""
+    peering = {"source_net_id": source.net_id, "accepter_net_id": accepter.net_id}
+    if accepter.account_id and requester_account and accepter.account_id != requester_account:
+        peering["accepter_owner_id"] = accepter.account_id
+    for key, value in extra.items():
+        peering[key] = dict(value) if isinstance(value, dict) else value  # no item shares another's tags
+    return peering
+
+
+def full_mesh(nets, account_id=None, state=None, tags=None, foreign_pairs="error"):
+    """Every unordered pair of Nets once, in input order (pairs (1,2), (1,3), ..., (2,3), ...)."""
+    name = "full_mesh"
+    nets = _nets(name, nets)
+    account_id, extra = _options(name, account_id, state, tags)
+    if foreign_pairs not in FOREIGN_PAIRS_CHOICES:
+        _fail(name, "foreign_pairs '%s' is not valid: use error or skip." % (foreign_pairs,))
+    peerings = []
+    for first, second in combinations(nets, 2):
+        if account_id is None:
+            peerings.append(_peering(first, second, first.account_id, extra))
+            continue
+        # A Net of unknown account is taken to be in the task's account, as the module does
+        # for an accepter without accepter_owner_id.
+        if first.account_id in (None, account_id):
+            peerings.append(_peering(first, second, account_id, extra))
+        elif second.account_id in (None, account_id):
+            peerings.append(_peering(second, first, account_id, extra))
+        elif foreign_pairs == "error":
+            _fail(name, "%s, %s in account %s, and %s, %s in account %s, are both outside account_id %s, so this "
+                  "task's account cannot request their peering. Peer them in a task run as one of their accounts "
+                  "(with account_id set to it), or pass foreign_pairs='skip' to leave such pairs out."
+                  % (first.label, first.net_id, first.account_id, second.label, second.net_id,
+                     second.account_id, account_id))
+    return peerings
+
+
+def _hub(name, hub, nets):
+    """The hub as a Net: a Net ID or inventory_hostname found in nets, or a dict (completed from nets)."""
+    if isinstance(hub, str):
+        if hub.startswith("vpc-") and not NET_ID_PATTERN.match(hub):
+            _fail(name, "hub '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
+                  "vpc-12345678." % hub)
+        if NET_ID_PATTERN.match(hub):
+            found = [net for net in nets if net.net_id == hub]
+        else:
+            found = [net for net in nets if net.host == hub]
+        if not found:
+            _fail(name, "hub '%s' is not among the Nets of the input (by Net ID, or by inventory_hostname for "
+                  "hostvars): add the hub to the list, or give hub as a dict with net_id and account_id." % hub)
+        return found[0]
+    if not isinstance(hub, Mapping):
+        _fail(name, "hub is a %s; give the hub's Net ID (vpc-12345678), its inventory_hostname, or a dict with "
+              "net_id and optionally account_id, such as hostvars['net-hub']." % type(hub).__name__)
+    given = _net(name, "hub", hub)
+    for net in nets:
+        if net.net_id == given.net_id:
+            if given.account_id and net.account_id and given.account_id != net.account_id:
+                _fail(name, "the hub %s has account_id %s, but %s gives it account %s: make them agree."
+                      % (given.net_id, given.account_id, net.label, net.account_id))
+            return Net(given.net_id, given.account_id or net.account_id, given.label, given.host)
+    return given
+
+
+def hub_and_spoke(nets, hub, account_id=None, state=None, tags=None):
+    """One peering from the hub to each other Net, in input order; the hub requests them all."""
+    name = "hub_and_spoke"
+    nets = _nets(name, nets)
+    account_id, extra = _options(name, account_id, state, tags)
+    hub = _hub(name, hub, nets)
+    if account_id and hub.account_id and hub.account_id != account_id:
+        _fail(name, "the hub %s belongs to account %s, but account_id is %s: the hub's account requests every "
+              "peering, so run the task as account %s and set account_id to it."
+              % (hub.net_id, hub.account_id, account_id, hub.account_id))
+    requester_account = account_id or hub.account_id
+    return [_peering(hub, spoke, requester_account, extra) for spoke in nets if spoke.net_id != hub.net_id]
+
+
+class FilterModule:
+    """outscale.cloud.full_mesh and outscale.cloud.hub_and_spoke."""
+
+    def filters(self):
+        return {"full_mesh": full_mesh, "hub_and_spoke": hub_and_spoke}

@@ -39,6 +39,23 @@ class Net:
         self.host = host  # inventory_hostname, when the Net is a host's hostvars
 
 
+def _kind(value):
+    """A value's type as YAML and Jinja users name it (ansible-core hands filters wrapper types)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (str, bytes)):
+        return "string"
+    if isinstance(value, Mapping):
+        return "dict"
+    if isinstance(value, Iterable):
+        return "list"
+    return type(value).__name__
+
+
 def _fail(filter_name, message):
     raise AnsibleFilterError("outscale.cloud.%s: %s" % (filter_name, message))
 
@@ -49,7 +66,7 @@ def _account_id(filter_name, what, value):
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         _fail(filter_name, "%s is a %s; an account ID is the 12 digits of the account, quoted: '123456789012'."
-              % (what, type(value).__name__))
+              % (what, _kind(value)))
     if isinstance(value, int):
         if SMALLEST_12_DIGITS <= value < 10 * SMALLEST_12_DIGITS:
             return str(value)
@@ -75,11 +92,11 @@ def _net(filter_name, what, item):
                   "vars, or list its Net ID as a string." % label)
         if not isinstance(net_id, str):
             _fail(filter_name, "%s: net_id is a %s; a Net ID is a string such as vpc-12345678."
-                  % (label, type(net_id).__name__))
+                  % (label, _kind(net_id)))
         account = _account_id(filter_name, "%s: account_id" % label, item.get("account_id"))
     else:
         _fail(filter_name, "%s is a %s; each Net is a Net ID string (vpc-12345678) or a dict with net_id "
-              "and optionally account_id." % (what, type(item).__name__))
+              "and optionally account_id." % (what, _kind(item)))
     if not NET_ID_PATTERN.match(net_id):
         _fail(filter_name, "%s: '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
               "vpc-12345678." % (label, net_id))
@@ -91,7 +108,7 @@ def _nets(filter_name, nets):
     if nets is None or isinstance(nets, (str, bytes, Mapping)) or not isinstance(nets, Iterable):
         _fail(filter_name, "the input must be a list of Nets (Net IDs, or dicts with net_id and optionally "
               "account_id), got a %s. For the hosts of an inventory group: %s."
-              % ("null" if nets is None else type(nets).__name__, GROUP_RECIPE))
+              % (_kind(nets), GROUP_RECIPE))
     result = []
     first_seen = {}
     for position, item in enumerate(nets):
@@ -115,7 +132,7 @@ def _options(filter_name, account_id, state, tags):
         extra["state"] = state
     if tags is not None:
         if not isinstance(tags, Mapping):
-            _fail(filter_name, "tags is a %s; give a dict, such as {'managed-by': 'inventory'}." % type(tags).__name__)
+            _fail(filter_name, "tags is a %s; give a dict, such as {'managed-by': 'inventory'}." % _kind(tags))
         problem = validate_tags(tags)
         if problem:
             _fail(filter_name, problem)
@@ -177,7 +194,7 @@ def _hub(name, hub, nets):
         return found[0]
     if not isinstance(hub, Mapping):
         _fail(name, "hub is a %s; give the hub's Net ID (vpc-12345678), its inventory_hostname, or a dict with "
-              "net_id and optionally account_id, such as hostvars['net-hub']." % type(hub).__name__)
+              "net_id and optionally account_id, such as hostvars['net-hub']." % _kind(hub))
     given = _net(name, "hub", hub)
     for net in nets:
         if net.net_id == given.net_id:

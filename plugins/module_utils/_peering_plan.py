@@ -361,6 +361,7 @@ def _rejected(wanted, live, observed, actors):
     if not live:
         # Already rejected, or failed/expired/deleted/nothing: no pending request is left to turn down.
         after = find(wanted, observed)[1] if wanted.by_pair else select_id(observed, wanted.net_peering_id)
+        warnings.extend(_id_not_found(wanted, observed, actors))
     return steps, after, warnings
 
 
@@ -376,7 +377,17 @@ def _absent(wanted, live, observed, actors):
             warnings.append("%s remains: %s" % (peering.get("NetPeeringId"), pending_delete_advice(peering)))
     if not live and not wanted.by_pair:
         after = select_id(observed, wanted.net_peering_id)
+        warnings.extend(_id_not_found(wanted, observed, actors))
     return steps, after, warnings
+
+
+def _id_not_found(wanted: Wanted, observed: List[Peering], actors: Actors) -> List[str]:
+    """Nothing to do is fine, but an explicit ID that matches nothing may be a typo: say so."""
+    if wanted.by_pair or select_id(observed, wanted.net_peering_id) is not None:
+        return []
+    return ["Net peering %s was not found with these credentials in region %s, so there was nothing to %s. If you "
+            "expected it, check the ID, the account and the region." % (wanted.net_peering_id, actors.region,
+                                                                        "reject" if wanted.state == "rejected" else "delete")]
 
 
 _STATES = {"present": _present, "accepted": _accepted, "rejected": _rejected, "absent": _absent}

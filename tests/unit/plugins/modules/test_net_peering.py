@@ -599,4 +599,4 @@ def test_tags_with_a_state_that_ignores_them_warn(sim, state):
     sim.run(source_net_id=A1, accepter_net_id=A2)
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state, tags={"k": "v"})
     assert result["changed"] and sim.calls() == ["ReadNetPeerings", "RejectNetPeering" if state == "rejected" else "DeleteNetPeering"]
-    assert any("tags are only applied with state=present or state=accepted" in w for w in warnings(result))
+    assert any("tags are only applied with state=present or state=accepted" in w for w in warnings(result)), result.get("warnings")

@@ -19,6 +19,7 @@ import json
 import random
 import re
 import socket
+import threading
 import time
 
 from typing import Any, Dict, Iterator, List, Optional
@@ -151,6 +152,9 @@ class OscClient(object):
             self.session.cert = (settings.x509_client_cert, settings.x509_client_key)
         self.call_counts: Dict[str, int] = {}
         self.warnings: List[str] = []
+        # Shared by the threads of one task (net_peerings' parallel writes).
+        self._lock = threading.Lock()
+        self._throttled_until = 0.0
 
     # -- public API -------------------------------------------------------
 
@@ -162,7 +166,9 @@ class OscClient(object):
         attempt = 0
         while True:
             attempt += 1
-            self.call_counts[action] = self.call_counts.get(action, 0) + 1
+            self._wait_for_throttle()
+            with self._lock:
+                self.call_counts[action] = self.call_counts.get(action, 0) + 1
             outcome = self._attempt(action, payload, is_write)
             if not isinstance(outcome, OscApiError):
                 return outcome
@@ -181,7 +187,17 @@ class OscClient(object):
                 raise OscApiError(action, "%s; gave up after %d attempts in %.1f s" % (error.reason, attempt, elapsed),
                                   error.status, error.code, error.error_type, error.details, error.request_id,
                                   hint=error.hint or advice)
+            if error.is_throttling:
+                # The other threads using this client back off too: the limit is the account's.
+                with self._lock:
+                    self._throttled_until = max(self._throttled_until, self.clock() + delay)
             self.sleep(delay)
+
+    def _wait_for_throttle(self) -> None:
+        with self._lock:
+            wait = self._throttled_until - self.clock()
+        if wait > 0:
+            self.sleep(wait)
 
     def pages(self, action: str, body: Optional[Dict[str, Any]], page_size: int = 1000) -> Iterator[Dict[str, Any]]:
         """Yield each page of a Read action, following NextPageToken; stop on a token seen before."""

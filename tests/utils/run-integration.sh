@@ -1,19 +1,56 @@
 #!/usr/bin/env bash
-# Run the ansible-test integration targets against a fresh local simulator.
+# Run the ansible-test integration targets.
 # Usage: tests/utils/run-integration.sh [target ...]   (default: all targets)
+#
+# Where the targets run (docs/testing-real-account.md):
+# - OSC_INTEGRATION_CONFIG=PATH, or else tests/integration/integration_config.yml
+#   if present: that config (tests/integration/integration_config.yml.template
+#   shows its variables), e.g. a real account. No simulator is started.
+# - otherwise: a fresh local simulator, with the config generated from its seed.
+#   OSC_SIM_AS_REAL_ACCOUNT=1 fills the template from the seed with
+#   osc_is_simulator: false instead, so the targets take the real-account path
+#   (no call counts, faults, clock or resets): the proof that path works.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 PY=$VENV/bin/python
+TEMPLATE=$ROOT/tests/integration/integration_config.yml.template
 . "$ROOT/tests/utils/start-simulator.sh"
 
 CONFIG=$(mktemp "${TMPDIR:-/tmp}/osc-integration.XXXXXX.yml")
 trap 'stop_simulator; rm -f "$CONFIG"' EXIT
 
-start_simulator "$ROOT/tests/simulator/seeds/demo.json"
+USER_CONFIG=${OSC_INTEGRATION_CONFIG:-}
+if [[ -z $USER_CONFIG && -f $ROOT/tests/integration/integration_config.yml ]]; then
+    USER_CONFIG=$ROOT/tests/integration/integration_config.yml
+fi
 
 # Every target gets these as extra vars (ansible-test's integration_config.yml);
-# they hold the seed's keys, so the file is readable by its owner only.
-(umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$ROOT/tests/simulator/seeds/demo.json" "$SIM_URL" "$PY" >"$CONFIG")
+# they hold secret keys, so the file is readable by its owner only.
+if [[ -n $USER_CONFIG ]]; then
+    if [[ ! -f $USER_CONFIG ]]; then
+        echo "error: OSC_INTEGRATION_CONFIG=$USER_CONFIG is not a file" >&2
+        exit 2
+    fi
+    echo "Integration config: $USER_CONFIG (no simulator started)" >&2
+    # The modules run with this venv's python unless the config says otherwise.
+    (umask 077 && "$PY" - "$USER_CONFIG" "$PY" >"$CONFIG" <<'PYEOF'
+import json, sys, yaml
+variables = yaml.safe_load(open(sys.argv[1])) or {}
+variables.setdefault("ansible_python_interpreter", sys.argv[2])
+print(json.dumps(variables, indent=2))
+PYEOF
+    )
+else
+    SEED=$ROOT/tests/simulator/seeds/demo.json
+    start_simulator "$SEED"
+    if [[ ${OSC_SIM_AS_REAL_ACCOUNT:-} == 1 ]]; then
+        echo "Integration config: the template, filled from the simulator's seed, osc_is_simulator: false" >&2
+        (umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" \
+            --template "$TEMPLATE" osc_is_simulator=false "ansible_python_interpreter=$PY" >"$CONFIG")
+    else
+        (umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" >"$CONFIG")
+    fi
+fi
 
 OSC_INTEGRATION_CONFIG=$CONFIG "$ROOT/tests/utils/ansible-test.sh" integration "$@"

@@ -346,7 +346,8 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if value is None:
         return None, None
     text = str(value).strip()
-    if text.isdigit() and len(text) < 12:
+    # One or two lost zeros; anything shorter is no account ID and is left for validation to refuse.
+    if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)
         return padded, ("accepter_owner_id %s has fewer than 12 digits (an unquoted YAML number loses its leading zeros); "
                         "it was read as %s. Quote account IDs in YAML." % (text, padded))

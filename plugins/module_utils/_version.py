@@ -9,4 +9,4 @@ travel with a module), so `make version VERSION=x.y.z` writes both and a unit
 test fails if they ever differ.
 """
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"

@@ -18,6 +18,17 @@ author:
   - outscale.cloud maintainers (@outscale)
 extends_documentation_fragment:
   - outscale.cloud.osc
+attributes:
+  check_mode:
+    support: full
+    description: No write call is made; the result predicts the change and the resulting peering. Only reads are made.
+  diff_mode:
+    support: full
+    description: Shows the peering before and after (ID, state, both Nets and accounts, tags), predicted in check mode.
+  action_group:
+    support: full
+    membership:
+      - outscale.cloud.all
 options:
   state:
     description:
@@ -128,8 +139,6 @@ options:
         description: Private key of O(accepter_credentials.x509_client_cert).
         type: path
 notes:
-  - Supports C(check_mode) (no write call is made; the result predicts the change and the resulting peering)
-    and C(diff) (state and tags, before and after).
   - "API calls: a run that changes nothing makes one ReadNetPeerings call; a creation adds one CreateNetPeering,
     an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags."
   - If the connection drops after a CreateNetPeering was sent, the module reads the peerings of the pair again and adopts
@@ -138,6 +147,14 @@ notes:
     adopts the new peering.
   - An API answer the module cannot use (a field missing or of the wrong type) fails the task with a message naming the
     action and the field.
+  - When both directions of a pair are pending at once (the platform allows it), V(present) is satisfied, V(accepted)
+    accepts the requested direction when this task can (else the other; the platform then rejects the one not
+    accepted), V(rejected) rejects every pending one this task may reject, and V(absent) deletes every live one this
+    task may delete and says, in a warning, which remain and why.
+  - With O(accepter_credentials), before creating a peering that they must accept, the module proves they are the
+    accepter account's with one C(ReadNets) of the accepter Net, so wrong keys never leave a half-made peering.
+  - Waiting for C(active) can take a while on a busy platform; run such tasks with C(async) and C(poll) to free the
+    connection, and raise O(wait_timeout) if needed.
 seealso:
   - module: outscale.cloud.net_peering_info
 """
@@ -245,26 +262,32 @@ api_error:
   contains:
     action:
       description: The API action that failed.
+      returned: on API failure
       type: str
       sample: AcceptNetPeering
     status_code:
       description: HTTP status.
+      returned: on API failure
       type: int
       sample: 401
     code:
       description: Outscale error Code.
+      returned: on API failure
       type: str
       sample: "5"
     type:
       description: Outscale error Type.
+      returned: on API failure
       type: str
       sample: AccessDenied
     details:
       description: Outscale error Details.
+      returned: on API failure
       type: str
       sample: Only the owner of vpc-33333333 can accept 'pcx-12345678'.
     request_id:
       description: RequestId, to quote to Outscale support.
+      returned: on API failure
       type: str
       sample: 0a1b2c3d-0000-4000-8000-000000000000
 """

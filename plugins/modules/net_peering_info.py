@@ -44,8 +44,17 @@ options:
     default: {}
 extends_documentation_fragment:
   - outscale.cloud.osc
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so check mode changes nothing in its behaviour.
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership:
+      - outscale.cloud.all
 notes:
-  - Supports C(check_mode). As the module only reads, check mode changes nothing in its behaviour.
   - Results are read 1000 per API call; a listing of N peerings costs ceil(N / 1000) C(ReadNetPeerings) calls (at least one).
 seealso:
   - module: outscale.cloud.net_peering
@@ -215,6 +224,41 @@ net_peerings:
       expiration_date: null
       tags:
         Name: hub-to-spoke1
+api_error:
+  description: The failed API call's fields, when the task failed on an API error.
+  returned: on API failure
+  type: dict
+  contains:
+    action:
+      description: The API action that failed.
+      returned: on API failure
+      type: str
+      sample: AcceptNetPeering
+    status_code:
+      description: HTTP status.
+      returned: on API failure
+      type: int
+      sample: 401
+    code:
+      description: Outscale error Code.
+      returned: on API failure
+      type: str
+      sample: "5"
+    type:
+      description: Outscale error Type.
+      returned: on API failure
+      type: str
+      sample: AccessDenied
+    details:
+      description: Outscale error Details.
+      returned: on API failure
+      type: str
+      sample: Only the owner of vpc-33333333 can accept 'pcx-12345678'.
+    request_id:
+      description: RequestId, to quote to Outscale support.
+      returned: on API failure
+      type: str
+      sample: 0a1b2c3d-0000-4000-8000-000000000000
 """
 
 

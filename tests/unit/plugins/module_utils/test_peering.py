@@ -228,6 +228,8 @@ def test_normalize_peering_snake_case():
     ("12345678901", "012345678901", True),
     (None, None, False),
     ("abc", "abc", False),                   # left for validation to refuse
+    ("22", "22", False),
+    (1234567890, "001234567890", True),
 ])
 def test_normalize_account_id(given, expected, warns):
     value, warning = np.normalize_account_id(given)

@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""Many peerings in one task: the same planner, once per pair, over one read.
+
+``plan_topology`` (pure) turns the listed peerings, the one ReadNetPeerings of
+the task's account and the ``state`` (merged, overridden, deleted) into one
+plan per pair, plus removals for ``overridden``. ``TopologyRun`` proves the
+accepter credentials (one ReadNets per account, before any write), then applies
+the independent plans in parallel, bounded; a failing pair never stops the others.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+    Peering,
+    account_ids,
+    connects,
+    diff_view,
+    is_live,
+    net_ids,
+    normalize_peering,
+    state_name,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
+    CHECK_ACCEPTER,
+    TASK,
+    Actors,
+    Plan,
+    Wanted,
+    plan,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
+
+SUMMARY_KEYS = ("created", "accepted", "rejected", "deleted", "retagged", "unchanged", "failed")
+COUNTED_STEPS = {"create": "created", "accept": "accepted", "reject": "rejected", "delete": "deleted"}
+
+
+def pair_key(source_net_id: str, accepter_net_id: str) -> Tuple[str, str]:
+    """The same key for both directions of a pair."""
+    return tuple(sorted((source_net_id, accepter_net_id)))  # type: ignore[return-value]
+
+
+def has_scope(peering: Peering, scope_tags: Dict[str, str]) -> bool:
+    tags = tags_to_dict(peering.get("Tags"))
+    return bool(scope_tags) and all(tags.get(key) == str(value) for key, value in scope_tags.items())
+
+
+def own_account(listed: List[Wanted], observed: List[Peering]) -> Optional[str]:
+    """The task's account, if the read shows it: the account of a listed source Net (always the task's)."""
+    sources = set(wanted.source_net_id for wanted in listed)
+    for peering in observed:
+        for net_id, account in zip(net_ids(peering), account_ids(peering)):
+            if net_id in sources and account:
+                return account
+    return None
+
+
+def plan_topology(listed: List[Wanted], observed: List[Peering], actors: Actors, mode: str,
+                  scope_tags: Dict[str, str]) -> Tuple[List[Plan], List[Plan]]:
+    """(one plan per listed peering, in order; the removals ``overridden`` adds)."""
+    plans = []
+    for wanted in listed:
+        if mode == "deleted":
+            wanted = Wanted("absent", source_net_id=wanted.source_net_id, accepter_net_id=wanted.accepter_net_id,
+                            accepter_owner_id=wanted.accepter_owner_id)
+        elif scope_tags:
+            # Every listed peering carries the scope, so that removing it from the list later removes it.
+            tags = dict(scope_tags)
+            tags.update(wanted.tags or {})
+            wanted = Wanted(wanted.state, source_net_id=wanted.source_net_id, accepter_net_id=wanted.accepter_net_id,
+                            accepter_owner_id=wanted.accepter_owner_id, tags=tags, purge_tags=wanted.purge_tags)
+        pair = [p for p in observed if connects(p, wanted.source_net_id, wanted.accepter_net_id)]
+        plans.append(plan(wanted, pair, actors))
+    removals = []
+    if mode == "overridden":
+        listed_pairs = set(pair_key(w.source_net_id, w.accepter_net_id) for w in listed)
+        me = own_account(listed, observed)
+        for peering in observed:
+            if not is_live(peering) or not has_scope(peering, scope_tags) or pair_key(*net_ids(peering)) in listed_pairs:
+                continue
+            source_account, accepter_account = account_ids(peering)
+            # A pending request this account received is turned down; anything else is deleted.
+            received = (state_name(peering) == "pending-acceptance" and me is not None
+                        and accepter_account == me and source_account != me)
+            wanted = Wanted("rejected" if received else "absent", net_peering_id=peering.get("NetPeeringId"))
+            removal = plan(wanted, [peering], actors)
+            removals.append(removal)
+    return plans, removals
+
+
+class TopologyRun(object):
+    """Applies the plans of one task: accepter checks first, then the pairs in parallel."""
+
+    def __init__(self, clients: Dict[str, Any], make_executor: Callable[[], Executor], max_concurrent_writes: int,
+                 check_mode: bool) -> None:
+        self.clients = clients
+        self.make_executor = make_executor
+        self.max_concurrent_writes = max_concurrent_writes
+        self.check_mode = check_mode
+        self.warnings: List[str] = []
+
+    def check_accepters(self, plans: List[Plan]) -> Dict[str, OscError]:
+        """One ReadNets per accepter account, with every Net it must own: {account: why it failed}."""
+        needed: Dict[str, Set[str]] = {}
+        for item in plans:
+            for step in item.steps:
+                if step.actor != TASK and step.kind != CHECK_ACCEPTER:
+                    net = net_ids(item.before)[1] if item.before else item.wanted.accepter_net_id
+                    needed.setdefault(step.actor, set()).add(net)
+        failures = {}
+        for actor, nets in sorted(needed.items()):
+            try:
+                response = self.clients[actor].call("ReadNets", {"Filters": {"NetIds": sorted(nets)}})
+                seen = set(net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict))
+                missing = sorted(nets - seen)
+                if missing:
+                    raise OscError("the accepter_credentials of account %s cannot see %s, so they are not that account's "
+                                   "credentials (or the Nets are not in this region). Nothing was done for these peerings."
+                                   % (actor, ", ".join(missing)))
+            except OscApiError as exc:
+                failures[actor] = exc.with_hint("Fix the accepter_credentials of account %s; nothing was done for the "
+                                                "peerings it must accept." % actor)
+            except OscError as exc:
+                failures[actor] = exc
+        return failures
+
+    def run(self, plans: List[Plan]) -> List[Dict[str, Any]]:
+        """Apply every plan; one result per plan, in order: {plan, outcome or error}."""
+        for item in plans:  # proven once per account below, not once per pair
+            item.steps = [step for step in item.steps if step.kind != CHECK_ACCEPTER]
+        bad_accounts = self.check_accepters([item for item in plans if not item.refusal])
+        results: List[Dict[str, Any]] = [{"plan": item} for item in plans]
+        todo = []
+        for result in results:
+            item = result["plan"]
+            if item.refusal:
+                result["error"] = OscError(item.refusal)
+                continue
+            blocked = [bad_accounts[step.actor] for step in item.steps if step.actor in bad_accounts]
+            if blocked:
+                result["error"] = blocked[0]
+                continue
+            todo.append(result)
+        if self.check_mode or len(todo) <= 1 or self.max_concurrent_writes <= 1:
+            for result in todo:
+                self._apply(result)
+        else:
+            with ThreadPoolExecutor(max_workers=self.max_concurrent_writes) as pool:
+                list(pool.map(self._apply, todo))
+        return results
+
+    def _apply(self, result: Dict[str, Any]) -> None:
+        executor = self.make_executor()
+        try:
+            result["outcome"] = executor.apply(result["plan"], check_mode=self.check_mode)
+        except OscError as exc:
+            result["error"] = exc
+        self.warnings.extend(executor.warnings)
+
+
+def describe(item: Plan) -> Dict[str, Any]:
+    wanted = item.wanted
+    if wanted.by_pair:
+        return {"source_net_id": wanted.source_net_id, "accepter_net_id": wanted.accepter_net_id}
+    source, accepter = net_ids(item.before) if item.before else (None, None)
+    return {"net_peering_id": wanted.net_peering_id, "source_net_id": source, "accepter_net_id": accepter}
+
+
+def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
+    """The module's result fields: net_peerings, summary, actions, failures, and the diff."""
+    summary = dict((key, 0) for key in SUMMARY_KEYS)
+    peerings, actions, failures = [], [], []
+    before, after = {}, {}
+    for index, result in enumerate(results):
+        item, outcome, error = result["plan"], result.get("outcome"), result.get("error")
+        pair = describe(item)
+        name = "%s -> %s" % (pair["source_net_id"], pair["accepter_net_id"])
+        steps = outcome.actions if outcome else (error.result.get("actions", []) if error else [])
+        for action in steps:
+            actions.append(dict(pair, **action))
+            if action["outcome"] != "failed" and action["step"] in COUNTED_STEPS:
+                summary[COUNTED_STEPS[action["step"]]] += 1
+        if any(a["step"] in ("create_tags", "delete_tags") and a["outcome"] != "failed" for a in steps):
+            summary["retagged"] += 1
+        final = outcome.peering if outcome else (error.result.get("peering") if error else item.before)
+        if index < listed_count:
+            peerings.append(normalize_peering(final) if final else None)
+        if error:
+            summary["failed"] += 1
+            failure = dict(pair, msg=error.full_message())
+            failure.update(error.fields())
+            failures.append(failure)
+        elif not steps:
+            summary["unchanged"] += index < listed_count
+        if steps:
+            before[name] = diff_view(item.before)
+            after[name] = diff_view(final)
+    return {"net_peerings": peerings, "summary": summary, "actions": actions, "failures": failures,
+            "diff": {"before": before, "after": after}}

@@ -1,0 +1,409 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: net_peerings
+short_description: Converge a whole topology of Outscale Net peerings in one task
+version_added: 0.2.0
+description:
+  - Makes every peering of O(peerings) exist in its state, with one paginated C(ReadNetPeerings) for the whole list,
+    whatever its length, instead of one task and one read per pair.
+  - In the spirit of Ansible's network resource modules, O(state) says what to do with the peerings that are not
+    listed. V(merged) leaves them alone, V(overridden) removes the ones inside O(scope_tags), V(deleted) removes the
+    listed ones.
+  - The same planner as M(outscale.cloud.net_peering) decides each pair, so the rules are the same. Either direction
+    of a pair counts, and a peering is never duplicated. A write whose outcome is unknown is read back, never sent
+    again blindly. Peerings that ended are ignored.
+  - Independent writes run in parallel, at most O(max_concurrent_writes) at once. When the API throttles the
+    account, every one of them backs off.
+  - One failing pair never stops the others. The task fails at the end and lists each failed pair with its error and
+    what to do (RV(failures)). Running the task again resumes where it stopped.
+  - Peerings that another account must accept are accepted in the same task when O(accepter_credentials) has
+    credentials for that account. Those credentials are proven with one C(ReadNets) per account before any write.
+author:
+  - outscale.cloud maintainers (@outscale)
+extends_documentation_fragment:
+  - outscale.cloud.osc
+attributes:
+  check_mode:
+    support: full
+    description: Only reads are made; RV(summary), RV(actions) and the diff are the prediction.
+  diff_mode:
+    support: full
+    description: Lists every peering to be created, accepted, rejected, deleted or retagged, with its Nets and accounts.
+  action_group:
+    support: full
+    membership:
+      - outscale.cloud.all
+options:
+  peerings:
+    description:
+      - The peerings wanted. Each is requested by this task's account, which owns O(peerings[].source_net_id).
+      - The filters P(outscale.cloud.full_mesh#filter) and P(outscale.cloud.hub_and_spoke#filter) build this list
+        from inventory.
+      - A pair may be listed once, in one direction. Listing it twice, or in both directions, fails before any call.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      source_net_id:
+        description: The requester's Net, C(vpc-) followed by 8 hexadecimal characters, owned by this task's account.
+        type: str
+        required: true
+      accepter_net_id:
+        description: The accepter's Net.
+        type: str
+        required: true
+      accepter_owner_id:
+        description:
+          - The 12-digit account that owns O(peerings[].accepter_net_id), when it is not this task's account.
+          - Quote it in YAML. An unquoted number that lost its leading zeros is padded to 12 digits, with a warning.
+        type: str
+      state:
+        description:
+          - V(accepted) makes the peering C(active). It accepts the peering as this task's account when it owns the
+            accepter Net, else with the O(accepter_credentials) of the accepter's account.
+          - V(present) only requests it. The accepter accepts it later.
+        type: str
+        choices: [accepted, present]
+        default: accepted
+      tags:
+        description:
+          - Tags of the peering, as seen by this task's account. O(scope_tags) are added to them.
+          - Tags not listed are kept, unless O(purge_tags=true).
+        type: dict
+  state:
+    description:
+      - V(merged) makes each listed peering exist in its state, and leaves every other peering alone.
+      - V(overridden) does the same, then removes the live peerings that carry all of O(scope_tags) but are not
+        listed. It deletes them, or rejects them when they are pending requests that this account received. A
+        peering without the scope tags is never touched.
+      - V(deleted) deletes the listed peerings, in either direction. A pending request this account received
+        cannot be deleted by it, so it is left, with a warning. Tags and states in O(peerings) are ignored.
+    type: str
+    choices: [merged, overridden, deleted]
+    default: merged
+  scope_tags:
+    description:
+      - Tags that mark the peerings this task manages, for example C({topology: prod-mesh}).
+      - Required with O(state=overridden), which only ever removes peerings that carry all of them.
+      - Set on every listed peering (created or found), so a peering taken off the list is removed by the next
+        O(state=overridden) run.
+    type: dict
+  purge_tags:
+    description:
+      - Whether to delete the tags of a listed peering that neither O(peerings[].tags) nor O(scope_tags) list.
+      - Only applies to peerings that have O(peerings[].tags) or when O(scope_tags) is set.
+    type: bool
+    default: false
+  accepter_credentials:
+    description:
+      - Credentials of the accounts that must accept peerings, one entry per account, keyed by
+        O(accepter_credentials[].account_id).
+      - Each entry takes the same options as the accepter_credentials of M(outscale.cloud.net_peering). The E(OSC_*)
+        environment variables never apply to them. Region, endpoint and TLS settings not given are this task's.
+    type: list
+    elements: dict
+    suboptions:
+      account_id:
+        description: The 12-digit account these credentials belong to.
+        type: str
+        required: true
+      access_key:
+        description: Access key ID of that account.
+        type: str
+      secret_key:
+        description: Secret key of that account. Never logged.
+        type: str
+      profile:
+        description: Profile of that account in O(accepter_credentials[].config_file).
+        type: str
+      config_file:
+        description: Path of the file holding O(accepter_credentials[].profile). Defaults to C(~/.osc/config.json).
+        type: path
+      region:
+        description: Region of that account. Defaults to the profile's, then to this task's region.
+        type: str
+      endpoint:
+        description: API endpoint for that account. Defaults to the profile's, then to this task's endpoint.
+        type: str
+      validate_certs:
+        description: Whether to verify the endpoint's TLS certificate. Defaults to this task's setting.
+        type: bool
+      ca_bundle:
+        description: PEM file of CA certificates. Defaults to this task's O(ca_bundle).
+        type: path
+      x509_client_cert:
+        description: Client certificate of that account, if it needs one. Never inherited from this task.
+        type: path
+      x509_client_key:
+        description: Private key of O(accepter_credentials[].x509_client_cert).
+        type: path
+  max_concurrent_writes:
+    description:
+      - How many pairs are written at once. V(1) writes them one after the other.
+      - Reads are not concerned. A task with nothing to change makes one C(ReadNetPeerings) for every 1000 peerings
+        of the account.
+    type: int
+    default: 4
+  wait:
+    description: After accepting, wait until each peering is C(active), polling it.
+    type: bool
+    default: true
+  wait_timeout:
+    description: How many seconds to wait at most, for each peering. Must be greater than 0.
+    type: int
+    default: 300
+notes:
+  - "API calls: one paginated C(ReadNetPeerings) (1000 peerings a page) as this task's account, whatever the number of
+    peerings; one C(ReadNets) per account of O(accepter_credentials) that has something to accept; then one call per
+    write (create, accept, reject, delete, each tag change), and polls while waiting."
+  - The task's account must be allowed C(ReadNetPeerings), C(CreateNetPeering), C(AcceptNetPeering) (its own Nets),
+    C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags) and C(DeleteTags). Each accepter account needs
+    C(ReadNets) and C(AcceptNetPeering).
+  - For long waits, run the task with C(async) and C(poll), so that a slow platform does not hold a connection open.
+seealso:
+  - module: outscale.cloud.net_peering
+    description: One peering, with every state (including rejected and absent).
+  - module: outscale.cloud.net_peering_info
+  - plugin: outscale.cloud.full_mesh
+    plugin_type: filter
+  - plugin: outscale.cloud.hub_and_spoke
+    plugin_type: filter
+"""
+
+EXAMPLES = r"""
+- name: Full mesh of the Nets of group 'nets', in one task, removing scoped peerings that are no longer wanted
+  outscale.cloud.net_peerings:
+    peerings: "{{ groups['nets'] | map('extract', hostvars) | list | outscale.cloud.full_mesh }}"
+    state: overridden
+    scope_tags:
+      topology: prod-mesh
+
+- name: Hub and spoke across accounts, accepted in the same task with each spoke account's credentials
+  outscale.cloud.net_peerings:
+    peerings: "{{ groups['spokes'] | map('extract', hostvars) | list
+                  | outscale.cloud.hub_and_spoke(hostvars['hub'], account_id='111111111111') }}"
+    accepter_credentials:
+      - account_id: "222222222222"
+        profile: spoke-b
+      - account_id: "333333333333"
+        profile: spoke-c
+    scope_tags:
+      topology: hub
+
+- name: Peerings listed by hand, one only requested
+  outscale.cloud.net_peerings:
+    peerings:
+      - source_net_id: vpc-11111111
+        accepter_net_id: vpc-22222222
+        tags:
+          Name: front-to-back
+      - source_net_id: vpc-11111111
+        accepter_net_id: vpc-33333333
+        accepter_owner_id: "222222222222"
+        state: present
+  register: topology
+
+- name: Show what changed
+  ansible.builtin.debug:
+    var: topology.summary
+
+- name: Remove the listed peerings
+  outscale.cloud.net_peerings:
+    peerings:
+      - source_net_id: vpc-11111111
+        accepter_net_id: vpc-22222222
+    state: deleted
+"""
+
+RETURN = r"""
+net_peerings:
+  description:
+    - Every listed peering after the task, in the order of O(peerings), in the shape of the RV(outscale.cloud.net_peering#module:net_peering)
+      result of M(outscale.cloud.net_peering). C(null) for a peering that does not exist (deleted, or never created).
+    - In check mode, the prediction; a peering still to be created has no ID.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - net_peering_id: pcx-12345678
+      state: {name: active, message: Active}
+      source_net: {account_id: "111111111111", ip_range: 10.1.0.0/16, net_id: vpc-11111111}
+      accepter_net: {account_id: "111111111111", ip_range: 10.2.0.0/16, net_id: vpc-22222222}
+      expiration_date: "2026-12-04T10:00:00.000Z"
+      tags: {topology: prod-mesh}
+summary:
+  description:
+    - How many peerings each kind of step concerned. A peering created and accepted in one run counts in both.
+    - C(unchanged) counts the listed peerings that needed nothing; C(failed) the pairs (listed or removed) that failed.
+  returned: always
+  type: dict
+  sample: {created: 3, accepted: 3, rejected: 0, deleted: 1, retagged: 3, unchanged: 7, failed: 0}
+actions:
+  description:
+    - Each step taken (or, in check mode, planned), in order per pair.
+    - C(step) is one of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags); C(actor) is
+      V(task) or the account of the O(accepter_credentials) used; C(outcome) is C(done), C(planned) or C(failed).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {source_net_id: vpc-11111111, accepter_net_id: vpc-22222222, step: create, actor: task,
+       net_peering_id: pcx-12345678, reason: no live peering links the two Nets, outcome: done}
+failures:
+  description: The pairs that failed, each with the message saying what to do and, for an API error, RV(failures[].api_error).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    source_net_id:
+      description: Source Net of the pair.
+      type: str
+      returned: always
+    accepter_net_id:
+      description: Accepter Net of the pair.
+      type: str
+      returned: always
+    msg:
+      description: What went wrong, and what to do.
+      type: str
+      returned: always
+    api_error:
+      description: The failed call's fields (action, status_code, code, type, details, request_id).
+      type: dict
+      returned: when the pair failed on an API error
+"""
+
+from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+    ACCOUNT_ID_PATTERN,
+    NET_ID_PATTERN,
+    normalize_account_id,
+    read_peerings,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Actors, Wanted
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology import (
+    TopologyRun,
+    pair_key,
+    plan_topology,
+    report,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
+
+
+class NetPeerings(OscModule):
+    """Many peerings: one read, one plan per pair, parallel bounded writes, a report."""
+
+    @classmethod
+    def argument_spec(cls):
+        spec = super().argument_spec()
+        accepter = other_account_argument_spec()
+        accepter["account_id"] = dict(type="str", required=True)
+        spec.update(
+            peerings=dict(type="list", elements="dict", required=True, options=dict(
+                source_net_id=dict(type="str", required=True),
+                accepter_net_id=dict(type="str", required=True),
+                accepter_owner_id=dict(type="str"),
+                state=dict(type="str", default="accepted", choices=["accepted", "present"]),
+                tags=dict(type="dict"),
+            )),
+            state=dict(type="str", default="merged", choices=["merged", "overridden", "deleted"]),
+            scope_tags=dict(type="dict"),
+            purge_tags=dict(type="bool", default=False),
+            accepter_credentials=dict(type="list", elements="dict", options=accepter),
+            max_concurrent_writes=dict(type="int", default=4),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="int", default=300),
+        )
+        return spec
+
+    def validate(self):
+        params = self.params
+        seen = {}
+        for index, item in enumerate(params["peerings"]):
+            where = "peerings[%d]" % index
+            for name in ("source_net_id", "accepter_net_id"):
+                if not NET_ID_PATTERN.match(item[name]):
+                    raise OscError("%s.%s '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters."
+                                   % (where, name, item[name]))
+            if item["source_net_id"] == item["accepter_net_id"]:
+                raise OscError("%s links %s to itself: a peering links two different Nets." % (where, item["source_net_id"]))
+            key = pair_key(item["source_net_id"], item["accepter_net_id"])
+            if key in seen:
+                raise OscError("%s and %s name the same pair of Nets (%s and %s); a pair is listed once, in one direction. "
+                               "Nothing was done." % (seen[key], where, key[0], key[1]))
+            seen[key] = where
+            owner, warning = normalize_account_id(item["accepter_owner_id"])
+            if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
+                raise OscError("%s.accepter_owner_id '%s' is not a 12-digit account ID (quote it in YAML)." % (where, owner))
+            if warning:
+                self.warn("%s.%s" % (where, warning))
+            item["accepter_owner_id"] = owner
+            error = validate_tags(item["tags"], "%s.tags" % where)
+            if error:
+                raise OscError(error)
+        if params["state"] == "overridden" and not params["scope_tags"]:
+            raise OscError("state=overridden needs scope_tags (for example {topology: prod}): only peerings that carry all "
+                           "of them are ever removed, so an empty or missing scope would leave the task nothing to own.")
+        error = validate_tags(params["scope_tags"], "scope_tags")
+        if error:
+            raise OscError(error)
+        accounts = [entry["account_id"] for entry in params["accepter_credentials"] or []]
+        for account in accounts:
+            if not ACCOUNT_ID_PATTERN.match(account):
+                raise OscError("accepter_credentials: account_id '%s' is not a 12-digit account ID." % account)
+        if len(set(accounts)) != len(accounts):
+            raise OscError("accepter_credentials: each account_id may appear once.")
+        for name in ("max_concurrent_writes", "wait_timeout"):
+            if params[name] < 1:
+                raise OscError("%s must be at least 1, got %s." % (name, params[name]))
+
+    def execute(self):
+        params = self.params
+        for index, entry in enumerate(params["accepter_credentials"] or []):
+            self.add_client(entry["account_id"], entry, "accepter_credentials[%d] (account %s)" % (index, entry["account_id"]))
+        listed = [Wanted(item["state"], source_net_id=item["source_net_id"], accepter_net_id=item["accepter_net_id"],
+                         accepter_owner_id=item["accepter_owner_id"], tags=item["tags"], purge_tags=params["purge_tags"])
+                  for item in params["peerings"]]
+        observed = read_peerings(self.client, {})
+        actors = Actors(accounts=frozenset(key for key in self.clients if key != "task"), region=self.client.settings.region)
+        plans, removals = plan_topology(listed, observed, actors, params["state"], params["scope_tags"] or {})
+
+        def make_executor():
+            return Executor(self.clients, wait=params["wait"], wait_timeout=params["wait_timeout"])
+
+        run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode)
+        results = run.run(plans + removals)
+        for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
+            self.warn(warning)
+        fields = report(results, len(plans))
+        self.diff = fields.pop("diff")
+        self.result.update(fields)
+        self.changed = any(action["outcome"] in ("done", "planned") for action in fields["actions"]) or any(
+            result.get("error") is not None and result["error"].changed for result in results)
+        failures = fields["failures"]
+        if failures:
+            raise OscError("%d of %d peerings failed (the others were done): %s" % (
+                len(failures), len(results), " | ".join("%s -> %s: %s" % (f["source_net_id"], f["accepter_net_id"], f["msg"])
+                                                        for f in failures)), hint="Fix them and run the task again; it "
+                           "resumes where it stopped.")
+
+    def failure_result(self, error):
+        return self.result
+
+
+def main():
+    module = NetPeerings.define_module()
+    NetPeerings(module).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -23,9 +23,10 @@ A YAML block that is not a playbook and has no marker fails, as does any block t
 The environment of a run (also in docs/testing-offline.md): the collection built
 and installed from this checkout into ``~/.ansible/collections`` of a scratch HOME;
 ``~/.osc/config.json`` with the profiles ``default`` (demo account A, 111111111111)
-and ``partner`` (account B, 222222222222), both pointing at the simulator; shell
-blocks also get ``OSC_ENDPOINT_API``, ``OSC_REGION``, ``OSC_ACCESS_KEY`` and
-``OSC_SECRET_KEY`` (account A), and the test venv's bin first on PATH. Playbooks
+and ``partner`` (account B, 222222222222), both pointing at the simulator;
+``OSC_ENDPOINT_API`` and ``OSC_REGION`` (the simulator); shell blocks also get
+``OSC_ACCESS_KEY`` and ``OSC_SECRET_KEY`` (account A, as ``make sim`` prints them),
+and the test venv's bin first on PATH. Playbooks
 also get the extra vars ``osc_endpoint``, ``osc_region``, ``osc_sim`` (the control
 API, ``.../_sim``), ``vault_osc_access_key`` / ``vault_osc_secret_key`` (account A)
 and ``partner_access_key`` / ``partner_secret_key`` (account B).
@@ -39,6 +40,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 import pytest
 import yaml
@@ -141,28 +143,48 @@ def docs_env(tmp_path, installed_collection):
             "ANSIBLE_LOCALHOST_WARNING": "false",
             "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the one with requests
+            "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async"),
+            # where the API is, for every block (a task that gives keys reads no profile)
+            "OSC_ENDPOINT_API": sim.url,
+            "OSC_REGION": sim.region,
         })
         yield sim, env, home
     assert not sim.response_problems + sim.internal_errors
 
 
 def run_process(command, cwd, env, stdin=None):
-    """Run in a new session and kill the whole group afterwards, so `cmd &` leaves nothing behind."""
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                               start_new_session=True)
-    try:
-        output, _ = process.communicate(stdin, timeout=BLOCK_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        return -1, output + "\n[timed out after %d s]" % BLOCK_TIMEOUT
-    finally:
+    """Run in a new session and kill the whole group afterwards, so `cmd &` leaves nothing behind.
+
+    The output goes to a file, not a pipe: a background process that outlives the
+    command (a simulator started with `&`) must not keep the test waiting.
+    """
+    with tempfile.TemporaryFile("w+") as output_file:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                   stdout=output_file, stderr=subprocess.STDOUT, universal_newlines=True,
+                                   start_new_session=True)
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    return process.returncode, output
+            if stdin:
+                process.stdin.write(stdin)
+                process.stdin.close()
+            code = process.wait(timeout=BLOCK_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(process.pid, signum)
+                except ProcessLookupError:
+                    break
+                if signum == signal.SIGTERM:
+                    try:
+                        process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        pass
+        output_file.seek(0)
+        output = output_file.read()
+    if code is None:
+        return -1, output + "\n[timed out after %d s]" % BLOCK_TIMEOUT
+    return code, output
 
 
 def scratch_checkout(tmp_path):
@@ -275,8 +297,7 @@ def check_block(block, docs_env, tmp_path):
     elif block.language in ("bash", "sh", "shell", "console", "python"):
         _sim, env, _home = docs_env
         sim = docs_env[0]
-        env = dict(env, OSC_ENDPOINT_API=sim.url, OSC_REGION=sim.region,
-                   OSC_ACCESS_KEY=sim.accounts[0]["access_key"], OSC_SECRET_KEY=sim.accounts[0]["secret_key"])
+        env = dict(env, OSC_ACCESS_KEY=sim.accounts[0]["access_key"], OSC_SECRET_KEY=sim.accounts[0]["secret_key"])
         work = scratch_checkout(tmp_path)
         if block.language == "python":
             env["PYTHONPATH"] = os.path.join(work, "tests")

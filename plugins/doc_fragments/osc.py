@@ -13,8 +13,11 @@ options:
   access_key:
     description:
       - Outscale access key ID.
-      - "Where it comes from, first match wins: this option (with O(secret_key)), then the environment variables
-        E(OSC_ACCESS_KEY) and E(OSC_SECRET_KEY), then the profile named by O(profile) in O(config_file)."
+      - "The account is named by the highest level that names one, and a lower level never replaces it: first the task
+        (this option with O(secret_key), or O(profile) / O(config_file), including C(module_defaults)), then the
+        environment (E(OSC_ACCESS_KEY) with E(OSC_SECRET_KEY), or E(OSC_PROFILE) / E(OSC_CONFIG_FILE)), then the
+        C(default) profile of C(~/.osc/config.json)."
+      - A key pair and a profile at the same level are refused (they may name two accounts); remove one.
       - The key pair is always taken from one source, so an access key from one place is never paired with a secret key from another.
     type: str
   secret_key:
@@ -25,14 +28,16 @@ options:
   region:
     description:
       - Outscale region, for example V(eu-west-2), V(us-east-2), V(us-west-1), V(cloudgouv-eu-west-1), V(ap-northeast-1).
-      - Falls back to E(OSC_REGION), then the profile's C(region), then V(eu-west-2).
+      - Falls back to E(OSC_REGION), then the profile's C(region), then V(eu-west-2). When the task names O(profile),
+        the profile's C(region) comes before E(OSC_REGION).
     type: str
   profile:
     description:
       - Name of the profile to read in O(config_file).
-      - Falls back to E(OSC_PROFILE), then V(default).
-      - The profile file is read when O(profile) or O(config_file) is set (as options or environment), or when no keys were
-        given as options or environment variables. A profile that is asked for but missing is an error.
+      - Falls back to E(OSC_PROFILE) (only when the task gives no key pair), then V(default).
+      - A profile named by the task beats E(OSC_ACCESS_KEY)/E(OSC_SECRET_KEY), and its C(region) and C(endpoints) beat
+        E(OSC_REGION) and E(OSC_ENDPOINT_API).
+      - The profile file is read only when the account comes from a profile. A profile that is asked for but missing is an error.
     type: str
   config_file:
     description:

@@ -218,25 +218,21 @@ net_peerings:
 """
 
 
-from ansible_collections.outscale.cloud.plugins.module_utils.client import OscApiError
-from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import (
+from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     ACCOUNT_ID_PATTERN,
     FILTER_KEYS,
     LIVE_STATES,
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
     TERMINAL_STATES,
-    PeeringError,
     build_filters,
     normalize_peering,
     read_peerings,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils.osc_module import (
-    OscAnsibleModule,
-    build_client,
-    connection_argument_spec,
-    fail_api,
-)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import step_hint
 
 STATE_NAMES = LIVE_STATES + TERMINAL_STATES
 # Filter keys whose values have a known shape: checked here, so a typo fails
@@ -287,43 +283,45 @@ def check_filters(filters):
     return None
 
 
+class NetPeeringInfo(OscModule):
+    """ReadNetPeerings with the module's filters, every page; never changes anything."""
+
+    @classmethod
+    def argument_spec(cls):
+        spec = super().argument_spec()
+        spec.update(net_peering_ids=dict(type="list", elements="str"), filters=dict(type="dict", default={}))
+        return spec
+
+    def validate(self):
+        ids = self.params["net_peering_ids"]
+        filters = self.params["filters"] or {}
+        for peering_id in ids or []:
+            if not PEERING_ID_PATTERN.match(peering_id):
+                raise OscError("net_peering_ids: '%s' is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)." % peering_id)
+        if ids is not None and "net_peering_ids" in filters:
+            raise OscError("Give the IDs in net_peering_ids or in filters.net_peering_ids, not both.")
+        self.api_filters = build_filters(filters)  # unknown keys first: that message lists the valid ones
+        error = check_filters(filters)
+        if error:
+            raise OscError(error)
+
+    def execute(self):
+        ids = self.params["net_peering_ids"]
+        self.result["net_peerings"] = []
+        if ids is not None:
+            if not ids:  # an empty list asks for nothing; the API would read it as "everything"
+                return
+            self.api_filters["NetPeeringIds"] = ids
+        try:
+            peerings = read_peerings(self.client, self.api_filters)
+        except OscApiError as exc:
+            raise exc.with_hint(step_hint(None, exc, None))
+        self.result["net_peerings"] = [normalize_peering(peering) for peering in peerings]
+
+
 def main():
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        net_peering_ids=dict(type="list", elements="str"),
-        filters=dict(type="dict", default={}),
-    )
-    module = OscAnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    ids = module.params["net_peering_ids"]
-    filters = module.params["filters"] or {}
-    for peering_id in ids or []:
-        if not PEERING_ID_PATTERN.match(peering_id):
-            module.fail_json(msg="net_peering_ids: '%s' is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)." % peering_id)
-    if ids is not None and "net_peering_ids" in filters:
-        module.fail_json(msg="Give the IDs in net_peering_ids or in filters.net_peering_ids, not both.")
-
-    error = check_filters(filters)
-    api_filters, unknown = build_filters(filters)
-    if unknown:
-        module.fail_json(msg=unknown)
-    if error:
-        module.fail_json(msg=error)
-    if ids is not None:
-        if not ids:  # an empty list asks for nothing; the API would read it as "everything"
-            module.exit_json(changed=False, net_peerings=[])
-        api_filters["NetPeeringIds"] = ids
-
-    client = build_client(module)
-    try:
-        peerings = read_peerings(client, api_filters)
-    except OscApiError as exc:
-        fail_api(module, exc, changed=False)
-    except PeeringError as exc:  # data of an unexpected shape
-        module.fail_json(msg=str(exc), changed=False)
-    for warning in client.warnings:
-        module.warn(warning)
-    module.exit_json(changed=False, net_peerings=[normalize_peering(peering) for peering in peerings])
+    module = NetPeeringInfo.define_module()
+    NetPeeringInfo(module).run()
 
 
 if __name__ == "__main__":

@@ -249,7 +249,7 @@ def bench_mesh(ws, forks_list, repeats):
 # -- 4. import time -------------------------------------------------------------------
 
 OUR_UTILS = ["ansible_collections.outscale.cloud.plugins.module_utils.%s" % name
-             for name in ("osc_module", "net_peering", "client", "credentials", "signer")]
+             for name in ("_base", "_peering", "_peering_plan", "_peering_apply", "_tags", "_client", "_credentials", "_signer")]
 
 
 def bench_import(ws, repeats):

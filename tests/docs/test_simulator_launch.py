@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from ansible_collections.outscale.cloud.plugins.module_utils.client import OscClient
-from ansible_collections.outscale.cloud.plugins.module_utils.credentials import resolve_settings
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV = os.path.dirname(os.path.dirname(sys.executable))

@@ -19,8 +19,8 @@ import pytest
 
 from simulator import Simulator
 
-from ansible_collections.outscale.cloud.plugins.module_utils.client import OscClient
-from ansible_collections.outscale.cloud.plugins.module_utils.credentials import resolve_settings
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = os.path.join(ROOT, "docs", "examples")

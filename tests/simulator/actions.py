@@ -32,6 +32,13 @@ ACTIONS = (
 )
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID_LOST_ZERO = re.compile(r"^\d{11}$")
+# Filters holding resource IDs: a malformed one is refused like a malformed parameter
+# (recorded: ReadVms with a bad ID in a filter answers 400/4104).
+_ID_FILTERS = {
+    "ReadNetPeerings": {"NetPeeringIds": ("pcx",), "SourceNetNetIds": ("vpc",), "AccepterNetNetIds": ("vpc",)},
+    "ReadNets": {"NetIds": ("vpc",)},
+}
 _TAGGABLE_PREFIXES = ("pcx", "vpc")
 
 
@@ -77,6 +84,11 @@ class Api:
         check_id(body["SourceNetId"], ("vpc",), "SourceNetId")
         check_id(body["AccepterNetId"], ("vpc",), "AccepterNetId")
         owner = body.get("AccepterOwnerId")
+        if owner is not None and _ACCOUNT_ID_LOST_ZERO.match(owner):
+            # terraform-provider-outscale issue #566: an account ID that lost its leading
+            # zero (11 digits, e.g. written as a number in HCL) is accepted and answered
+            # zero-padded to 12 digits.
+            owner = owner.zfill(12)
         if owner is not None and not _ACCOUNT_ID.match(owner):
             raise ApiError(INVALID_PARAMETER_VALUE, "AccepterOwnerId: an account ID is 12 digits.")
         view = self.store.create_peering(caller, body["SourceNetId"], body["AccepterNetId"], owner, dry_run)
@@ -99,6 +111,9 @@ class Api:
 
     def _read(self, caller: str, body: dict, dry_run: bool, action: str, key: str, fetch, extractors) -> dict:
         filters = body.get("Filters")
+        for name, prefixes in _ID_FILTERS[action].items():
+            for value in (filters or {}).get(name) or []:
+                check_id(value, prefixes, f"Filters.{name}")
         keep = compile_filters(filters, extractors)
         scope = scope_of(caller, action, filters)
         after, size = self.paginator.window(body.get("ResultsPerPage"), body.get("NextPageToken"), scope)

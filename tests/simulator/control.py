@@ -49,6 +49,10 @@ class Control:
         ("POST", "/_sim/bulk_peerings"): "bulk_peerings",
         ("GET", "/_sim/accounts"): "accounts",
         ("GET", "/_sim/state"): "state",
+        ("GET", "/_sim/throttling"): "throttling",
+        ("POST", "/_sim/throttling"): "configure_throttling",
+        ("GET", "/_sim/auth_lockout"): "auth_lockout",
+        ("POST", "/_sim/auth_lockout"): "configure_auth_lockout",
     }
 
     def __init__(self, sim: Simulator) -> None:
@@ -94,8 +98,11 @@ class Control:
         return {}
 
     def counts(self, payload: dict) -> dict:
-        # {"counts": {action: n}}, or {"counts": n} with ?action=...
-        return {"counts": self.sim.call_counts(action=payload.get("action"), account_id=payload.get("account_id"))}
+        # {"counts": {action: n}}, or {"counts": n} with ?action=...; ?throttled=false
+        # leaves out calls refused by natural throttling or the lockout.
+        include = str(payload.get("throttled", "true")).lower() not in ("false", "0", "no")
+        return {"counts": self.sim.call_counts(action=payload.get("action"), account_id=payload.get("account_id"),
+                                               include_throttled=include)}
 
     def reset(self, _payload: dict) -> dict:
         self.sim.reset()
@@ -118,6 +125,20 @@ class Control:
 
     def state(self, _payload: dict) -> dict:
         return self.sim.store.snapshot()
+
+    def throttling(self, _payload: dict) -> dict:
+        return self.sim.throttling_stats()
+
+    def configure_throttling(self, payload: dict) -> dict:
+        self.sim.configure_throttling(payload)
+        return self.sim.throttling_stats()
+
+    def auth_lockout(self, _payload: dict) -> dict:
+        return self.sim.auth_lockout_stats()
+
+    def configure_auth_lockout(self, payload: dict) -> dict:
+        self.sim.configure_auth_lockout(payload)
+        return self.sim.auth_lockout_stats()
 
 
 def dispatch(sim: Simulator, method: str, path: str, query: str, payload: object) -> tuple[int, dict]:

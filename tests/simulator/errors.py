@@ -1,6 +1,6 @@
 """Every refusal the simulator can produce: HTTP status, Outscale error Code and Type.
 
-Sources (see /work/shared/reference/outscale-net-peering-facts.md):
+Sources (the reference notes outscale-net-peering-facts.md and outscale-platform-evidence.md; README.md, "Rules"):
 - "yaml": osc_sdk_python/resources/gateway_errors.yaml (codes 4000-10046 only).
 - "errors page": the public OUTSCALE API errors page (codes below 4000 and 7000).
 - "recording": refusals recorded against a real region (codes only).
@@ -22,8 +22,22 @@ class ErrorKind(NamedTuple):
     name: str
 
 
-# Authentication (errors page: 1 AccessDenied ErrorAuthenticationFailed, 401).
+# Authentication. Existing key, wrong signature: 401/1 AccessDenied, Details "" (recorded:
+# stephrobert/pepin internal/collect/refusal_test.go, eu-west-2). The simulator also uses
+# it for other broken signatures (malformed header, stale date): the errors page lists
+# 1 ErrorAuthenticationFailed, the exact code of each case is unconfirmed.
 AUTH_FAILED = ErrorKind(401, "1", "AccessDenied", "ErrorAuthenticationFailed")
+# Unknown access key, and a valid key whose scope names another region (keys are per
+# region): 400/4120 InvalidParameterValue (recorded: pepin refusal_test.go; feint
+# docs/proxy.md). 4120 is not in gateway_errors.yaml, so its name is ours.
+UNKNOWN_ACCESS_KEY = ErrorKind(400, "4120", "InvalidParameterValue", "invalid-access-key")
+# Authentication blocked after repeated invalid access keys (documented: OpenAPI 1.42.0
+# info.description). Guess: the code is undocumented; the simulator answers 401/1 like
+# any other failed authentication.
+AUTH_BLOCKED = ErrorKind(401, "1", "AccessDenied", "ErrorAuthenticationFailed")
+# An EIM user denied the action: 403/4 "You are not authorized to perform this action."
+# (recorded: stephrobert/pepin). Type AccessDenied is a guess (the errors page family).
+EIM_NOT_AUTHORIZED = ErrorKind(403, "4", "AccessDenied", "You are not authorized to perform this action.")
 # A signed caller acting on the wrong side of a peering (accept/reject by the requester,
 # delete of a pending peering by the accepter). Guess: errors page 5 ErrorNotAuthorized (401);
 # its code differs from 1, so clients can tell it from a bad signature.
@@ -35,6 +49,9 @@ METHOD_NOT_ALLOWED = ErrorKind(405, "2", "AccessDenied", "ErrorHttpMethodNotAllo
 THROTTLED_PLATFORM = ErrorKind(503, "6", "AccessDenied", "ErrorOperationThrottledWholePlatform")
 THROTTLED_ACCOUNT = ErrorKind(429, "24", "AccessDenied", "ErrorOperationThrottledPerAccount")
 THROTTLED_CALL = ErrorKind(429, "25", "AccessDenied", "ErrorOperationThrottledPerCall")
+# Identical requests repeated too often: limited (documented: OpenAPI 1.42.0
+# info.description), answer undocumented. Guess: the per-call throttle, 429/25.
+THROTTLED_IDENTICAL = ErrorKind(429, "25", "AccessDenied", "ErrorOperationThrottledPerCall")
 # Guess: the code of a genuine 500 is not documented anywhere we can read; faults may override it.
 INTERNAL_ERROR = ErrorKind(500, "2000", "InternalError", "ErrorInternalError")
 
@@ -67,9 +84,14 @@ NO_SUCH_NET = ErrorKind(400, "5065", "InvalidResource", "no-such-vpc")
 # collection's notes and is absent from the yaml, so its Type is a guess.
 INVALID_STATE = ErrorKind(409, "6003", "InvalidState", "invalid-state")
 CANNOT_DELETE = ErrorKind(409, "9029", "ResourceConflict", "cannot-delete")
-# Guess: a second live peering for the same pair of Nets. yaml 9067 has the exact meaning;
-# HTTP 400 because the spec declares no 409 for CreateNetPeering.
-PEERING_ALREADY_EXISTS = ErrorKind(400, "9067", "ResourceConflict", "vpc-peering-connection-already-exists")
+# A second live peering in the same direction: refused (documented: CreateNetPeering
+# "cannot create more than one"), code unknown (ricochet returns the existing one).
+# Guess: yaml 9067 has the exact meaning; HTTP 409 as the platform answers conflicts even
+# where the spec declares no 409 (recorded: feint oapi-cli-lifecycle.jsonl, 9085).
+PEERING_ALREADY_EXISTS = ErrorKind(409, "9067", "ResourceConflict", "vpc-peering-connection-already-exists")
+# DeleteNet while the Net has peerings: refused (documented: DeleteNet). Guess: the code;
+# yaml 9066 vpc-is-associated is the closest name, HTTP 409 as for other conflicts.
+NET_HAS_PEERINGS = ErrorKind(409, "9066", "ResourceConflict", "vpc-is-associated")
 
 # Quotas (yaml). HTTP 400 for the same reason as above.
 TOO_MANY_NET_PEERINGS = ErrorKind(400, "10035", "TooManyResources (QuotaExceded)", "too-many-networklinks")
@@ -96,9 +118,13 @@ class ApiError(Exception):
 
 
 def error_body(kind: ErrorKind, details: str, request_id: str) -> dict:
-    """{"Errors": [...], "ResponseContext": {...}} as the real API answers."""
+    """{"Errors": [...], "ResponseContext": {...}} as the real API answers.
+
+    ``details=None`` sends ``Details: ""`` as the platform does for a bad signature
+    (recorded: pepin refusal_test.go); "" falls back to the kind's name.
+    """
     return {
-        "Errors": [{"Code": kind.code, "Type": kind.type, "Details": details or kind.name}],
+        "Errors": [{"Code": kind.code, "Type": kind.type, "Details": kind.name if details == "" else (details or "")}],
         "ResponseContext": {"RequestId": request_id},
     }
 

@@ -1,9 +1,10 @@
 """HTTP(S) front end and the public ``Simulator`` object.
 
-Request pipeline for ``POST /api/v1/<Action>``: authenticate (401) -> known action
-(400) -> injected fault -> JSON body (400) -> schema of outscale.yaml (400) -> action
-(store rules) -> response with ResponseContext. Every call is logged; /_sim/ control
-calls are not.
+Request pipeline for ``POST /api/v1/<Action>``: lockout of repeated invalid access keys
+(401) -> authenticate (401, or 400/4120 for a key this region does not know) -> known
+action (400) -> natural throttling (503/429) -> EIM permission (403) -> injected fault ->
+JSON body (400) -> schema of outscale.yaml (400) -> action (store rules) -> response with
+ResponseContext. Every call is logged; /_sim/ control calls are not.
 """
 
 from __future__ import annotations
@@ -19,12 +20,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from .actions import ACTIONS, Api
-from .auth import authenticate
+from .auth import authenticate, presented_credential
 from .calllog import CallLog
 from .clock import Clock, iso
 from .control import dispatch
-from .errors import INTERNAL_ERROR, MALFORMED_BODY, METHOD_NOT_ALLOWED, UNKNOWN_ACTION, ApiError, new_request_id
+from .errors import (
+    AUTH_BLOCKED,
+    EIM_NOT_AUTHORIZED,
+    INTERNAL_ERROR,
+    MALFORMED_BODY,
+    METHOD_NOT_ALLOWED,
+    UNKNOWN_ACCESS_KEY,
+    UNKNOWN_ACTION,
+    ApiError,
+    new_request_id,
+)
 from .faults import Fault, FaultInjector
+from .lockout import DEFAULT_SETTINGS as LOCKOUT_DEFAULTS
+from .lockout import AuthLockout
+from .lockout import merge_settings as merge_lockout_settings
+from .throttling import DEFAULT_SETTINGS as THROTTLING_DEFAULTS
+from .throttling import Throttler, ThrottledError
+from .throttling import merge_settings as merge_throttling_settings
 from .spec import response_problems, validate_request
 from .store import Store
 
@@ -50,6 +67,7 @@ class _Call:
     request_id: str
     account_id: str | None = None
     fault: str | None = None
+    throttled: str | None = None
 
 
 class _Dropped(Exception):
@@ -130,13 +148,21 @@ class Simulator:
     signing region (default: the seed's, else eu-west-2). ``tls``: (certfile, keyfile)
     to serve HTTPS. ``clock``: a Clock, or a start time (epoch or datetime) for a new one.
     ``validate_responses``: check every API response against outscale.yaml and collect
-    problems in ``response_problems`` (tests assert it stays empty).
+    problems in ``response_problems`` (tests assert it stays empty). ``throttling`` and
+    ``auth_lockout``: settings (partial documents, or False to switch off) applied over
+    the seed's ``throttling`` / ``auth_lockout`` and the defaults (README.md).
     """
 
     def __init__(self, seed=None, region: str | None = None, tls: tuple[str, str] | None = None, clock=None,
-                 port: int = 0, fault_seed: int = 0, validate_responses: bool = False) -> None:
+                 port: int = 0, fault_seed: int = 0, validate_responses: bool = False,
+                 throttling: dict | bool | None = None, auth_lockout: dict | bool | None = None) -> None:
         self.clock = clock if isinstance(clock, Clock) else Clock(clock)
         self.store = Store(DEMO_SEED if seed is None else seed, self.clock, region)
+        seed_settings = self.store.seed_settings()  # defaults < seed < constructor (CLI)
+        self.throttler = Throttler(merge_throttling_settings(
+            merge_throttling_settings(THROTTLING_DEFAULTS, seed_settings.get("throttling")), throttling))
+        self.lockout = AuthLockout(merge_lockout_settings(
+            merge_lockout_settings(LOCKOUT_DEFAULTS, seed_settings.get("auth_lockout")), auth_lockout))
         self.api = Api(self.store)
         self.faults = FaultInjector(fault_seed)
         self.calls = CallLog()
@@ -230,18 +256,36 @@ class Simulator:
         """Limit live (pending or active) peerings of an account; None removes the limit."""
         self.store.set_quota(account_id, None if max_live_peerings is None else int(max_live_peerings))
 
+    def configure_throttling(self, settings: dict | bool) -> dict:
+        """Change natural throttling (partial settings; False switches it off); returns the settings."""
+        return self.throttler.configure(settings)
+
+    def throttling_stats(self) -> dict:
+        """Settings and how many calls natural throttling refused (total, per kind, per account)."""
+        return self.throttler.stats()
+
+    def configure_auth_lockout(self, settings: dict | bool) -> dict:
+        """Change the invalid-access-key lockout (partial settings; False switches it off)."""
+        return self.lockout.configure(settings)
+
+    def auth_lockout_stats(self) -> dict:
+        return self.lockout.stats(self.clock.time())
+
     def log(self) -> list[dict]:
         return self.calls.entries()
 
-    def call_counts(self, action: str | None = None, account_id: str | None = None) -> int | dict[str, int]:
-        return self.calls.counts(action, account_id)
+    def call_counts(self, action: str | None = None, account_id: str | None = None,
+                    include_throttled: bool = True) -> int | dict[str, int]:
+        return self.calls.counts(action, account_id, include_throttled)
 
     def clear_log(self) -> None:
         self.calls.clear()
 
     def reset(self) -> None:
-        """Back to the seed; faults, log, quotas, accept delay and clock reset too."""
+        """Back to the seed; faults, log, quotas, accept delay, clock, throttling and lockout too."""
         self.store.reset()
+        self.throttler.reset()
+        self.lockout.reset()
         self.faults.clear()
         self.calls.clear()
         self.clock.reset()
@@ -303,7 +347,8 @@ class Simulator:
 
     def _log(self, call: _Call, status: int | None, code: str | None) -> None:
         self.calls.record(time=iso(self.clock.time()), action=call.action, account_id=call.account_id,
-                          status=status, code=code, fault=call.fault, request_id=call.request_id)
+                          status=status, code=code, fault=call.fault, request_id=call.request_id,
+                          throttled=call.throttled)
 
     def _answer(self, handler: _Handler, call: _Call, body: bytes | None) -> tuple[int, dict]:
         """(status, JSON document) of one API call; raises _Dropped or _ProxyPage."""
@@ -327,11 +372,20 @@ class Simulator:
             raise ApiError(METHOD_NOT_ALLOWED, f"{handler.command} is not allowed; use POST.")
         if body is None:
             raise ApiError(MALFORMED_BODY, "Unreadable request body (bad Content-Length).")
-        access_key = authenticate(handler.headers, handler.path, body, self.store.region,
-                                  self.store.secret_for, self.clock.signing_time())
+        access_key = self._authenticate(handler, call, body)
         call.account_id = self.store.account_for(access_key)
         if call.action not in ACTIONS:
             raise ApiError(UNKNOWN_ACTION, f"The action '{call.action}' is not supported by this API.")
+        # Natural throttling before the permission check and before injected faults: a
+        # throttled call consumes no fault rule.
+        try:
+            self.throttler.check(call.account_id, call.action, body, self.clock.time())
+        except ThrottledError as error:
+            call.throttled = error.throttle_kind
+            raise
+        if not self.store.permitted(access_key, call.action):
+            # Recorded (stephrobert/pepin): an EIM user denied the action gets 403/4.
+            raise ApiError(EIM_NOT_AUTHORIZED, "You are not authorized to perform this action.")
         fault = self.faults.pick(call.action, call.account_id)
         if fault is not None:
             call.fault = fault.kind
@@ -339,6 +393,27 @@ class Simulator:
         payload = _parse_json(body)
         validate_request(call.action, payload)
         return self.api.call(call.action, call.account_id, payload)
+
+    def _authenticate(self, handler: _Handler, call: _Call, body: bytes) -> str:
+        """The verified access key; the lockout of repeated invalid access keys applies first."""
+        presented = presented_credential(handler.headers)
+        subject = None
+        if presented is not None:
+            subject = self.lockout.subject(presented[0], presented[1], handler.client_address[0])
+            remaining = self.lockout.blocked_for(subject, self.clock.time())
+            if remaining > 0:
+                call.throttled = "auth_lockout"
+                raise ApiError(AUTH_BLOCKED, f"Authentication blocked for {remaining:.0f} s after repeated invalid access keys.")
+        try:
+            access_key = authenticate(handler.headers, handler.path, body, self.store.region,
+                                      self.store.secret_for, self.clock.signing_time())
+        except ApiError as error:
+            if subject is not None and error.kind == UNKNOWN_ACCESS_KEY:
+                self.lockout.failure(subject, self.clock.time())
+            raise
+        if subject is not None:
+            self.lockout.success(subject)
+        return access_key
 
     def _apply_fault_before(self, fault: Fault) -> None:
         if fault.kind == "drop_before":
@@ -355,8 +430,10 @@ class Simulator:
     def _check_response(self, call: _Call, status: int, document: dict) -> None:
         if not self.validate_responses:
             return
-        # Fault answers (429, 503) and 405 are outside what an operation declares.
-        declared_only = call.fault is None and status != 405
+        # Fault and throttling answers (429, 503), 405, 403 (EIM) and 409 (conflicts: the
+        # platform answers 409 even where the spec lists none, recorded in feint's corpus)
+        # are outside what an operation declares; their body must still be ErrorResponse.
+        declared_only = call.fault is None and call.throttled is None and status not in (403, 405, 409)
         self.response_problems.extend(response_problems(call.action, status, document, declared_only=declared_only))
 
 

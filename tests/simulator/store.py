@@ -20,6 +20,7 @@ from .clock import Clock, iso
 from .errors import (
     CANNOT_DELETE,
     INVALID_STATE,
+    NET_HAS_PEERINGS,
     NO_SUCH_NET,
     NO_SUCH_NET_PEERING,
     NOT_AUTHORIZED,
@@ -52,6 +53,17 @@ class Account:
     access_key: str
     secret_key: str
     max_live_peerings: int | None = None
+    # EIM permissions of the account's own key (None: everything allowed), and EIM users:
+    # [{"name", "access_key", "secret_key", "denied_actions" or "allowed_actions"}].
+    denied_actions: list[str] | None = None
+    allowed_actions: list[str] | None = None
+    eim_users: list[dict] = dataclasses.field(default_factory=list)
+
+    def keys(self) -> list[dict]:
+        """Every access key of the account with its permissions (the account's own first)."""
+        own = {"access_key": self.access_key, "secret_key": self.secret_key,
+               "denied_actions": self.denied_actions, "allowed_actions": self.allowed_actions}
+        return [own, *self.eim_users]
 
 
 @dataclasses.dataclass
@@ -93,6 +105,16 @@ class Peering:
             self.expires_at = None
 
 
+def _check_permissions(key: dict) -> None:
+    """denied_actions / allowed_actions: lists of action names, not both."""
+    for field in ("denied_actions", "allowed_actions"):
+        value = key.get(field)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(a, str) for a in value)):
+            raise ValueError(f"seed: '{field}' must be a list of action names")
+    if key.get("denied_actions") is not None and key.get("allowed_actions") is not None:
+        raise ValueError(f"seed: access key {key['access_key']!r} has both denied_actions and allowed_actions")
+
+
 def load_seed(seed: dict | str | os.PathLike) -> dict:
     """Read (if a path) and check a seed document; return a deep copy."""
     if not isinstance(seed, dict):
@@ -109,9 +131,17 @@ def load_seed(seed: dict | str | os.PathLike) -> dict:
                 raise ValueError(f"seed: every account needs a non-empty string '{field}'")
         if not _ACCOUNT_ID.match(account["account_id"]):
             raise ValueError(f"seed: account_id {account['account_id']!r} is not 12 digits")
-        if account["access_key"] in seen_keys:
-            raise ValueError(f"seed: access key {account['access_key']!r} used twice")
-        seen_keys.add(account["access_key"])
+        users = account.get("eim_users", [])
+        if not isinstance(users, list):
+            raise ValueError("seed: 'eim_users' must be a list")
+        for key in [account, *users]:
+            for field in ("access_key", "secret_key"):
+                if not isinstance(key.get(field), str) or not key[field]:
+                    raise ValueError(f"seed: every EIM user needs a non-empty string '{field}'")
+            if key["access_key"] in seen_keys:
+                raise ValueError(f"seed: access key {key['access_key']!r} used twice")
+            seen_keys.add(key["access_key"])
+            _check_permissions(key)
         for net in account.setdefault("nets", []):
             if not _NET_ID.match(str(net.get("net_id"))):
                 raise ValueError(f"seed: net_id {net.get('net_id')!r} is not vpc- and 8 hex digits")
@@ -156,43 +186,72 @@ class Store:
         with self.lock:
             self._clear()
             for entry in self._seed["accounts"]:
-                account = Account(entry["account_id"], entry["access_key"], entry["secret_key"])
+                account = Account(entry["account_id"], entry["access_key"], entry["secret_key"],
+                                  denied_actions=entry.get("denied_actions"), allowed_actions=entry.get("allowed_actions"),
+                                  eim_users=copy.deepcopy(entry.get("eim_users", [])))
                 self.accounts[account.account_id] = account
                 for net in entry.get("nets", []):
                     self.nets[net["net_id"]] = Net(net["net_id"], account.account_id, net["ip_range"], self._next_seq(),
                                                    net.get("tenancy", "default"))
 
+    def seed_settings(self) -> dict:
+        """The seed's ``throttling`` and ``auth_lockout`` documents (None when absent)."""
+        return {"throttling": copy.deepcopy(self._seed.get("throttling")),
+                "auth_lockout": copy.deepcopy(self._seed.get("auth_lockout"))}
+
     def reset(self) -> None:
         """Back to the seed: no peering, no tag, no quota, no accept delay."""
         self._load_seed()
 
+    def _key(self, access_key: str) -> tuple[Account, dict] | tuple[None, None]:
+        for account in self.accounts.values():
+            for key in account.keys():
+                if key["access_key"] == access_key:
+                    return account, key
+        return None, None
+
     def secret_for(self, access_key: str) -> str | None:
         with self.lock:
-            for account in self.accounts.values():
-                if account.access_key == access_key:
-                    return account.secret_key
-        return None
+            _account, key = self._key(access_key)
+            return None if key is None else key["secret_key"]
 
     def account_for(self, access_key: str) -> str | None:
         with self.lock:
-            for account in self.accounts.values():
-                if account.access_key == access_key:
-                    return account.account_id
-        return None
+            account, _key = self._key(access_key)
+            return None if account is None else account.account_id
+
+    def permitted(self, access_key: str, action: str) -> bool:
+        """Whether the EIM policy of this key allows the action (seed's denied/allowed_actions).
+
+        Recorded (stephrobert/pepin): an EIM user without the permission gets 403/4.
+        """
+        with self.lock:
+            _account, key = self._key(access_key)
+            if key is None:
+                return False
+            if key.get("allowed_actions") is not None:
+                return action in key["allowed_actions"]
+            return action not in (key.get("denied_actions") or [])
 
     def seed_accounts(self) -> list[dict]:
         """Current accounts in the seed's shape."""
         with self.lock:
-            return [
-                {
+            accounts = []
+            for account in self.accounts.values():
+                entry = {
                     "account_id": account.account_id,
                     "access_key": account.access_key,
                     "secret_key": account.secret_key,
                     "nets": [{"net_id": n.net_id, "ip_range": n.ip_range} for n in self.nets.values()
                              if n.account_id == account.account_id],
                 }
-                for account in self.accounts.values()
-            ]
+                for field in ("denied_actions", "allowed_actions"):
+                    if getattr(account, field) is not None:
+                        entry[field] = list(getattr(account, field))
+                if account.eim_users:
+                    entry["eim_users"] = copy.deepcopy(account.eim_users)
+                accounts.append(entry)
+            return accounts
 
     def snapshot(self) -> dict:
         """Everything needed to resume later (faults and the call log are runtime only)."""
@@ -253,7 +312,7 @@ class Store:
             if peering.state == "pending-acceptance" and peering.expires_at is not None and now >= peering.expires_at:
                 peering.end("expired", "Expired", peering.expires_at)
             elif peering.state == "provisioning" and now >= peering.active_at:
-                peering.state, peering.message, peering.expires_at = "active", "Active", None
+                peering.state, peering.message = "active", "Active"
             if peering.ended_at is not None and now >= peering.ended_at + RETENTION:
                 del self.peerings[peering.peering_id]
                 self.tags.pop(peering.peering_id, None)
@@ -266,9 +325,9 @@ class Store:
         return [{"Key": key, "Value": value} for key, value in own.items()]
 
     def _peering_view(self, peering: Peering, account_id: str) -> dict:
-        # ExpirationDate: created + 7 days while pending (and kept once expired, as the
-        # moment it expired); null otherwise. The spec's example shows a far-future date
-        # on an active peering, but the field is nullable and null is the clearer answer.
+        # ExpirationDate: created + 7 days while pending, kept once accepted (documented:
+        # the spec's AcceptNetPeering example shows a date on an active peering) and once
+        # expired (the moment it expired). Guess: null once rejected, failed or deleted.
         return {
             "AccepterNet": {"AccountId": peering.accepter_account_id, "IpRange": peering.accepter_ip_range,
                             "NetId": peering.accepter_net_id},
@@ -331,15 +390,27 @@ class Store:
             if accepter is None or accepter.account_id != owner:
                 raise ApiError(NO_SUCH_NET, f"The Net '{accepter_net_id}' does not exist for account {owner}.")
             overlap = ipaddress.ip_network(source.ip_range).overlaps(ipaddress.ip_network(accepter.ip_range))
+            reverse_active = None
             if not overlap:
                 # A failed peering is never live, so only a would-be live one is checked.
                 for other in self.peerings.values():
-                    if other.state in LIVE and other.pair() == {source_net_id, accepter_net_id}:
+                    if other.state not in LIVE:
+                        continue
+                    # Documented (CreateNetPeering: "cannot create more than one"): a second
+                    # live peering in the same direction is refused. Guess: 409/9067 (ricochet
+                    # returns the existing one instead; the real code is unknown).
+                    if other.source_net_id == source_net_id and other.accepter_net_id == accepter_net_id:
                         raise ApiError(PEERING_ALREADY_EXISTS,
-                                       f"The Net peering '{other.peering_id}' already links {source_net_id} and {accepter_net_id}.")
+                                       f"The Net peering '{other.peering_id}' already links {source_net_id} to {accepter_net_id}.")
+                    # Documented (CreateNetPeering) and modelled (ricochet): B->A while A->B is
+                    # active is created, then automatically rejected. While A->B is pending,
+                    # B->A is created pending too (AcceptNetPeering: "rejects any pending B-to-A").
+                    if (other.state in ("active", "provisioning") and other.source_net_id == accepter_net_id
+                            and other.accepter_net_id == source_net_id):
+                        reverse_active = other
                 quota = self.accounts[caller].max_live_peerings
                 # Guess: the quota counts the requester's live peerings on either side.
-                if quota is not None and self._live_count(caller) >= quota:
+                if reverse_active is None and quota is not None and self._live_count(caller) >= quota:
                     raise ApiError(TOO_MANY_NET_PEERINGS, f"Account {caller} reached its limit of {quota} Net peerings.")
             if dry_run:
                 return None
@@ -352,8 +423,11 @@ class Store:
                 created_at=now, expires_at=now + PENDING_LIFETIME,
             )
             if overlap:
-                # spec: overlapping ranges are not refused, the peering is created failed.
+                # Documented: overlapping ranges are not refused, the peering is created failed.
                 peering.end("failed", "Failed due to overlapping IP ranges", now)
+            elif reverse_active is not None:
+                # Guess: the message (the state is documented, see above).
+                peering.end("rejected", f"Rejected (redundant with the active {reverse_active.peering_id})", now)
             self.peerings[peering.peering_id] = peering
             return self._peering_view(peering, caller)
 
@@ -366,7 +440,7 @@ class Store:
             if peering.state == "provisioning":
                 # Already accepted and still provisioning: a repeated accept (a retry after a
                 # timeout, typically) succeeds again instead of failing on the reported state.
-                return None if dry_run else self._peering_view(peering, caller)
+                return None if dry_run else self.accept_view(peering)
             if peering.state != "pending-acceptance":
                 raise ApiError(INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance.")
             if dry_run:
@@ -374,15 +448,25 @@ class Store:
             if self.accept_delay > 0:
                 peering.state, peering.message, peering.active_at = "provisioning", "Provisioning", now + self.accept_delay
             else:
-                peering.state, peering.message, peering.expires_at = "active", "Active", None
-            # spec: accepting A->B rejects a pending B->A as redundant. With the one-live-
-            # peering-per-pair rule this only happens to state loaded from a file, but the
-            # rule is kept because the API documents it.
+                peering.state, peering.message = "active", "Active"
+            # Documented (AcceptNetPeering) and modelled (ricochet): accepting A->B rejects a
+            # pending B->A as redundant.
             for other in self.peerings.values():
                 if (other.state == "pending-acceptance" and other.source_net_id == peering.accepter_net_id
                         and other.accepter_net_id == peering.source_net_id):
                     other.end("rejected", f"Rejected by {caller} (redundant with {peering_id})", now)
-            return self._peering_view(peering, caller)
+            return self.accept_view(peering)
+
+    def accept_view(self, peering: Peering) -> dict:
+        """What AcceptNetPeering answers: not the object a read returns.
+
+        Evidence: terraform-provider-outscale (resource_net_peering_acceptation.go) reads
+        the peering again after accepting. Guess: what differs; the simulator leaves out
+        Tags, so a client that needs them must read.
+        """
+        view = self._peering_view(peering, peering.accepter_account_id)
+        del view["Tags"]
+        return view
 
     def reject_peering(self, caller: str, peering_id: str, dry_run: bool = False) -> None:
         with self.lock:
@@ -439,14 +523,18 @@ class Store:
 
     def delete_net(self, caller: str, net_id: str, dry_run: bool = False) -> None:
         with self.lock:
-            now = self._refresh()
+            self._refresh()
             self._own_net(caller, net_id)
+            # Documented (DeleteNet; cluster-api-provider-outscale deletes peerings first):
+            # refused while the Net has peerings. Guess: only live (pending or active) ones
+            # count, since ended ones cannot be deleted and vanish by themselves; the code
+            # (409/9066) is a guess too, see errors.NET_HAS_PEERINGS.
+            blocking = [p.peering_id for p in self.peerings.values()
+                        if p.state in LIVE and net_id in (p.source_net_id, p.accepter_net_id)]
+            if blocking:
+                raise ApiError(NET_HAS_PEERINGS, f"The Net '{net_id}' has Net peerings ({', '.join(blocking)}); delete them first.")
             if dry_run:
                 return
-            # Guess: deleting a Net ends its live peerings (as on AWS) instead of refusing.
-            for peering in self.peerings.values():
-                if peering.state in LIVE and net_id in (peering.source_net_id, peering.accepter_net_id):
-                    peering.end("deleted", f"Deleted by {caller}", now)
             del self.nets[net_id]
             self.tags.pop(net_id, None)
 
@@ -516,7 +604,7 @@ class Store:
                     created_at=now, expires_at=now + PENDING_LIFETIME,
                 )
                 if state == "active":
-                    peering.state, peering.message, peering.expires_at = "active", "Active", None
+                    peering.state, peering.message = "active", "Active"
                 elif state != "pending-acceptance":
                     messages = {"rejected": f"Rejected by {account_id}", "failed": "Failed due to overlapping IP ranges",
                                 "expired": "Expired", "deleted": f"Deleted by {account_id}"}

@@ -25,6 +25,8 @@ with Simulator(seed=os.path.join(TESTS_DIR, "simulator", "seeds", "demo.json")) 
     print("A CreateNetPeering ->", p["NetPeeringId"], p["State"])
     print("B AcceptNetPeering ->", gb.AcceptNetPeering(NetPeeringId=p["NetPeeringId"])["NetPeering"]["State"])
     print("A ReadNetPeerings ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in ga.ReadNetPeerings()["NetPeerings"]])
+    r = gb.CreateNetPeering(SourceNetId="vpc-b1b1b1b1", AccepterNetId="vpc-a1a1a1a1", AccepterOwnerId=a["account_id"])["NetPeering"]
+    print("B CreateNetPeering in reverse while A->B is active ->", r["NetPeeringId"], r["State"]["Name"])
     q = ga.CreateNetPeering(SourceNetId="vpc-a2a2a2a2", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])["NetPeering"]
     print("A CreateNetPeering ->", q["NetPeeringId"], q["State"])
     gb.RejectNetPeering(NetPeeringId=q["NetPeeringId"])
@@ -42,3 +44,8 @@ with Simulator(seed=os.path.join(TESTS_DIR, "simulator", "seeds", "demo.json")) 
         bad.ReadNetPeerings()
     except HTTPError as exc:  # how the SDK reports API errors
         print("bad signature ->", str(exc)[:200])
+    try:
+        gw(dict(a, access_key="AKUNKNOWN00000000000")).ReadNetPeerings()
+    except HTTPError as exc:
+        print("unknown access key ->", str(exc)[:200])
+    print("throttled calls:", sim.throttling_stats()["throttled"])

@@ -53,9 +53,19 @@ def test_raw_signed_call_succeeds(raw):
     assert response.status_code == 200, response.text
 
 
+def _assert_4120(response, secret_key: str) -> None:
+    # Recorded (stephrobert/pepin refusal_test.go): unknown access key -> 400/4120.
+    assert response.status_code == 400
+    body = response.json()
+    assert (error_code(body), body["Errors"][0]["Type"]) == ("4120", "InvalidParameterValue")
+    assert secret_key not in response.text and "Signature=" not in response.text
+
+
 def test_bad_signature(raw):
     response = raw.post("ReadNets", {}, secret_key="not-the-secret")
     _assert_401(response, raw.secret_key)
+    # Recorded (pepin): a wrong signature of an existing key has an empty Details.
+    assert response.json()["Errors"][0]["Details"] == ""
 
 
 def test_signature_over_another_body(raw):
@@ -67,7 +77,7 @@ def test_signature_over_another_body(raw):
 
 def test_unknown_access_key(raw):
     response = raw.post("ReadNets", {}, access_key="AKUNKNOWN00000000000")
-    _assert_401(response, raw.secret_key)
+    _assert_4120(response, raw.secret_key)
 
 
 def test_malformed_or_missing_authorization(raw):
@@ -97,12 +107,14 @@ def test_advancing_the_lifecycle_clock_keeps_signatures_valid(sim, gw_a):
 
 
 def test_wrong_region_in_scope(raw):
-    _assert_401(raw.post("ReadNets", {}, region="us-east-2"), raw.secret_key)
+    # Recorded (stephrobert/feint docs/proxy.md): keys are per region, so a valid key
+    # scoped to another region is answered like an unknown key.
+    _assert_4120(raw.post("ReadNets", {}, region="us-east-2"), raw.secret_key)
 
 
 def test_sdk_client_with_wrong_region_is_refused(sim):
     status, body = api_error(gateway(sim, A, region="us-west-1").ReadNets)
-    assert status == 401 and error_code(body) == "1"
+    assert status == 400 and error_code(body) == "4120"
 
 
 def test_scope_date_must_match_x_osc_date(raw):

@@ -76,7 +76,7 @@ def test_drop_after_applies_the_write(sim, gw_a):
     assert len(_peerings(sim)) == 1  # the ambiguous write happened
     # A blind retry now meets the duplicate rule; a re-read finds the peering.
     status, body = api_error(_create, gw_a)
-    assert (status, error_code(body)) == (400, "9067")
+    assert (status, error_code(body)) == (409, "9067")
     assert len(gw_a.ReadNetPeerings()["NetPeerings"]) == 1
 
 
@@ -96,6 +96,8 @@ def test_count_based(sim, gw_a):
 
 
 def test_ratio_based_is_seeded(sim, gw_a):
+    sim.configure_throttling(False)  # 40 quick calls: only the injected 429s count here
+
     def run() -> list[int]:
         sim.clear_faults()  # also re-seeds the random generator
         sim.add_fault(action="ReadNets", kind="throttle_429", ratio=0.5)

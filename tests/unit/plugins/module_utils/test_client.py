@@ -21,9 +21,9 @@ import trustme
 from osc_sdk_python.authentication import Authentication
 from osc_sdk_python.credentials import Profile
 
-from ansible_collections.outscale.cloud.plugins.module_utils import client as client_module
-from ansible_collections.outscale.cloud.plugins.module_utils.client import OscAmbiguousWriteError, OscApiError, OscClient
-from ansible_collections.outscale.cloud.plugins.module_utils.credentials import ConnectionSettings, resolve_settings
+from ansible_collections.outscale.cloud.plugins.module_utils import _client as client_module
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError, OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils._credentials import ConnectionSettings, resolve_settings
 
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fixtures import (
     Reply, ScriptedServer, drop, ok, osc_error, stall, unused_port)
@@ -169,7 +169,11 @@ def test_client_errors_are_not_retried(server, make_client, fake, action, status
     assert len(server.received) == 1
     assert fake.sleeps == []
     assert "gave up" not in str(error)
-    assert client_module.HINTS[code] in str(error)
+    if code in client_module.GENERIC_ADVICE:
+        assert error.hint and error.hint in error.full_message()
+    else:
+        # Advice about peerings belongs to the step that made the call, not to the client.
+        assert error.hint is None
 
 
 # -- retries: server errors -----------------------------------------------------
@@ -321,41 +325,21 @@ def test_read_timeout_on_a_read_is_retried(server, make_client, fake):
     assert len(fake.sleeps) == 1
 
 
-@pytest.mark.parametrize("action", [READ] + WRITES)
-def test_connection_refused_is_retried_then_fails(make_client, fake, action):
-    endpoint = "http://127.0.0.1:%d/api/v1" % unused_port()
+@pytest.mark.parametrize("action", [READ, "CreateNetPeering"])
+def test_connection_refused_fails_at_once(make_client, fake, action):
+    """Nothing listens: nothing was sent (never ambiguous), and waiting would not change the answer."""
+    port = unused_port()
+    endpoint = "http://127.0.0.1:%d/api/v1" % port
     client = make_client(endpoint, max_retries=2)
 
     with pytest.raises(OscApiError) as info:
         client.call(action, {})
     error = info.value
-    assert not isinstance(error, OscAmbiguousWriteError)  # nothing was sent
-    assert client.call_counts == {action: 3}
-    assert len(fake.sleeps) == 2
-    assert "cannot connect to %s" % endpoint in str(error)
-    assert "gave up after 3 attempts" in str(error)
+    assert not isinstance(error, OscAmbiguousWriteError)
+    assert client.call_counts == {action: 1} and fake.sleeps == []
+    assert "nothing listens on 127.0.0.1:%d" % port in str(error) and "gave up" not in str(error)
+    assert "simulator" in error.full_message()
     assert_clean(error)
-
-
-def test_connection_refused_write_is_resent_once_the_api_listens(make_client, fake):
-    port = unused_port()
-    servers = []
-
-    def sleep_then_start(seconds):
-        fake.sleep(seconds)
-        if not servers:  # the API comes up during the first backoff
-            servers.append(ScriptedServer(port=port).push(ok({"NetPeering": PEERING})).start())
-
-    client = make_client("http://127.0.0.1:%d/api/v1" % port)
-    client.sleep = sleep_then_start
-    try:
-        assert client.call("CreateNetPeering", {})["NetPeering"] == PEERING
-        assert client.call_counts == {"CreateNetPeering": 2}
-        assert len(servers[0].received) == 1  # exactly one write reached the API
-    finally:
-        client.session.close()
-        for srv in servers:
-            srv.stop()
 
 
 # -- error parsing ----------------------------------------------------------------
@@ -369,9 +353,9 @@ def test_outscale_error_body_is_parsed(server, make_client):
     error = info.value
     text = str(error)
     for fragment in ("CreateNetPeering failed", "HTTP 400", "Code 5065 (InvalidResource)",
-                     "Details: The Net vpc-99999999 does not exist.", "RequestId: req-abc-123",
-                     client_module.HINTS["5065"]):
+                     "Details: The Net vpc-99999999 does not exist.", "RequestId: req-abc-123"):
         assert fragment in text
+    assert error.hint is None  # the client knows nothing about Nets
     assert error.as_dict() == {"action": "CreateNetPeering", "status_code": 400, "code": "5065",
                                "type": "InvalidResource", "details": "The Net vpc-99999999 does not exist.",
                                "request_id": "req-abc-123"}
@@ -710,7 +694,7 @@ def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch
         client.call(READ, {})
     error = info.value
     assert is_plain_api_error(error)
-    assert "TLS error" in str(error) and "ca_bundle" in str(error)
+    assert "TLS error" in str(error) and "ca_bundle" in error.full_message()
     assert "certificate verify failed" in str(error) and "Max retries" not in str(error)  # the cause, not urllib3's wrapper
     assert tls_server.received == []
     assert client.call_counts == {READ: 1}  # a certificate problem is not retried
@@ -721,7 +705,7 @@ def test_tls_unknown_ca_fails_with_a_ca_bundle_from_the_environment(tls_server, 
     client = make_client(tls_server)
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
-    assert "ca_bundle" in str(info.value)
+    assert "ca_bundle" in info.value.full_message()
 
 
 def test_tls_ca_bundle_option_makes_it_pass(tls_server, make_client, ca_pem):
@@ -820,3 +804,64 @@ def test_a_stalled_server_cannot_hang_a_call(server, make_client):
         client.call(READ, {})
     assert "no response within 0.2 s" in str(info.value)
     assert len(server.received) == 2
+
+
+# -- advice for refusals any call can meet -------------------------------------------
+
+def test_unknown_key_or_other_region_names_region_and_endpoint(server, make_client):
+    server.push(osc_error(400, "4120", "InvalidParameterValue", ""))
+    client = make_client(server)
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    message = info.value.full_message()
+    assert "not known in region %s" % client.settings.region in message
+    assert client.settings.endpoint in message and "keys are per region" in message
+
+
+def test_eim_refusal_names_the_permission(server, make_client):
+    server.push(osc_error(403, "4", "AccessDenied", "You are not authorized to perform this action."))
+    client = make_client(server)
+    with pytest.raises(OscApiError) as info:
+        client.call("AcceptNetPeering", {"NetPeeringId": "pcx-12345678"})
+    assert "api:AcceptNetPeering" in info.value.full_message()
+
+
+def test_throttling_give_up_advises_fewer_forks(server, make_client):
+    server.push(*[osc_error(429, "24", "TooManyRequests") for _ in range(5)])
+    client = make_client(server, max_retries=1)
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert "fewer forks" in info.value.full_message()
+
+
+def test_refused_connection_fails_at_once_naming_host_and_port(make_client, fake):
+    import socket as socket_module
+    with socket_module.socket() as probe:  # a port nothing listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        client = make_client("http://127.0.0.1:%d/api/v1" % port)
+        with pytest.raises(OscApiError) as info:
+            client.call(READ, {})
+    message = info.value.full_message()
+    assert "nothing listens on 127.0.0.1:%d" % port in message and "simulator" in message
+    assert fake.sleeps == [] and client.call_counts[READ] == 1  # not retried
+
+
+def test_unresolvable_host_fails_at_once(make_client, fake):
+    # .invalid never resolves (RFC 2606); the lookup goes no further than this machine's resolver.
+    client = make_client("https://no-such-host.invalid/api/v1")
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert "cannot resolve the host name no-such-host.invalid" in info.value.full_message()
+    assert fake.sleeps == []
+
+
+def test_https_against_plain_http_says_use_http(server, make_client):
+    server.push(ok())
+    client = make_client(server)
+    client.settings.endpoint = client.settings.endpoint.replace("http://", "https://", 1)
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    message = info.value.full_message()
+    assert "plain HTTP, not TLS" in message and "Use http:// instead of https://" in message
+    assert "ca_bundle" not in message

@@ -1,13 +1,20 @@
-"""Credential precedence (options > OSC_* environment > profile file > defaults)
-and every error path, as a pure function of options, environment and files."""
+"""Credential precedence and every error path, as a pure function of options,
+environment and files.
 
+The account is named by the highest level that names one (the task's options,
+then the OSC_* environment, then the default profile); a lower level never
+replaces it. The matrix below tries every combination of where keys and a
+profile can be given."""
+
+import itertools
 import json
 import os
 
 import pytest
 
-from ansible_collections.outscale.cloud.plugins.module_utils.credentials import (
+from ansible_collections.outscale.cloud.plugins.module_utils._credentials import (
     CredentialsError,
+    other_account_settings,
     resolve_settings,
 )
 
@@ -92,10 +99,10 @@ def test_named_profile_from_environment(home):
     assert (settings.access_key, settings.region, settings.validate_certs) == ("AK_OTHER", "ap-northeast-1", False)
 
 
-def test_explicit_profile_is_read_even_with_keys_in_options(home):
-    # Keys still come from options, but the chosen profile supplies the region.
-    settings = resolve(dict(OPT, profile="other"), {}, home)
-    assert (settings.access_key, settings.region) == ("AK_OPTION", "ap-northeast-1")
+def test_keys_and_profile_in_the_task_are_refused(home):
+    message = error_of(dict(OPT, profile="other"), {}, home)
+    assert "Both a key pair (access_key/secret_key) and a profile (profile: other)" in message
+    assert "in the task" in message and "SK_OPTION" not in message
 
 
 def test_implicit_file_is_ignored_when_keys_are_given(home):
@@ -222,3 +229,132 @@ def test_missing_certificate_files(tmp_path):
     assert "nope.pem" in message and "not a readable file" in message
     message = error_of({}, dict(ENV, OSC_X509_CLIENT_CERT="/nope/c.pem", OSC_X509_CLIENT_KEY="/nope/k.pem"), str(tmp_path))
     assert "OSC_X509_CLIENT_CERT" in message
+
+
+# -- the full matrix: keys and profile at each level ---------------------------
+# Every combination of: keys in the task, a profile in the task, keys in the
+# environment, a profile in the environment. The expected account follows the
+# rule: the highest level naming an account wins; keys and profile at one level
+# are refused; nothing at all falls back to the default profile.
+
+PROFILES = {
+    "default": {"access_key": "AK_DEFAULT", "secret_key": "SK_DEFAULT", "region": "us-east-2"},
+    "task-profile": {"access_key": "AK_TASK_PROFILE", "secret_key": "SK_TASK_PROFILE", "region": "us-west-1",
+                     "endpoints": {"api": "https://task-profile.example.test/api/v1"}},
+    "env-profile": {"access_key": "AK_ENV_PROFILE", "secret_key": "SK_ENV_PROFILE", "region": "ap-northeast-1"},
+}
+
+
+def expected_account(task_keys, task_profile, env_keys, env_profile):
+    if task_keys and task_profile:
+        return "refused: in the task"
+    if task_keys:
+        return "AK_OPTION"
+    if task_profile:
+        return "AK_TASK_PROFILE"
+    if env_keys and env_profile:
+        return "refused: in the environment"
+    if env_keys:
+        return "AK_ENV"
+    if env_profile:
+        return "AK_ENV_PROFILE"
+    return "AK_DEFAULT"
+
+
+@pytest.mark.parametrize("task_keys, task_profile, env_keys, env_profile", list(itertools.product([False, True], repeat=4)))
+def test_precedence_matrix(tmp_path, task_keys, task_profile, env_keys, env_profile):
+    osc = tmp_path / ".osc"
+    osc.mkdir()
+    (osc / "config.json").write_text(json.dumps(PROFILES))
+    options = dict(OPT) if task_keys else {}
+    if task_profile:
+        options["profile"] = "task-profile"
+    environ = dict(ENV) if env_keys else {}
+    if env_profile:
+        environ["OSC_PROFILE"] = "env-profile"
+    expected = expected_account(task_keys, task_profile, env_keys, env_profile)
+    if expected.startswith("refused: "):
+        message = error_of(options, environ, str(tmp_path))
+        assert "Both a key pair" in message and expected[len("refused: "):] in message
+        assert "SK_" not in message
+        return
+    settings = resolve(options, environ, str(tmp_path))
+    assert settings.access_key == expected
+    assert settings.secret_key == expected.replace("AK_", "SK_", 1)
+
+
+def test_task_profile_beats_environment_region_and_endpoint(tmp_path):
+    """The account, region and endpoint a task's profile names go together: an exported
+    OSC_REGION or OSC_ENDPOINT_API (say, of a simulator) must not send its keys elsewhere."""
+    osc = tmp_path / ".osc"
+    osc.mkdir()
+    (osc / "config.json").write_text(json.dumps(PROFILES))
+    environ = dict(ENV, OSC_REGION="eu-west-2", OSC_ENDPOINT_API="http://127.0.0.1:9/api/v1")
+    settings = resolve({"profile": "task-profile"}, environ, str(tmp_path))
+    assert (settings.access_key, settings.region, settings.endpoint) == (
+        "AK_TASK_PROFILE", "us-west-1", "https://task-profile.example.test/api/v1")
+    # The task's own options still come first.
+    settings = resolve({"profile": "task-profile", "region": "cloudgouv-eu-west-1"}, environ, str(tmp_path))
+    assert settings.region == "cloudgouv-eu-west-1"
+
+
+def test_environment_keys_ignore_an_environment_config_file(home, tmp_path):
+    # OSC_CONFIG_FILE only says where profiles live; with keys in the environment it names no account.
+    settings = resolve({}, dict(ENV, OSC_CONFIG_FILE=os.path.join(home, ".osc", "config.json")), home)
+    assert settings.access_key == "AK_ENV"
+
+
+def test_task_config_file_beats_environment_keys(home):
+    settings = resolve({"config_file": os.path.join(home, ".osc", "config.json")}, ENV, home)
+    assert settings.access_key == "AK_FILE"
+
+
+# -- accepter_credentials ---------------------------------------------------------
+
+
+def main_settings(**extra):
+    options = dict(access_key="AKMAIN", secret_key="SKMAIN", region="us-east-2", endpoint="http://127.0.0.1:9/api/v1",
+                   validate_certs=False, request_timeout=7, max_retries=2, retry_max_time=9)
+    options.update(extra)
+    return resolve_settings(options, environ={})
+
+
+def test_accepter_settings_inherit_connection(monkeypatch):
+    monkeypatch.setenv("OSC_ACCESS_KEY", "AKFROMENV")
+    monkeypatch.setenv("OSC_SECRET_KEY", "SKFROMENV")
+    monkeypatch.setenv("OSC_REGION", "ap-northeast-1")
+    settings = other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB", "region": None})
+    assert (settings.access_key, settings.secret_key) == ("AKB", "SKB")
+    assert settings.region == "us-east-2"  # the main connection's, never OSC_REGION
+    assert settings.endpoint == "http://127.0.0.1:9/api/v1"
+    assert settings.validate_certs is False
+    assert (settings.request_timeout, settings.max_retries, settings.retry_max_time) == (7, 2, 9)
+
+
+def test_accepter_settings_need_keys_or_profile(monkeypatch):
+    monkeypatch.setenv("OSC_ACCESS_KEY", "AKFROMENV")
+    monkeypatch.setenv("OSC_SECRET_KEY", "SKFROMENV")
+    with pytest.raises(CredentialsError) as info:
+        other_account_settings(main_settings(), {"region": "us-east-2"})
+    assert "access_key and secret_key, or profile" in str(info.value)
+    with pytest.raises(CredentialsError) as info:
+        other_account_settings(main_settings(), {"access_key": "AKB"})
+    assert "secret_key" in str(info.value)
+
+
+def test_accepter_settings_from_profile(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"partner": {"access_key": "AKP", "secret_key": "SKP"}}))
+    settings = other_account_settings(main_settings(), {"profile": "partner", "config_file": str(config)})
+    assert settings.access_key == "AKP" and settings.endpoint == "http://127.0.0.1:9/api/v1"
+
+
+def test_accepter_settings_own_endpoint_wins(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"partner": {"access_key": "AKP", "secret_key": "SKP",
+                                              "endpoints": {"api": "http://127.0.0.1:10/api/v1"}}}))
+    settings = other_account_settings(main_settings(), {"profile": "partner", "config_file": str(config)})
+    assert settings.endpoint == "http://127.0.0.1:10/api/v1"
+    settings = other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB",
+                                                      "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True})
+    assert settings.endpoint == "http://127.0.0.1:11/api/v1" and settings.validate_certs is True

@@ -13,7 +13,7 @@ import pytest
 from osc_sdk_python.authentication import Authentication
 from osc_sdk_python.credentials import Profile
 
-from ansible_collections.outscale.cloud.plugins.module_utils.signer import sign_request
+from ansible_collections.outscale.cloud.plugins.module_utils._signer import sign_request
 
 ORACLE_CASES = 600
 REGIONS = ["eu-west-2", "us-east-2", "us-west-1", "cloudgouv-eu-west-1", "ap-northeast-1"]

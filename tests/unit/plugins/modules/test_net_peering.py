@@ -7,7 +7,7 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.outscale.cloud.plugins.module_utils import net_peering as domain
+from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply as domain
 from ansible_collections.outscale.cloud.plugins.modules import net_peering
 
 
@@ -98,7 +98,7 @@ def sim(osc_simulator, capsys, monkeypatch):  # noqa: F811  pylint: disable=rede
 
 BAD_ARGS = [
     ({}, "give net_peering_id, or source_net_id and accepter_net_id"),
-    ({"source_net_id": A1}, "parameters are required together: source_net_id, accepter_net_id"),
+    ({"source_net_id": A1}, "source_net_id is set but accepter_net_id is not"),
     ({"net_peering_id": "pcx-12345678", "source_net_id": A1, "accepter_net_id": A2}, "mutually exclusive"),
     ({"net_peering_id": "pcx-12345678", "accepter_owner_id": ACCOUNT_B}, "mutually exclusive"),
     ({"net_peering_id": "pcx-1234"}, "net_peering_id 'pcx-1234' is not a Net peering ID: use pcx- followed by 8"),
@@ -106,7 +106,8 @@ BAD_ARGS = [
     ({"source_net_id": "vpc-XYZ", "accepter_net_id": A2}, "source_net_id 'vpc-XYZ' is not a Net ID: use vpc-"),
     ({"source_net_id": A1, "accepter_net_id": "subnet-12345678"}, "accepter_net_id 'subnet-12345678' is not a Net ID"),
     ({"source_net_id": A1, "accepter_net_id": A1}, "both vpc-a1a1a1a1: a peering links two different Nets"),
-    ({"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "22222222222"}, "accepter_owner_id '22222222222' is not an account ID"),
+    ({"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "2222222222222"}, "accepter_owner_id '2222222222222' is not an account ID"),
+    ({"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "22222222222x"}, "accepter_owner_id '22222222222x' is not an account ID"),
     ({"source_net_id": A1, "accepter_net_id": A2, "wait_timeout": 0}, "wait_timeout must be greater than 0"),
     ({"source_net_id": A1, "accepter_net_id": A2, "wait_timeout": -5}, "wait_timeout must be greater than 0"),
     ({"source_net_id": A1, "accepter_net_id": A2, "state": "enabled"}, "value of state must be one of"),
@@ -153,7 +154,9 @@ def test_same_account_lifecycle(sim):
 
     result = sim.run(check_mode=True, diff=True, **pair)
     assert result["changed"] and result["net_peering"]["net_peering_id"] is None
-    assert result["diff"] == {"before": {}, "after": {"net_peering_id": None, "state": "pending-acceptance", "tags": {}}}
+    assert result["diff"] == {"before": {}, "after": {
+        "net_peering_id": None, "state": "pending-acceptance", "tags": {}, "source_net_id": A1, "source_account_id": None,
+        "accepter_net_id": A2, "accepter_account_id": None}}
     assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
 
     created = sim.run(**pair)
@@ -247,8 +250,8 @@ def test_several_live_peerings_fail_listing_them(sim):
     store = sim.simulator.store
     with store.lock:
         original = store.peerings[first]
-        twin = dataclasses.replace(copy.deepcopy(original), peering_id="pcx-0000beef", seq=original.seq + 1000,
-                                   source_net_id=original.accepter_net_id, accepter_net_id=original.source_net_id)
+        # Same direction: the platform refuses that (both directions pending at once is allowed).
+        twin = dataclasses.replace(copy.deepcopy(original), peering_id="pcx-0000beef", seq=original.seq + 1000)
         store.peerings[twin.peering_id] = twin
     for state in ("present", "accepted", "rejected", "absent"):
         result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state)
@@ -369,8 +372,10 @@ def test_cross_account_in_one_task(sim):
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
     assert result["net_peering"]["accepter_net"]["account_id"] == ACCOUNT_B
     assert result["net_peering"]["tags"] == {"Name": "a-b"}
-    assert sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A), ("CreateNetPeering", ACCOUNT_A),
-                                             ("AcceptNetPeering", ACCOUNT_B), ("CreateTags", ACCOUNT_A)]
+    # The accepter's keys are proven (one ReadNets of the accepter Net) before anything is created.
+    assert sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A), ("ReadNets", ACCOUNT_B),
+                                             ("CreateNetPeering", ACCOUNT_A), ("AcceptNetPeering", ACCOUNT_B),
+                                             ("CreateTags", ACCOUNT_A)]
     assert KEYS_B["secret_key"] not in json.dumps(result)
     result = sim.run(**args)
     assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]
@@ -562,7 +567,7 @@ def test_malformed_accept_answer_fails_clearly_and_changed(sim):
     sim.run(source_net_id=A1, accepter_net_id=A2)
     sim.tamper("AcceptNetPeering", lambda real, body: dict(real(), NetPeering="weird"))
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", wait=False)
-    assert result["failed"] and result["changed"] and "exception" not in result
+    assert result["failed"] and result["changed"] and "exception" not in result, result
     assert result["msg"].startswith("The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'")
 
 

@@ -2,14 +2,15 @@
 against the simulator over a socket: filters, pagination, API errors."""
 
 import json
+import time
 
 import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.outscale.cloud.plugins.module_utils.client import OscClient
-from ansible_collections.outscale.cloud.plugins.module_utils.credentials import resolve_settings
-from ansible_collections.outscale.cloud.plugins.module_utils.net_peering import FILTER_KEYS
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import FILTER_KEYS
 from ansible_collections.outscale.cloud.plugins.modules import net_peering_info
 
 # Keys that no test may read from the machine running the tests.
@@ -105,10 +106,13 @@ class TestArguments(object):
         assert code == 0
         assert result["net_peerings"] == [] and result["changed"] is False
 
-    def test_unreachable_endpoint_fails_cleanly(self, run_module):
+    def test_unreachable_endpoint_fails_cleanly_and_fast(self, run_module):
+        started = time.monotonic()
         code, result = run_module(dict(UNREACHABLE))
+        elapsed = time.monotonic() - started
         assert code == 1
-        assert result["msg"].startswith("ReadNetPeerings failed: cannot connect to http://127.0.0.1:9/api/v1")
+        assert result["msg"].startswith("ReadNetPeerings failed: nothing listens on 127.0.0.1:9 (connection refused")
+        assert "Is the simulator" in result["msg"] and elapsed < 2, (elapsed, result["msg"])
         assert result["api_error"]["action"] == "ReadNetPeerings"
         assert "SKTESTSECRET0000" not in json.dumps(result)
 

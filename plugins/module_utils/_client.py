@@ -1,20 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
 """A small client for the Outscale API: sign, send, retry, page, raise.
 
 It knows nothing about peerings. Every failure leaves it as OscApiError (or its
 subclass OscAmbiguousWriteError), carrying what a user needs to act: action,
-HTTP status, Outscale Code, Type, Details and RequestId. No message ever holds
-the secret key or the Authorization header.
+HTTP status, Outscale Code, Type, Details and RequestId, plus advice for the
+failures any call can meet (authentication, permissions, connection, TLS).
+Advice about a particular resource belongs to the code that made the call. No
+message ever holds the secret key or the Authorization header.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import random
 import re
+import socket
 import time
+
+from typing import Any, Dict, Iterator, List, Optional
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -26,9 +34,10 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
-from ansible_collections.outscale.cloud.plugins.module_utils.signer import sign_request
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._signer import sign_request
+from ansible_collections.outscale.cloud.plugins.module_utils._version import COLLECTION_VERSION
 
-COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "outscale.cloud/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION)
 
 # 429 (Codes 24/25) and 503 (Code 6) mean "refused before doing anything": safe to resend.
@@ -39,23 +48,29 @@ READ_RETRY_STATUSES = (500, 502, 504)
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
 
-# What to do about the errors users meet most; keyed by Outscale error Code.
-HINTS = {
+# Codes any call can meet, with what to do; {region} and {endpoint} are the client's.
+GENERIC_ADVICE = {
     "1": "Check access_key/secret_key, the region, and that this machine's clock is right "
          "(requests must be signed within 5 minutes of the API's time).",
-    "4104": "An ID has the wrong prefix: Nets are vpc-xxxxxxxx, peerings pcx-xxxxxxxx.",
-    "4199": "source_net_id and accepter_net_id are the same Net; peer two different Nets.",
-    "5035": "No such Net peering is visible to these credentials; check net_peering_id and the account.",
-    "5065": "No such Net is visible; check the Net ID, the region, and accepter_owner_id for another account's Net.",
-    "9029": "Peerings that are rejected, failed or expired cannot be deleted; they disappear on their own.",
-    "10035": "The account has reached its Net peering quota; delete unused peerings or ask Outscale support.",
+    # The platform answers 4120 both for an unknown key and for a key of another region.
+    "4120": "The access key is not known in region {region} (endpoint {endpoint}). Outscale keys are per region: "
+            "check access_key and that region/endpoint are the account's region.",
+    "4": "These credentials are not allowed to call {action}: add the EIM permission api:{action} to their user's "
+         "policy, or use credentials that have it.",
 }
+# Not a recorded code: the simulator's guess for the lockout that follows repeated
+# unknown access keys (documented by Outscale, code unknown). Matched by Type too.
+LOCKOUT_TYPES = ("TooManyFailedAttempts",)
+LOCKOUT_ADVICE = ("Authentication is blocked for a while after repeated unknown access keys (1 minute, growing to 10). "
+                  "Fix access_key/region, wait, then run again; retrying sooner prolongs the block.")
 
 
-class OscApiError(Exception):
+class OscApiError(OscError):
     """One failed API call (or a call that could not be made)."""
 
-    def __init__(self, action, message, status=None, code=None, error_type=None, details=None, request_id=None):
+    def __init__(self, action: str, message: str, status: Optional[int] = None, code: Any = None,
+                 error_type: Optional[str] = None, details: Optional[str] = None, request_id: Optional[str] = None,
+                 hint: Optional[str] = None) -> None:
         self.action = action
         self.status = status
         self.code = code
@@ -63,9 +78,9 @@ class OscApiError(Exception):
         self.details = details
         self.request_id = request_id
         self.reason = message
-        super(OscApiError, self).__init__(self.describe())
+        super().__init__(self.describe(), hint=hint)
 
-    def describe(self):
+    def describe(self) -> str:
         parts = ["%s failed: %s" % (self.action, self.reason)]
         if self.status is not None:
             parts.append("HTTP %s" % self.status)
@@ -75,16 +90,20 @@ class OscApiError(Exception):
             parts.append("Details: %s" % self.details)
         if self.request_id:
             parts.append("RequestId: %s" % self.request_id)
-        hint = HINTS.get(str(self.code)) if self.code is not None else None
-        if hint:
-            parts.append(hint)
-        # Details and hints often end with a period already: no "..", one final period.
+        # Details often end with a period already: no "..", one final period.
         return ". ".join(part.rstrip(". ") for part in parts) + "."
 
-    def as_dict(self):
+    def as_dict(self) -> Dict[str, Any]:
         """The structured fields, for a module's failure result."""
         return {"action": self.action, "status_code": self.status, "code": self.code,
                 "type": self.error_type, "details": self.details, "request_id": self.request_id}
+
+    def fields(self) -> Dict[str, Any]:
+        return {"api_error": self.as_dict()}
+
+    @property
+    def is_throttling(self) -> bool:
+        return self.status in THROTTLE_STATUSES
 
 
 class OscAmbiguousWriteError(OscApiError):
@@ -119,7 +138,7 @@ def _snippet(text, limit=160):
 class OscClient(object):
     """One requests.Session per module run; every call signed, timed out and retried within bounds."""
 
-    def __init__(self, settings, sleep=time.sleep, clock=time.monotonic, jitter=random.random):
+    def __init__(self, settings: Any, sleep=time.sleep, clock=time.monotonic, jitter=random.random) -> None:
         self.settings = settings
         self.sleep, self.clock, self.jitter = sleep, clock, jitter
         self.session = requests.Session()
@@ -130,12 +149,12 @@ class OscClient(object):
         self.session.verify = settings.ca_bundle if settings.ca_bundle else settings.validate_certs
         if settings.x509_client_cert:
             self.session.cert = (settings.x509_client_cert, settings.x509_client_key)
-        self.call_counts = {}
-        self.warnings = []
+        self.call_counts: Dict[str, int] = {}
+        self.warnings: List[str] = []
 
     # -- public API -------------------------------------------------------
 
-    def call(self, action, body=None):
+    def call(self, action: str, body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """POST one action; return the decoded JSON response or raise OscApiError."""
         payload = json.dumps(body or {}, separators=(",", ":"))
         is_write = not action.startswith("Read")
@@ -153,12 +172,18 @@ class OscClient(object):
             delay = self.jitter() * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
             elapsed = self.clock() - started
             if attempt > self.settings.max_retries or elapsed + delay > self.settings.retry_max_time:
-                raise OscApiError(action, "%s; gave up after %d attempts in %.1f s (raise max_retries / retry_max_time, "
-                                  "or run with fewer forks)" % (error.reason, attempt, elapsed), error.status,
-                                  error.code, error.error_type, error.details, error.request_id)
+                if error.is_throttling:
+                    advice = ("The API throttles this account: run with fewer forks or fewer parallel writes, or raise "
+                              "max_retries / retry_max_time.")
+                else:
+                    advice = ("The endpoint is slow or failing: check it is reachable from this machine, then run again, "
+                              "or raise request_timeout / max_retries / retry_max_time.")
+                raise OscApiError(action, "%s; gave up after %d attempts in %.1f s" % (error.reason, attempt, elapsed),
+                                  error.status, error.code, error.error_type, error.details, error.request_id,
+                                  hint=error.hint or advice)
             self.sleep(delay)
 
-    def pages(self, action, body, page_size=1000):
+    def pages(self, action: str, body: Optional[Dict[str, Any]], page_size: int = 1000) -> Iterator[Dict[str, Any]]:
         """Yield each page of a Read action, following NextPageToken; stop on a token seen before."""
         body = dict(body or {}, ResultsPerPage=page_size)
         seen = set()
@@ -176,7 +201,7 @@ class OscClient(object):
             seen.add(token)
             body["NextPageToken"] = token
 
-    def paginate(self, action, body, items_key, page_size=1000):
+    def paginate(self, action: str, body: Optional[Dict[str, Any]], items_key: str, page_size: int = 1000) -> List[Any]:
         """Every item of every page: ``items_key`` (e.g. "NetPeerings") of each page, concatenated."""
         items = []
         for page in self.pages(action, body, page_size):
@@ -203,9 +228,7 @@ class OscClient(object):
         except requests.exceptions.SSLError as exc:
             # urllib3 wraps the cause in "Max retries exceeded", though nothing was retried: report the cause.
             cause = getattr(exc.args[0], "reason", None) if exc.args else None
-            return OscApiError(action, "TLS error talking to %s (%s). Set ca_bundle to the CA that signed the endpoint's "
-                               "certificate; validate_certs: false only for tests"
-                               % (self.settings.endpoint, self._scrub(cause if cause is not None else exc)))
+            return self._tls_error(action, self._scrub(cause if cause is not None else exc))
         except requests.exceptions.ConnectTimeout:
             return _Retryable(action, "timed out connecting to %s" % self.settings.endpoint)
         except requests.exceptions.ReadTimeout:
@@ -213,12 +236,62 @@ class OscClient(object):
         except requests.exceptions.ConnectionError as exc:
             reason = getattr(exc.args[0], "reason", None) if exc.args else None
             if isinstance(reason, NewConnectionError):
-                # Refused or unresolvable: nothing was sent, so resending is safe.
-                return _Retryable(action, "cannot connect to %s (check endpoint and region)" % self.settings.endpoint)
+                # Refused or unresolvable: nothing was sent, and waiting would not change the answer.
+                return self._connect_error(action, reason)
             return self._after_send(action, is_write, "connection lost before a response")
         except requests.exceptions.RequestException as exc:
             return OscApiError(action, "request could not be sent (%s)" % self._scrub(exc))
         return self._decode(action, response, is_write)
+
+    def _where(self):
+        parts = urlsplit(self.settings.endpoint)
+        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), parts.scheme
+
+    def _connect_error(self, action, reason):
+        """A refused connection or a failed name lookup: fail at once, saying which host and port, and why."""
+        host, port, _scheme = self._where()
+        text = str(reason)
+        refused = "refused" in text.lower() or "Errno %d" % errno.ECONNREFUSED in text
+        if isinstance(getattr(reason, "__context__", None), socket.gaierror) or "NameResolution" in type(reason).__name__ \
+                or "name resolution" in text.lower() or "not known" in text.lower():
+            return OscApiError(action, "cannot resolve the host name %s (endpoint %s)" % (host, self.settings.endpoint),
+                               hint="Check the spelling of endpoint and region (the default endpoint is "
+                                    "https://api.<region>.outscale.com/api/v1) and this machine's DNS.")
+        if refused:
+            if host in ("127.0.0.1", "localhost", "::1"):
+                advice = "Is the simulator (or whatever should answer there) running, on that port? Check endpoint."
+            else:
+                advice = "Check endpoint, and any proxy or firewall between this machine and it."
+            return OscApiError(action, "nothing listens on %s:%s (connection refused, endpoint %s)"
+                               % (host, port, self.settings.endpoint), hint=advice)
+        return OscApiError(action, "cannot connect to %s:%s (%s)" % (host, port, self._scrub(reason)),
+                           hint="Check endpoint and region, and the network between this machine and the endpoint.")
+
+    def _tls_error(self, action, cause):
+        host, port, _scheme = self._where()
+        text = str(cause)
+        if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
+            # The classic: https:// against a server that speaks plain HTTP (a local simulator).
+            return OscApiError(action, "TLS handshake with %s:%s failed: the server answers in plain HTTP, not TLS (%s)"
+                               % (host, port, text),
+                               hint="Use http:// instead of https:// in endpoint (%s)."
+                                    % self.settings.endpoint.replace("https://", "http://", 1))
+        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+            return OscApiError(action, "TLS error talking to %s (%s)" % (self.settings.endpoint, text),
+                               hint="Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false "
+                                    "only for tests.")
+        return OscApiError(action, "TLS error talking to %s (%s)" % (self.settings.endpoint, text),
+                           hint="Check that endpoint is the Outscale API (https://api.<region>.outscale.com/api/v1), and "
+                                "ca_bundle / x509_client_cert if you use them.")
+
+    def _advice(self, action, code, error_type):
+        """What to do about refusals any call can meet, in this client's terms (region, endpoint, action)."""
+        if error_type in LOCKOUT_TYPES:
+            return LOCKOUT_ADVICE
+        advice = GENERIC_ADVICE.get(str(code)) if code is not None else None
+        if advice:
+            return advice.format(region=self.settings.region, endpoint=self.settings.endpoint, action=action)
+        return None
 
     def _after_send(self, action, is_write, reason):
         if is_write:
@@ -262,7 +335,8 @@ class OscClient(object):
         reason = self._scrub(reason)
         error_type, details, request_id = [self._scrub(value) if isinstance(value, str) else value
                                            for value in (error_type, details, request_id)]
-        fields = dict(status=status, code=code, error_type=error_type, details=details, request_id=request_id)
+        fields = dict(status=status, code=code, error_type=error_type, details=details, request_id=request_id,
+                      hint=self._advice(action, code, error_type))
         if status in THROTTLE_STATUSES or (not is_write and status in READ_RETRY_STATUSES):
             return _Retryable(action, reason if status not in THROTTLE_STATUSES else "throttled", **fields)
         if is_write and status in READ_RETRY_STATUSES:

@@ -1,0 +1,327 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""Where the connection settings come from, and in which order.
+
+The account comes from the highest level that names one (the task's options,
+then the ``OSC_*`` environment, then the default profile), and a lower level
+never replaces it; a key pair and a profile at one level are refused. The other
+fields follow option, then (when the task named a profile) that profile before
+the environment, else the environment before the file, then defaults. A key
+pair is always taken whole from one place.
+
+Outscale's own tools disagree here (the Go SDK lets the environment win, the
+Python SDK lets the file win); we follow Ansible's rule instead: what the task
+says wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlsplit
+
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError
+
+DEFAULT_REGION = "eu-west-2"
+DEFAULT_PROFILE = "default"
+DEFAULT_CONFIG_FILE = "~/.osc/config.json"
+DEFAULT_REQUEST_TIMEOUT = 30
+DEFAULT_MAX_RETRIES = 6
+DEFAULT_RETRY_MAX_TIME = 60
+
+KNOWN_REGIONS = ("eu-west-2", "us-east-2", "us-west-1", "cloudgouv-eu-west-1", "ap-northeast-1")
+# New regions appear over time, so any name of the same shape is accepted.
+REGION_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]+$")
+
+ENV_VARS = {
+    "access_key": "OSC_ACCESS_KEY",
+    "secret_key": "OSC_SECRET_KEY",
+    "region": "OSC_REGION",
+    "profile": "OSC_PROFILE",
+    "config_file": "OSC_CONFIG_FILE",
+    "endpoint": "OSC_ENDPOINT_API",
+    "x509_client_cert": "OSC_X509_CLIENT_CERT",
+    "x509_client_key": "OSC_X509_CLIENT_KEY",
+    "tls_skip_verify": "OSC_TLS_SKIP_VERIFY",
+}
+TRUE_STRINGS = ("1", "true", "yes", "on")
+
+
+class CredentialsError(ConfigurationError):
+    """The connection settings cannot be resolved; the message says what to do."""
+
+
+class ConnectionSettings(object):
+    """Everything the client needs to reach and authenticate to the API."""
+
+    FIELDS = ("access_key", "secret_key", "region", "endpoint", "validate_certs", "ca_bundle",
+              "x509_client_cert", "x509_client_key", "request_timeout", "max_retries", "retry_max_time")
+
+    def __init__(self, **values):
+        for field in self.FIELDS:
+            setattr(self, field, values.get(field))
+        # field -> human description of where its value came from
+        self.sources = values.get("sources", {})
+
+    def __repr__(self):
+        # Never show the secret, even in a debugger or a stray repr().
+        return "ConnectionSettings(access_key=%r, region=%r, endpoint=%r, sources=%r)" % (
+            self.access_key, self.region, self.endpoint, self.sources)
+
+
+def _present(value):
+    return value is not None and value != ""
+
+
+def _load_profile(path, profile, explicit):
+    """Return (profile dict or None, note for error messages)."""
+    described = "profile '%s' in %s" % (profile, path)
+    if not os.path.exists(path):
+        if explicit:
+            raise CredentialsError(
+                "config_file %s does not exist (needed for %s). Create it, fix config_file / OSC_CONFIG_FILE, "
+                "or give access_key and secret_key." % (path, described))
+        return None, "%s (file not found)" % described
+    try:
+        with open(path, "r") as handle:
+            text = handle.read()
+    except (IOError, OSError) as exc:
+        raise CredentialsError("config_file %s cannot be read (%s). Check its permissions or point config_file elsewhere."
+                               % (path, exc.strerror or exc.__class__.__name__))
+    try:
+        config = json.loads(text)
+    except ValueError as exc:
+        # Only the position is reported: the file holds secrets.
+        raise CredentialsError("config_file %s is not valid JSON (line %s, column %s). Fix the file; it must be an object "
+                               "of profiles, e.g. {\"default\": {\"access_key\": ..., \"secret_key\": ...}}."
+                               % (path, getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")))
+    if not isinstance(config, dict):
+        raise CredentialsError("config_file %s must hold a JSON object of profiles, not %s." % (path, type(config).__name__))
+    if profile not in config:
+        names = ", ".join(sorted(str(name) for name in config)) or "none"
+        raise CredentialsError("profile '%s' not found in %s (profiles there: %s). Set profile / OSC_PROFILE to one of them."
+                               % (profile, path, names))
+    entry = config[profile]
+    if not isinstance(entry, dict):
+        raise CredentialsError("profile '%s' in %s must be a JSON object." % (profile, path))
+    return entry, described
+
+
+def _profile_endpoint(entry):
+    endpoints = entry.get("endpoints") or {}
+    endpoint = endpoints.get("api") if isinstance(endpoints, dict) else None
+    if _present(endpoint) and "://" not in endpoint:
+        endpoint = "%s://%s" % (entry.get("protocol") or "https", endpoint)
+    return endpoint
+
+
+def normalize_endpoint(endpoint):
+    """Validate an API endpoint URL; add the /api/v1 path when only a host is given."""
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CredentialsError("endpoint '%s' is not a valid URL: use https://api.<region>.outscale.com/api/v1 "
+                               "(or http(s)://HOST[:PORT]/api/v1 for a simulator)." % endpoint)
+    try:
+        valid_port = parts.port is None or 0 < parts.port < 65536
+    except ValueError:  # not a number, or out of range
+        valid_port = False
+    if not valid_port:
+        raise CredentialsError("endpoint '%s' has an invalid port." % endpoint)
+    path = parts.path.rstrip("/") or "/api/v1"
+    return "%s://%s%s" % (parts.scheme, parts.netloc, path)
+
+
+def _from_options(options):
+    def lookup(name):
+        return options.get(name), "option %s" % name
+    return lookup
+
+
+def _from_environment(environ):
+    def lookup(name):
+        variable = ENV_VARS.get("tls_skip_verify" if name == "validate_certs" else name)
+        if variable is None or not _present(environ.get(variable)):
+            return None, None
+        value = environ[variable]
+        if name == "validate_certs":  # OSC_TLS_SKIP_VERIFY says the opposite
+            value = value.strip().lower() not in TRUE_STRINGS
+        return value, "environment variable %s" % variable
+    return lookup
+
+
+def _from_profile(entry, described):
+    def lookup(name):
+        if entry is None:
+            return None, None
+        if name == "endpoint":
+            value = _profile_endpoint(entry)
+        elif name == "validate_certs":
+            value = None if entry.get("tls_skip_verify") is None else not entry["tls_skip_verify"]
+        else:
+            value = entry.get(name)
+        return value, described
+    return lookup
+
+
+def _first(name, lookups, default=None):
+    """The first source that has the field: (value, where it came from)."""
+    for lookup in lookups:
+        value, source = lookup(name)
+        if _present(value):
+            return value, source
+    return default, "default"
+
+
+def _key_pair(values, access_name, secret_name, where):
+    """(access, secret) from one place: both or neither, half a pair is an error."""
+    access, secret = values.get(access_name), values.get(secret_name)
+    if _present(access) != _present(secret):
+        given, missing = (access_name, secret_name) if _present(access) else (secret_name, access_name)
+        raise CredentialsError("%s is set in the %s but %s is not: give both halves of the key pair." % (given, where, missing))
+    return (access, secret) if _present(access) else None
+
+
+# Where an account can be named, highest first: (level, key names, profile and file names, wording).
+IDENTITY_LEVELS = (
+    ("options", ("access_key", "secret_key"), ("profile", "config_file"), "in the task (options or module_defaults)"),
+    ("environment", ("OSC_ACCESS_KEY", "OSC_SECRET_KEY"), ("OSC_PROFILE", "OSC_CONFIG_FILE"), "in the environment"),
+)
+
+
+def _identity(options, environ):
+    """Which level names the account, and how: (level, key pair or None).
+
+    The highest level that names an account (a key pair, or a profile or config
+    file) decides it alone: a task that says ``profile: partner`` never runs as
+    the ``OSC_ACCESS_KEY`` of the shell that started it. A key pair and a profile
+    at the same level may name two accounts, so that is refused, not guessed.
+    Returns level "fallback" when nothing names an account (the default profile).
+    """
+    for level, key_names, (profile_name, file_name), where in IDENTITY_LEVELS:
+        values = options if level == "options" else environ
+        pair = _key_pair(values, key_names[0], key_names[1], "options" if level == "options" else level)
+        if pair and _present(values.get(profile_name)):
+            raise CredentialsError(
+                "Both a key pair (%s/%s) and a profile (%s: %s) are set %s; they may name different accounts. "
+                "Keep one: remove %s to use the key pair, or remove %s and %s to use the profile."
+                % (key_names[0], key_names[1], profile_name, values[profile_name], where,
+                   profile_name, key_names[0], key_names[1]))
+        if pair or _present(values.get(profile_name)) or _present(values.get(file_name)):
+            return level, pair
+    return "fallback", None
+
+
+def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None,
+                     home: Optional[str] = None) -> ConnectionSettings:
+    """Resolve ConnectionSettings from module options, environment and config file.
+
+    ``environ`` and ``home`` default to the process's, and are parameters so the
+    precedence can be tested as a pure function.
+    """
+    environ = os.environ if environ is None else environ
+    home = home or os.path.expanduser("~")
+    level, pair = _identity(options, environ)
+    from_options, from_environment = _from_options(options), _from_environment(environ)
+
+    entry, described = None, None
+    if pair is not None:
+        access_key, secret_key = pair
+        key_source = level
+    else:
+        # A profile the task names is looked up in the task's file if it names one; the
+        # environment may still say where the file is, never which account to use instead.
+        profile, _ = _first("profile", [from_options] if level == "options" and _present(options.get("profile"))
+                            else [from_options, from_environment], DEFAULT_PROFILE)
+        config_file, _ = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)
+        config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
+        entry, described = _load_profile(config_path, profile, explicit=level != "fallback")
+        if entry is None:
+            raise CredentialsError(
+                "No Outscale credentials found. Tried: options access_key/secret_key; environment variables "
+                "OSC_ACCESS_KEY/OSC_SECRET_KEY; %s. Set one of them (see ansible-doc outscale.cloud.net_peering)." % described)
+        if not (_present(entry.get("access_key")) and _present(entry.get("secret_key"))):
+            raise CredentialsError("%s (no access_key/secret_key in it): add both to the profile, or give access_key "
+                                   "and secret_key instead." % described)
+        access_key, secret_key, key_source = entry["access_key"], entry["secret_key"], described
+
+    # Field by field the task's options come first. A profile the task named then beats
+    # the environment (it is the task's choice of account); otherwise the environment
+    # beats the file, as in every Ansible plugin.
+    from_profile = _from_profile(entry, described)
+    if level == "options" and entry is not None:
+        lookups = [from_options, from_profile, from_environment]
+    else:
+        lookups = [from_options, from_environment, from_profile]
+
+    region, region_source = _first("region", lookups, DEFAULT_REGION)
+    if not isinstance(region, str) or not REGION_PATTERN.match(region):
+        raise CredentialsError("region '%s' (from %s) is not a valid Outscale region name; known regions: %s."
+                               % (region, region_source, ", ".join(KNOWN_REGIONS)))
+    endpoint, endpoint_source = _first("endpoint", lookups, "https://api.%s.outscale.com/api/v1" % region)
+    endpoint = normalize_endpoint(endpoint)
+    validate_certs, tls_source = _first("validate_certs", lookups, True)
+
+    cert, cert_source = _first("x509_client_cert", lookups)
+    key, key_file_source = _first("x509_client_key", lookups)
+    if _present(cert) != _present(key):
+        raise CredentialsError("x509_client_cert and x509_client_key go together: set both or neither.")
+    for path, source in ((cert, cert_source), (key, key_file_source), (options.get("ca_bundle"), "option ca_bundle")):
+        if _present(path) and not os.path.isfile(path):
+            raise CredentialsError("%s names %s, which is not a readable file." % (source, path))
+
+    return ConnectionSettings(
+        access_key=access_key,
+        secret_key=secret_key,
+        region=region,
+        endpoint=endpoint,
+        validate_certs=bool(validate_certs),
+        ca_bundle=options.get("ca_bundle") or None,
+        x509_client_cert=cert or None,
+        x509_client_key=key or None,
+        request_timeout=options.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT,
+        max_retries=DEFAULT_MAX_RETRIES if options.get("max_retries") is None else options["max_retries"],
+        retry_max_time=DEFAULT_RETRY_MAX_TIME if options.get("retry_max_time") is None else options["retry_max_time"],
+        sources={"keys": key_source, "region": region_source, "endpoint": endpoint_source, "validate_certs": tls_source},
+    )
+
+
+# What another account's credentials (accepter_credentials) may set; the rest is inherited.
+OTHER_ACCOUNT_OPTIONS = ("access_key", "secret_key", "profile", "config_file", "region", "endpoint", "validate_certs",
+                         "ca_bundle", "x509_client_cert", "x509_client_key")
+
+
+def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str, Any]]) -> ConnectionSettings:
+    """ConnectionSettings for another account (``accepter_credentials``), next to the task's ``main`` ones.
+
+    They are the other account's, so the OSC_* environment (the caller's) never
+    applies: keys come from the suboptions or from a profile. What the suboptions
+    and the profile leave unset is taken from the main connection: region and
+    endpoint (a peering links Nets of one region), TLS verification, timeouts and
+    retries. A client certificate authenticates one account, so it is never
+    inherited. Raises CredentialsError with a message saying what to set.
+    """
+    options = dict((key, value) for key, value in (options or {}).items()
+                   if key in OTHER_ACCOUNT_OPTIONS and value is not None and value != "")
+    has_pair = "access_key" in options or "secret_key" in options
+    if not has_pair and "profile" not in options:
+        raise CredentialsError("set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
+                               "for the accepter account. The OSC_* environment variables are never used for it.")
+    for name in ("request_timeout", "max_retries", "retry_max_time"):
+        options[name] = getattr(main, name)
+    settings = resolve_settings(options, environ={})
+    if settings.sources.get("region") == "default":
+        settings.region = main.region
+        settings.sources["region"] = "inherited from the main connection"
+    if settings.sources.get("endpoint") == "default" and settings.region == main.region:
+        settings.endpoint = main.endpoint
+        settings.sources["endpoint"] = "inherited from the main connection"
+    if settings.sources.get("validate_certs") == "default":
+        settings.validate_certs = main.validate_certs
+    if not settings.ca_bundle:
+        settings.ca_bundle = main.ca_bundle
+    return settings

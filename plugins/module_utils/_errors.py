@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""The one error convention: code below the modules raises an OscError; the
+module base (``_base.OscModule.run``) turns it into ``fail_json`` in one place."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+
+class OscError(Exception):
+    """A failure whose message says what to do.
+
+    ``hint`` is advice added by the code that knows the context (for an API
+    refusal, the step that made the call). ``result`` holds extra result fields
+    (for example the peering as it was when the task failed). ``changed`` says
+    whether something was already written before the failure.
+    """
+
+    def __init__(self, message: str, hint: Optional[str] = None, result: Optional[Dict[str, Any]] = None,
+                 changed: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.result = dict(result or {})
+        self.changed = changed
+
+    def with_hint(self, hint: Optional[str]) -> "OscError":
+        """Add advice (kept first-come: the innermost code knows the cause best)."""
+        if hint and not self.hint:
+            self.hint = hint
+        return self
+
+    def full_message(self) -> str:
+        text = str(self)
+        if self.hint:
+            text = "%s. %s" % (text.rstrip(". "), self.hint)
+        return text if text.endswith((".", "?", "!")) else text + "."
+
+    def fields(self) -> Dict[str, Any]:
+        """Extra top-level result fields for fail_json (api_error for API failures)."""
+        return {}
+
+
+class ConfigurationError(OscError):
+    """Connection settings that cannot be resolved (credentials, endpoint, region, files)."""
+
+
+class UnexpectedResponse(OscError):
+    """An API answer whose shape the module cannot use (checked where the data comes in, never a traceback)."""
+
+    def __init__(self, action: str, problem: str, response: Any = None) -> None:
+        context = response.get("ResponseContext") if isinstance(response, dict) else None
+        request_id = context.get("RequestId") if isinstance(context, dict) else None
+        super().__init__(
+            "The API returned an unexpected %s response: %s. The task cannot rely on it; run the task again, and if "
+            "this persists, report it to Outscale support%s." % (action, problem, " (RequestId %s)" % request_id if request_id else ""))
+        self.action = action
+        self.problem = problem

@@ -1,0 +1,353 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""The Net peering domain, shared by every peering module: ID formats, the
+result shape, filters, reading and checking what the API returns, matching the
+peerings of a pair of Nets (both directions), and who may act on a peering.
+
+Decisions live in _peering_plan (pure), writes in _peering_apply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
+
+Peering = Dict[str, Any]
+
+LIVE_STATES = ("pending-acceptance", "active")
+TERMINAL_STATES = ("rejected", "failed", "expired", "deleted")
+
+NET_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}$")
+PEERING_ID_PATTERN = re.compile(r"^pcx-[0-9a-f]{8}$")
+ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
+
+# snake_case filter keys of the modules -> FiltersNetPeering fields of the API.
+FILTER_KEYS = {
+    "accepter_net_account_ids": "AccepterNetAccountIds",
+    "accepter_net_ip_ranges": "AccepterNetIpRanges",
+    "accepter_net_net_ids": "AccepterNetNetIds",
+    "expiration_dates": "ExpirationDates",
+    "net_peering_ids": "NetPeeringIds",
+    "source_net_account_ids": "SourceNetAccountIds",
+    "source_net_ip_ranges": "SourceNetIpRanges",
+    "source_net_net_ids": "SourceNetNetIds",
+    "state_messages": "StateMessages",
+    "state_names": "StateNames",
+    "tag_keys": "TagKeys",
+    "tag_values": "TagValues",
+    "tags": "Tags",
+}
+
+
+def _object(value):
+    """``value`` if it is a JSON object, else an empty one (normalize_peering never raises on odd data)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _net(net):
+    net = _object(net)
+    return {"account_id": net.get("AccountId"), "ip_range": net.get("IpRange"), "net_id": net.get("NetId")}
+
+
+def normalize_peering(peering):
+    """The API's NetPeering -> the snake_case dict both modules return."""
+    peering = _object(peering)
+    state = _object(peering.get("State"))
+    return {
+        "net_peering_id": peering.get("NetPeeringId"),
+        "state": {"name": state.get("Name"), "message": state.get("Message")},
+        "source_net": _net(peering.get("SourceNet")),
+        "accepter_net": _net(peering.get("AccepterNet")),
+        "expiration_date": peering.get("ExpirationDate"),
+        "tags": tags_to_dict(peering.get("Tags") if isinstance(peering.get("Tags"), list) else None),
+    }
+
+
+def build_filters(filters: Optional[Dict[str, Any]]) -> Dict[str, List[str]]:
+    """Module ``filters`` (snake_case) -> FiltersNetPeering.
+
+    Scalars become one-item lists; ``tags`` also takes a dict, turned into
+    "KEY=VALUE" strings. Raises OscError naming an unknown key.
+    """
+    api_filters = {}
+    for key, value in (filters or {}).items():
+        if key not in FILTER_KEYS:
+            raise OscError("filters: unknown key '%s'. Valid keys: %s." % (key, ", ".join(sorted(FILTER_KEYS))))
+        if key == "tags" and isinstance(value, dict):
+            value = ["%s=%s" % (tag_key, "" if tag_value is None else tag_value) for tag_key, tag_value in sorted(value.items())]
+        elif not isinstance(value, list):
+            value = [value]
+        api_filters[FILTER_KEYS[key]] = [str(item) for item in value]
+    return api_filters
+
+
+def _describe(value):
+    """A JSON value's kind, for a message: null, a string 'x', a number, a list, an object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "the string %r" % (value[:40] + ("..." if len(value) > 40 else ""))
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _is_text(value, optional=False):
+    return isinstance(value, str) or (optional and value is None)
+
+
+def peering_problem(peering, where):
+    """What makes an API NetPeering unusable (a phrase naming the field), or None.
+
+    Only the fields the module reads are checked. AccountId, IpRange, State.Message and
+    ExpirationDate may be null; Tags may be missing or null (no tags), a tag Value null.
+    """
+    if not isinstance(peering, dict):
+        return "%s is %s, not an object" % (where, _describe(peering))
+    if not isinstance(peering.get("NetPeeringId"), str) or not peering.get("NetPeeringId"):
+        return "%s.NetPeeringId is %s, not a peering ID" % (where, _describe(peering.get("NetPeeringId")))
+    state = peering.get("State")
+    if not isinstance(state, dict):
+        return "%s.State is %s, not an object" % (where, _describe(state))
+    if not _is_text(state.get("Name")):
+        return "%s.State.Name is %s, not a state name" % (where, _describe(state.get("Name")))
+    if not _is_text(state.get("Message"), optional=True):
+        return "%s.State.Message is %s, not a string" % (where, _describe(state.get("Message")))
+    for side in ("SourceNet", "AccepterNet"):
+        net = peering.get(side)
+        if not isinstance(net, dict):
+            return "%s.%s is %s, not an object" % (where, side, _describe(net))
+        if not _is_text(net.get("NetId")):
+            return "%s.%s.NetId is %s, not a Net ID" % (where, side, _describe(net.get("NetId")))
+        for key in ("AccountId", "IpRange"):
+            if not _is_text(net.get(key), optional=True):
+                return "%s.%s.%s is %s, not a string" % (where, side, key, _describe(net.get(key)))
+    if not _is_text(peering.get("ExpirationDate"), optional=True):
+        return "%s.ExpirationDate is %s, not a date" % (where, _describe(peering.get("ExpirationDate")))
+    tags = peering.get("Tags")
+    if tags is not None and not isinstance(tags, list):
+        return "%s.Tags is %s, not a list" % (where, _describe(tags))
+    for index, tag in enumerate(tags or []):
+        if not isinstance(tag, dict):
+            return "%s.Tags[%d] is %s, not an object" % (where, index, _describe(tag))
+        if not _is_text(tag.get("Key")):
+            return "%s.Tags[%d].Key is %s, not a string" % (where, index, _describe(tag.get("Key")))
+        if not _is_text(tag.get("Value"), optional=True):
+            return "%s.Tags[%d].Value is %s, not a string" % (where, index, _describe(tag.get("Value")))
+    return None
+
+
+def checked_peering(peering, action, where="NetPeering", response=None):
+    """The API NetPeering once its shape is checked, tidied for the rest of the module: Tags always
+    a list, a null tag Value the empty string. Raises UnexpectedResponse naming the action and the field."""
+    problem = peering_problem(peering, where)
+    if problem:
+        raise UnexpectedResponse(action, problem, response)
+    tidy = dict(peering)
+    tidy["Tags"] = [{"Key": tag["Key"], "Value": "" if tag.get("Value") is None else tag["Value"]}
+                    for tag in peering.get("Tags") or []]
+    return tidy
+
+
+def read_peerings(client, filters):
+    """Every NetPeering that matches, all pages, each checked with checked_peering.
+
+    The client follows the pages; each page's NetPeerings is checked here, so
+    that data of the wrong shape is reported as such, never iterated.
+    """
+    action = "ReadNetPeerings"
+    found = []
+    for page in client.pages(action, {"Filters": filters}):
+        items = page.get("NetPeerings")
+        # A missing or null list is read as "none".
+        if items is not None and not isinstance(items, list):
+            raise UnexpectedResponse(action, "NetPeerings is %s, not a list" % _describe(items), page)
+        for item in items or []:
+            found.append(checked_peering(item, action, "NetPeerings[%d]" % len(found), page))
+    return found
+
+
+def state_name(peering):
+    """The State.Name of an API NetPeering (None for no peering)."""
+    return ((peering or {}).get("State") or {}).get("Name")
+
+
+def state_message(peering):
+    return ((peering or {}).get("State") or {}).get("Message")
+
+
+def is_live(peering):
+    return state_name(peering) in LIVE_STATES
+
+
+def net_ids(peering):
+    """(source Net ID, accepter Net ID) of an API NetPeering."""
+    return (((peering.get("SourceNet") or {}).get("NetId")), ((peering.get("AccepterNet") or {}).get("NetId")))
+
+
+def account_ids(peering):
+    """(source account, accepter account) of an API NetPeering."""
+    return (((peering.get("SourceNet") or {}).get("AccountId")), ((peering.get("AccepterNet") or {}).get("AccountId")))
+
+
+def connects(peering, net_a, net_b):
+    """Whether the peering links these two Nets, in either direction."""
+    return set(net_ids(peering)) == set((net_a, net_b))
+
+
+def pair_filters(source_net_id, accepter_net_id):
+    """ReadNetPeerings filters that catch every peering of the pair, in both directions, with one call.
+
+    Filter fields are ANDed and the values inside one field ORed, so this also
+    matches a Net peered with itself (refused by the API anyway); select_pair
+    keeps only the peerings that really link the two Nets. No StateNames filter:
+    the terminal peerings of the pair (still visible for about an hour) tell an
+    ambiguous create's result apart from older ones, and let state=rejected
+    report the peering it rejected.
+    """
+    nets = sorted((source_net_id, accepter_net_id))
+    return {"SourceNetNetIds": list(nets), "AccepterNetNetIds": list(nets)}
+
+
+def pair_live(peerings: Iterable[Peering], source_net_id: str, accepter_net_id: str) -> Tuple[List[Peering], List[Peering]]:
+    """The peerings linking the two Nets, split into (live, ended), in the order read."""
+    mine = [p for p in peerings or [] if connects(p, source_net_id, accepter_net_id)]
+    return [p for p in mine if is_live(p)], [p for p in mine if not is_live(p)]
+
+
+def is_requested_direction(peering: Peering, source_net_id: str) -> bool:
+    return net_ids(peering)[0] == source_net_id
+
+
+def select_id(peerings: Iterable[Peering], net_peering_id: str) -> Optional[Peering]:
+    """The peering with this ID, or None (the filter is checked again, never trusted blindly)."""
+    found = [p for p in peerings or [] if p.get("NetPeeringId") == net_peering_id]
+    return found[0] if found else None
+
+
+def new_peering(peerings: Iterable[Peering], source_net_id: str, accepter_net_id: str, known_ids: Iterable[str]) -> Optional[Peering]:
+    """After an ambiguous create: the peering of the pair, in the requested direction, that did not exist before."""
+    known = set(known_ids)
+    fresh = [p for p in peerings or [] if connects(p, source_net_id, accepter_net_id)
+             and is_requested_direction(p, source_net_id) and p.get("NetPeeringId") not in known]
+    live = [p for p in fresh if is_live(p)]
+    candidates = live or fresh
+    if len(candidates) > 1:
+        raise OscError(
+            "CreateNetPeering's outcome was unknown, and several new peerings of %s and %s appeared meanwhile: %s. "
+            "Another task may be creating them; check them with net_peering_info and keep one."
+            % (source_net_id, accepter_net_id, ", ".join(p.get("NetPeeringId") or "?" for p in candidates)), changed=True)
+    return candidates[0] if candidates else None
+
+
+def read_by_id(client: Any, net_peering_id: str) -> Optional[Peering]:
+    """The API NetPeering with this ID, or None. One ReadNetPeerings call."""
+    return select_id(read_peerings(client, {"NetPeeringIds": [net_peering_id]}), net_peering_id)
+
+
+def read_pair(client: Any, source_net_id: str, accepter_net_id: str) -> List[Peering]:
+    """Every peering linking the two Nets, any state, either direction. One ReadNetPeerings call."""
+    peerings = read_peerings(client, pair_filters(source_net_id, accepter_net_id))
+    return [p for p in peerings if connects(p, source_net_id, accepter_net_id)]
+
+
+def caller_account(peering: Optional[Peering], source_net_id: Optional[str] = None, accepter_net_id: Optional[str] = None,
+                   accepter_owner_id: Optional[str] = None) -> Optional[str]:
+    """The caller's account ID as far as the peering and the task tell it, or None if unknown.
+
+    The API never says who the caller is, and asking (ReadAccounts) would cost a
+    call on every run. What we know instead:
+      - both Nets in one account: the caller can read the peering, so it is that account;
+      - with accepter_owner_id, the task declares its account the requester: the
+        account of its source Net (the accepter Net being the other account's),
+        whatever the direction of the peering.
+    Without accepter_owner_id on a peering between two accounts, the caller could
+    be either side (the requester naming the pair without accepter_owner_id, or the
+    accepter's own playbook): None, and the callers try the API and explain a refusal.
+    """
+    if not peering:
+        return None
+    source_account, accepter_account = account_ids(peering)
+    if source_account and source_account == accepter_account:
+        return source_account
+    if not (source_net_id and accepter_net_id and accepter_owner_id):
+        return None
+    for side in ("SourceNet", "AccepterNet"):
+        net = peering.get(side) or {}
+        if net.get("NetId") == source_net_id:
+            return net.get("AccountId")
+    return None
+
+
+def pair_account(peerings: Iterable[Peering]) -> Optional[str]:
+    """The account owning both Nets of a pair, if a peering of the pair (any state) shows it, else None.
+
+    A Net never changes account, and only the two accounts of a peering can read
+    it: a same-account peering of the pair means the caller is that account.
+    """
+    for peering in peerings or []:
+        source_account, accepter_account = account_ids(peering)
+        if source_account and source_account == accepter_account:
+            return source_account
+    return None
+
+
+def with_state(peering: Peering, name: str, message: Optional[str] = None) -> Peering:
+    """A copy of the peering in another state (a prediction, or the result of a write that returns no peering).
+
+    ExpirationDate is kept: the platform keeps it once a peering is accepted.
+    """
+    peering = dict(peering)
+    peering["State"] = {"Name": name, "Message": message}
+    return peering
+
+
+def to_be_created(source_net_id: str, accepter_net_id: str, accepter_owner_id: Optional[str],
+                  source_account: Optional[str] = None) -> Peering:
+    """The peering a CreateNetPeering would make, as far as the task knows it (no ID yet)."""
+    return {
+        "NetPeeringId": None,
+        "State": {"Name": "pending-acceptance", "Message": None},
+        "SourceNet": {"AccountId": source_account, "IpRange": None, "NetId": source_net_id},
+        "AccepterNet": {"AccountId": accepter_owner_id or source_account, "IpRange": None, "NetId": accepter_net_id},
+        "ExpirationDate": None,
+        "Tags": [],
+    }
+
+
+def diff_view(peering: Optional[Peering]) -> Dict[str, Any]:
+    """What diff mode shows of a peering: its ID, state, Nets, accounts and tags."""
+    if not peering:
+        return {}
+    (source_net, accepter_net), (source_account, accepter_account) = net_ids(peering), account_ids(peering)
+    return {"net_peering_id": peering.get("NetPeeringId"), "state": state_name(peering),
+            "source_net_id": source_net, "source_account_id": source_account,
+            "accepter_net_id": accepter_net, "accepter_account_id": accepter_account,
+            "tags": tags_to_dict(peering.get("Tags"))}
+
+
+def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
+    """An account ID as the API writes it (12 digits), and a warning when it had to be padded.
+
+    YAML reads an unquoted 012345678901 as the integer 12345678901 (the leading
+    zero lost); the platform zero-pads such IDs (terraform-provider-outscale #566),
+    so the module does the same and says so.
+    """
+    if value is None:
+        return None, None
+    text = str(value).strip()
+    if text.isdigit() and len(text) < 12:
+        padded = text.zfill(12)
+        return padded, ("accepter_owner_id %s has fewer than 12 digits (an unquoted YAML number loses its leading zeros); "
+                        "it was read as %s. Quote account IDs in YAML." % (text, padded))
+    return text, None

@@ -1,0 +1,384 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""The executor: carries out a plan's steps through the clients, safely.
+
+- A write whose outcome is unknown (connection lost, timeout, 5xx) is never sent
+  again blindly: the peering is read back, then adopted or decided on.
+- An answer is trusted for its state only; what is reported comes from reads
+  and from the task's own writes.
+- Waiting polls with jittered backoff and rides out throttling.
+- A refused call gets the advice of the step that made it.
+
+It is the only code that writes. It raises OscError (with the peering as it was
+and whether something was already changed); the module base reports it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from typing import Any, Callable, Dict, List, Optional
+
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+    Peering,
+    account_ids,
+    checked_peering,
+    connects,
+    new_peering,
+    peering_problem,
+    read_by_id,
+    read_pair,
+    state_message,
+    state_name,
+    with_state,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
+    ACCEPT,
+    CHECK_ACCEPTER,
+    CREATE,
+    CREATE_TAGS,
+    DELETE,
+    DELETE_TAGS,
+    REJECT,
+    TASK,
+    Plan,
+    Step,
+    pending_delete_advice,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import apply_tag_diff, tags_to_dict, tags_to_list, write_tags
+
+# Seconds between two polls while waiting: grows from 1 s to 5 s, then stays at
+# 5 s, each with +-25% jitter so parallel tasks do not poll in step.
+POLL_INTERVALS = (1, 2, 3, 4, 5)
+# While waiting for "active", these states mean it will never come.
+WAIT_FAIL_STATES = ("rejected", "failed", "expired", "deleted")
+
+# Advice for refusals of the peering calls, by Outscale error Code.
+CODE_HINTS = {
+    "4104": "An ID has the wrong prefix: Nets are vpc-xxxxxxxx, peerings pcx-xxxxxxxx.",
+    "4199": "source_net_id and accepter_net_id are the same Net; peer two different Nets.",
+    "5035": "No such Net peering is visible to these credentials; check net_peering_id and the account.",
+    "5065": "No such Net is visible; check the Net ID, the region, and accepter_owner_id for another account's Net.",
+    "9029": "Peerings that are rejected, failed or expired cannot be deleted; they disappear on their own.",
+    "10035": "The account has reached its Net peering quota; delete unused peerings or ask Outscale support.",
+}
+
+
+def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peering]) -> Optional[str]:
+    """What to do about a refused call, knowing the step that made it."""
+    peering = peering or {}
+    source_account, accepter_account = account_ids(peering) if peering else (None, None)
+    action = error.action
+    if action in ("AcceptNetPeering", "RejectNetPeering"):
+        verb = "accept" if action == "AcceptNetPeering" else "reject"
+        if error.status == 409:
+            return ("The peering is no longer pending-acceptance (did someone act on it meanwhile?); run the task "
+                    "again to see its state.")
+        if error.status in (401, 403) and str(error.code) != "4":
+            if step is not None and step.actor != TASK:
+                return ("Only the owner of the accepter Net (account %s) can %s it: check that accepter_credentials "
+                        "are that account's." % (accepter_account, verb))
+            return ("Only the owner of the accepter Net (account %s) can %s it: add accepter_credentials for that "
+                    "account, or run the task with its credentials." % (accepter_account, verb))
+    if action == "DeleteNetPeering":
+        if state_name(peering) == "pending-acceptance" and error.status in (401, 403, 409) and str(error.code) != "4":
+            return pending_delete_advice(peering)
+        if error.status == 409:
+            return "The peering is no longer live (did someone act on it meanwhile?); run the task again."
+    if action == "CreateNetPeering" and str(error.code) == "9067":
+        return "Another live peering of these Nets appeared meanwhile (another task?); run the task again to adopt it."
+    return CODE_HINTS.get(str(error.code)) if error.code is not None else None
+
+
+class Outcome(object):
+    """What applying a plan did: the peering as reported, whether anything changed, each step's result."""
+
+    def __init__(self, peering: Optional[Peering], changed: bool, actions: List[Dict[str, Any]]) -> None:
+        self.peering = peering
+        self.changed = changed
+        self.actions = actions
+
+
+class Executor(object):
+    """Applies plans through the clients: ``clients[TASK]`` is the task's, the others are keyed by actor."""
+
+    def __init__(self, clients: Dict[str, Any], wait: bool = True, wait_timeout: int = 300,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 jitter: Callable[[], float] = random.random) -> None:
+        self.clients = clients
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.sleep, self.clock, self.jitter = sleep, clock, jitter
+        self.warnings: List[str] = []
+        self.wrote = False
+
+    @property
+    def client(self) -> Any:
+        return self.clients[TASK]
+
+    def apply(self, plan: Plan, check_mode: bool = False) -> Outcome:
+        """Carry out every step in order. Raises OscError carrying the peering and ``changed`` so far.
+
+        In check mode only the reads among the steps run (the accepter check); the
+        outcome is the plan's prediction, each action marked "planned".
+        """
+        current = plan.before
+        self.wrote = False  # set as soon as a write went through, even if the step fails afterwards
+        actions: List[Dict[str, Any]] = []
+        step = None
+        try:
+            for step in plan.steps:
+                if check_mode:
+                    if step.kind == CHECK_ACCEPTER:
+                        self._check_accepter(step)
+                else:
+                    current = self._run(step, plan, current)
+                action = step.as_dict()
+                action["net_peering_id"] = step.peering_id or (current or {}).get("NetPeeringId")
+                action["outcome"] = "planned" if check_mode else "done"
+                actions.append(action)
+        except OscApiError as exc:
+            exc.with_hint(step_hint(step, exc, current))
+            self._annotate(exc, current, self.wrote, actions, step)
+            raise
+        except OscError as exc:
+            self._annotate(exc, exc.result.get("peering", current), self.wrote, actions, step)
+            raise
+        if check_mode:
+            return Outcome(plan.after, plan.changes, actions)
+        return Outcome(current, self.wrote, actions)
+
+    @staticmethod
+    def _annotate(exc: OscError, current: Optional[Peering], changed: bool, actions: List[Dict[str, Any]],
+                  step: Optional[Step]) -> None:
+        exc.changed = exc.changed or changed
+        exc.result["peering"] = current
+        failed = step.as_dict() if step is not None else {}
+        if failed:
+            failed["outcome"] = "failed"
+            failed["net_peering_id"] = step.peering_id or (current or {}).get("NetPeeringId")
+        exc.result["actions"] = actions + ([failed] if failed else [])
+
+    def _run(self, step: Step, plan: Plan, current: Optional[Peering]) -> Optional[Peering]:
+        """One step: the peering afterwards."""
+        if step.kind == CHECK_ACCEPTER:
+            self._check_accepter(step)
+            return current
+        if step.kind == CREATE:
+            return self._create(plan)
+        peering_id = step.peering_id or current.get("NetPeeringId")
+        if step.kind == ACCEPT:
+            return self._accept(step, current, peering_id)
+        if step.kind == REJECT:
+            return self._write_state(step, current, peering_id, "RejectNetPeering", "rejected", ("pending-acceptance",))
+        if step.kind == DELETE:
+            return self._write_state(step, current, peering_id, "DeleteNetPeering", "deleted", ("pending-acceptance", "active"))
+        if step.kind in (CREATE_TAGS, DELETE_TAGS):
+            write_tags(self.client, "CreateTags" if step.kind == CREATE_TAGS else "DeleteTags", peering_id, step.tags)
+            self.wrote = True
+            tags = tags_to_dict(current.get("Tags"))
+            tags = apply_tag_diff(tags, step.tags if step.kind == CREATE_TAGS else {},
+                                  step.tags if step.kind == DELETE_TAGS else {})
+            return dict(current, Tags=tags_to_list(tags))
+        raise OscError("internal error: unknown step %s" % step.kind)
+
+    # -- the accepter's credentials -------------------------------------------
+
+    def _check_accepter(self, step: Step) -> None:
+        """One ReadNets with the accepter credentials: only the owner of a Net can see it.
+
+        So wrong accepter keys are found before anything is created, never after.
+        """
+        client = self.clients[step.actor]
+        try:
+            response = client.call("ReadNets", {"Filters": {"NetIds": [step.net_id]}})
+        except OscApiError as exc:
+            exc.with_hint("accepter_credentials do not work; fix them before anything is created (nothing was).")
+            raise
+        nets = response.get("Nets")
+        if not isinstance(nets, list):
+            raise UnexpectedResponse("ReadNets", "Nets is missing or not a list", response)
+        if not any(isinstance(net, dict) and net.get("NetId") == step.net_id for net in nets):
+            raise OscError("accepter_credentials cannot see the accepter Net %s, so they are not the credentials of its "
+                           "owner (account %s), or the Net does not exist in region %s. Nothing was created. Give "
+                           "accepter_credentials of account %s, and check accepter_net_id and accepter_owner_id."
+                           % (step.net_id, step.account, client.settings.region, step.account))
+
+    # -- create ------------------------------------------------------------------
+
+    def _create(self, plan: Plan) -> Peering:
+        wanted = plan.wanted
+        source_net_id, accepter_net_id = wanted.source_net_id, wanted.accepter_net_id
+        body = {"SourceNetId": source_net_id, "AccepterNetId": accepter_net_id}
+        if wanted.accepter_owner_id:
+            body["AccepterOwnerId"] = wanted.accepter_owner_id
+        peering = None
+        for attempt in (1, 2):
+            try:
+                response = self.client.call("CreateNetPeering", body)
+            except OscAmbiguousWriteError as exc:
+                # The platform may have created it: read the pair again and adopt what is new.
+                peering = self._created_peering(plan)
+                if peering is not None:
+                    self.wrote = True
+                    break
+                if attempt == 2:
+                    raise exc.with_hint("Read again, the pair has no new peering, so none was created; run the task again.")
+                # Nothing was created, so sending again is no longer blind. Even if that read
+                # were stale, the API keeps one live peering per direction and would refuse a second.
+                continue
+            self.wrote = True  # HTTP 200: something was created, whatever the answer says
+            peering = response.get("NetPeering")
+            problem = "no NetPeering in the response" if peering is None else peering_problem(peering, "NetPeering")
+            if problem is None and not connects(peering, source_net_id, accepter_net_id):
+                problem = "NetPeering %s links other Nets" % peering.get("NetPeeringId")
+            if problem is None:
+                peering = checked_peering(peering, "CreateNetPeering")
+                break
+            # HTTP 200, so something was created; but what? Like an ambiguous write: read and
+            # adopt. Never sent again, which could duplicate the peering this call made.
+            peering = self._created_peering(plan)
+            if peering is None:
+                raise OscError(
+                    "CreateNetPeering succeeded (HTTP 200) but returned no usable peering (%s), and reading the peerings of "
+                    "%s and %s again finds no new one. It was not sent again, so as not to duplicate it: run the task again "
+                    "to adopt it once the API lists it (the API refuses a second live peering of the same two Nets)."
+                    % (problem, source_net_id, accepter_net_id), changed=True)
+            self.warnings.append("CreateNetPeering returned no usable peering (%s); %s was found by reading the pair again."
+                                 % (problem, peering.get("NetPeeringId")))
+            break
+        if state_name(peering) not in ("pending-acceptance", "active"):
+            advice = ""
+            if state_name(peering) == "failed":
+                advice = (" The IP ranges of the two Nets (%s and %s) must not overlap: peer Nets with disjoint ranges."
+                          % ((peering.get("SourceNet") or {}).get("IpRange"), (peering.get("AccepterNet") or {}).get("IpRange")))
+            raise OscError("CreateNetPeering made %s, but it is %s: %s.%s"
+                           % (peering.get("NetPeeringId"), state_name(peering), state_message(peering) or "no message", advice),
+                           result={"peering": peering}, changed=True)
+        return peering
+
+    def _created_peering(self, plan: Plan) -> Optional[Peering]:
+        """After a create whose result is unknown: the new peering of the pair, or None. One ReadNetPeerings call."""
+        wanted = plan.wanted
+        return new_peering(read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id),
+                           wanted.source_net_id, wanted.accepter_net_id, plan.known_ids)
+
+    # -- state changes -------------------------------------------------------------
+
+    def _accept(self, step: Step, current: Peering, peering_id: str) -> Peering:
+        response = self._write_once_more_if_unknown(step, "AcceptNetPeering", peering_id,
+                                                    done=lambda p: state_name(p) == "active",
+                                                    retry=lambda p: state_name(p) == "pending-acceptance")
+        if isinstance(response, dict) and "NetPeering" in response:
+            # Trusted for its state only: the answer is not what a read returns (the accepter's
+            # view, no requester tags); the rest of what is reported comes from reads.
+            returned = checked_peering(response["NetPeering"], "AcceptNetPeering", response=response)
+            if returned["NetPeeringId"] != peering_id:
+                raise UnexpectedResponse("AcceptNetPeering", "NetPeering is %s, not the accepted %s"
+                                         % (returned["NetPeeringId"], peering_id), response)
+            current = with_state(current, state_name(returned), state_message(returned))
+        elif isinstance(response, dict):
+            current = with_state(current, "active", "Active")  # HTTP 200 without a peering: it was accepted
+        else:  # settled by a read
+            current = self._merge_read(current, response)
+        if state_name(current) == "active" or not self.wait:
+            return current
+        return self._merge_read(current, self.wait_for_state(peering_id, "active", current))
+
+    def _write_state(self, step: Step, current: Peering, peering_id: str, action: str, target: str, retry_states) -> Peering:
+        response = self._write_once_more_if_unknown(step, action, peering_id,
+                                                    done=lambda p: state_name(p) == target or (p is None and target == "deleted"),
+                                                    retry=lambda p: state_name(p) in retry_states)
+        if not isinstance(response, dict):
+            current = self._merge_read(current, response)
+        if state_name(current) != target:
+            # Reject and Delete return no peering; the platform's message is not known without another read.
+            current = with_state(current, target)
+        return current
+
+    def _write_once_more_if_unknown(self, step: Step, action: str, peering_id: str, done, retry):
+        """Send an accept, reject or delete; if its outcome is unknown, read the peering and decide.
+
+        ``done(peering)``: the write took effect. ``retry(peering)``: it did not and can be sent
+        once more (these writes create nothing, so a second one cannot duplicate).
+        Returns the response (a dict), or the peering read back (None if gone) when a read settled it.
+        """
+        client = self.clients[step.actor]
+        try:
+            response = client.call(action, {"NetPeeringId": peering_id})
+        except OscAmbiguousWriteError as exc:
+            peering = read_by_id(self.client, peering_id)
+            if done(peering):
+                self.wrote = True
+                return _ReadBack(peering)
+            if peering is None or not retry(peering):
+                raise exc.with_hint("Read again, %s is %s; run the task again." % (peering_id, state_name(peering) or "gone"))
+            # AcceptNetPeering of a peering already accepted but still provisioning succeeds again.
+            response = client.call(action, {"NetPeeringId": peering_id})
+        self.wrote = True
+        return response
+
+    @staticmethod
+    def _merge_read(current: Peering, read: Any) -> Peering:
+        """``current`` updated with a read of it, keeping the tags the task knows (they do not change on a state change)."""
+        peering = read.peering if isinstance(read, _ReadBack) else read
+        if not peering:
+            return current
+        merged = dict(current or {})
+        merged.update(peering)
+        if current and "Tags" in current:
+            merged["Tags"] = current["Tags"]
+        return merged
+
+    # -- waiting -------------------------------------------------------------------
+
+    def wait_for_state(self, peering_id: str, target: str, last: Optional[Peering] = None) -> Peering:
+        """Poll ReadNetPeerings by ID until the peering reaches ``target``.
+
+        Returns the peering. Raises OscError on a state that can never reach the target (rejected,
+        failed, expired, deleted), when the peering vanishes, or at wait_timeout, with the last peering
+        seen. Throttling is ridden out: a throttled poll is simply followed by the next one.
+        """
+        started = self.clock()
+        polls = 0
+        while True:
+            interval = POLL_INTERVALS[min(polls, len(POLL_INTERVALS) - 1)] if POLL_INTERVALS else 0
+            delay = interval * (0.75 + 0.5 * self.jitter())
+            remaining = self.wait_timeout - (self.clock() - started)
+            if remaining <= 0:
+                raise OscError(
+                    "Timed out after %d s waiting for %s to become %s; it is still %s (%s). It may still get there: run the "
+                    "task again to wait more, or raise wait_timeout." % (self.wait_timeout, peering_id, target,
+                                                                        state_name(last) or "unknown",
+                                                                        state_message(last) or "no message"),
+                    result={"peering": last})
+            self.sleep(min(delay, remaining))
+            polls += 1
+            try:
+                peering = read_by_id(self.client, peering_id)
+            except OscApiError as exc:
+                if exc.is_throttling:
+                    continue  # the client gave up on this poll; the wait goes on
+                raise
+            if peering is None:
+                raise OscError("%s disappeared while waiting for it to become %s." % (peering_id, target), result={"peering": last})
+            last = peering
+            name = state_name(peering)
+            if name == target:
+                return peering
+            if name in WAIT_FAIL_STATES:
+                raise OscError("%s became %s (%s) while waiting for %s; it will not become %s."
+                               % (peering_id, name, state_message(peering) or "no message", target, target),
+                               result={"peering": peering})
+
+
+class _ReadBack(object):
+    """A write's outcome settled by reading the peering back (``peering`` None: it is gone)."""
+
+    def __init__(self, peering: Optional[Peering]) -> None:
+        self.peering = peering

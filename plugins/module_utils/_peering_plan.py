@@ -1,0 +1,382 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""What to do for one wanted peering, given what was read: a pure function.
+
+``plan(wanted, observed, actors)`` returns the ordered steps (create, accept,
+reject, delete, delete tags, create tags), each with its reason and who must
+act, plus the peering as it is and as it will be; or a refusal with its
+message. No I/O: check mode stops here, diff mode renders ``before``/``after``,
+and ``_peering_apply`` carries the steps out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
+
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+    Peering,
+    account_ids,
+    caller_account,
+    is_live,
+    is_requested_direction,
+    net_ids,
+    pair_account,
+    pair_live,
+    select_id,
+    state_message,
+    state_name,
+    to_be_created,
+    with_state,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import apply_tag_diff, tag_diff, tags_to_dict, tags_to_list
+
+TASK = "task"          # the task's own credentials
+ACCEPTER = "accepter"  # net_peering's accepter_credentials, for whichever account must accept
+
+CREATE, ACCEPT, REJECT, DELETE = "create", "accept", "reject", "delete"
+DELETE_TAGS, CREATE_TAGS = "delete_tags", "create_tags"
+CHECK_ACCEPTER = "check_accepter"  # a read that proves accepter credentials are the accepter's, before a create
+
+
+class Wanted(object):
+    """One peering as the task wants it."""
+
+    def __init__(self, state: str, net_peering_id: Optional[str] = None, source_net_id: Optional[str] = None,
+                 accepter_net_id: Optional[str] = None, accepter_owner_id: Optional[str] = None,
+                 tags: Optional[Dict[str, Any]] = None, purge_tags: bool = True) -> None:
+        self.state = state
+        self.net_peering_id = net_peering_id
+        self.source_net_id = source_net_id
+        self.accepter_net_id = accepter_net_id
+        self.accepter_owner_id = accepter_owner_id
+        self.tags = tags
+        self.purge_tags = purge_tags
+
+    @property
+    def by_pair(self) -> bool:
+        return bool(self.source_net_id)
+
+    @property
+    def name(self) -> str:
+        if self.by_pair:
+            return "%s -> %s" % (self.source_net_id, self.accepter_net_id)
+        return self.net_peering_id or "?"
+
+
+class Actors(object):
+    """Who the task can act as, besides its own credentials.
+
+    ``accounts``: account IDs it holds credentials for (net_peerings' accepter_credentials).
+    ``any_accepter``: credentials for whichever account must accept (net_peering's accepter_credentials).
+    ``region``: for messages.
+    """
+
+    def __init__(self, accounts: FrozenSet[str] = frozenset(), any_accepter: bool = False, region: Optional[str] = None) -> None:
+        self.accounts = frozenset(accounts)
+        self.any_accepter = any_accepter
+        self.region = region
+
+    def accepter_for(self, account: Optional[str]) -> Optional[str]:
+        """The actor holding the credentials of ``account`` (None if the task has none)."""
+        if account is not None and account in self.accounts:
+            return account
+        if self.any_accepter:
+            return ACCEPTER
+        return None
+
+
+class Step(object):
+    """One write (or the accepter check): ``peering_id`` None means the peering created by an earlier step."""
+
+    def __init__(self, kind: str, actor: str, reason: str, peering_id: Optional[str] = None,
+                 tags: Optional[Dict[str, str]] = None, net_id: Optional[str] = None, account: Optional[str] = None) -> None:
+        self.kind = kind
+        self.actor = actor
+        self.reason = reason
+        self.peering_id = peering_id
+        self.tags = tags or {}
+        self.net_id = net_id
+        self.account = account
+
+    def as_dict(self) -> Dict[str, Any]:
+        out = {"step": self.kind, "actor": self.actor, "net_peering_id": self.peering_id, "reason": self.reason}
+        if self.tags:
+            out["tags"] = dict(self.tags)
+        return out
+
+    def __repr__(self) -> str:
+        return "Step(%s by %s on %s: %s)" % (self.kind, self.actor, self.peering_id, self.reason)
+
+
+class Plan(object):
+    """The outcome of plan(): steps to take, or a refusal; and the peering before and (predicted) after."""
+
+    def __init__(self, wanted: Wanted, before: Optional[Peering], after: Optional[Peering], steps: List[Step],
+                 refusal: Optional[str] = None, warnings: Optional[List[str]] = None, known_ids: Tuple[str, ...] = ()) -> None:
+        self.wanted = wanted
+        self.before = before
+        self.after = after
+        self.steps = steps
+        self.refusal = refusal
+        self.warnings = list(warnings or [])
+        # IDs of every peering of the pair that was read: tells a new one apart after an ambiguous create.
+        self.known_ids = known_ids
+
+    @property
+    def changes(self) -> bool:
+        return any(step.kind != CHECK_ACCEPTER for step in self.steps)
+
+    def kinds(self) -> List[str]:
+        return [step.kind for step in self.steps]
+
+
+class _Refusal(Exception):
+    """Internal: plan() turns it into Plan.refusal."""
+
+
+# -- messages ----------------------------------------------------------------
+
+def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
+    """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
+    msg = ("Only account %s, which owns the accepter Net %s, can %s this peering, and this task has no credentials "
+           "for it. " % (account, net_id, verb))
+    if not created:
+        msg += "Nothing was created. "
+    msg += ("Add accepter_credentials (access_key and secret_key, or profile) for account %s, or %s it in a task run "
+            "with that account's credentials" % (account, verb))
+    if not created:
+        msg += " (state=present here only requests the peering)"
+    elif verb == "reject":
+        msg += " (as the requester, state=absent withdraws the request)"
+    msg += "."
+    if wanted.accepter_owner_id and account == wanted.accepter_owner_id and not created:
+        msg += " If accepter_owner_id (%s) is this task's own account, omit it." % account
+    return msg
+
+
+def pending_delete_advice(peering: Peering) -> str:
+    return ("Net peering %s is pending-acceptance and was requested by account %s; only the requester can delete it. "
+            "As the accepter, use state=rejected to turn it down, or run this task with the requester's credentials."
+            % (peering.get("NetPeeringId"), account_ids(peering)[0]))
+
+
+def _describe_live(peerings: List[Peering]) -> str:
+    return ", ".join("%s (%s, %s -> %s)" % ((p.get("NetPeeringId"), state_name(p)) + net_ids(p)) for p in peerings)
+
+
+# -- who may act ---------------------------------------------------------------
+
+def _caller(wanted: Wanted, peering: Optional[Peering]) -> Optional[str]:
+    return caller_account(peering, wanted.source_net_id, wanted.accepter_net_id, wanted.accepter_owner_id)
+
+
+def acceptor(wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Peering], actors: Actors, verb: str) -> str:
+    """Who accepts or rejects ``peering`` (None: the one about to be created). Raises _Refusal when nobody can."""
+    if peering is None:
+        if not wanted.accepter_owner_id:
+            return TASK  # the accepter Net is the caller's own
+        accepter = actors.accepter_for(wanted.accepter_owner_id)
+        if accepter is not None:
+            return accepter
+        if pair_account(pair_peerings) == wanted.accepter_owner_id:
+            # An earlier peering of the pair shows both Nets in accepter_owner_id's account,
+            # which is then the caller's: it can accept its own peering.
+            return TASK
+        raise _Refusal(missing_credentials(wanted, wanted.accepter_owner_id, wanted.accepter_net_id, verb, created=False))
+    caller = _caller(wanted, peering)
+    accepter_account = account_ids(peering)[1]
+    if caller is not None and caller == accepter_account:
+        return TASK
+    accepter = actors.accepter_for(accepter_account)
+    if accepter is not None:
+        # Given for this: used whenever the caller is not provably the accepter.
+        return accepter
+    if caller is not None:
+        raise _Refusal(missing_credentials(wanted, accepter_account, net_ids(peering)[1], verb, created=True))
+    # Two accounts and no telling which side the caller is on (by ID, or a pair without
+    # accepter_owner_id): try as the caller, and explain a refusal.
+    return TASK
+
+
+def can_delete(wanted: Wanted, peering: Peering) -> bool:
+    """Whether the task may delete it, as far as it can tell (pending: the requester only)."""
+    caller = _caller(wanted, peering)
+    return not (state_name(peering) == "pending-acceptance" and caller is not None and caller != account_ids(peering)[0])
+
+
+# -- the plan --------------------------------------------------------------------
+
+def find(wanted: Wanted, observed: List[Peering]) -> Tuple[List[Peering], Optional[Peering]]:
+    """(the live peerings of the pair that matter, the ended one to report when nothing is live)."""
+    if not wanted.by_pair:
+        found = select_id(observed, wanted.net_peering_id)
+        if found is not None and is_live(found):
+            return [found], None
+        return [], found
+    live, ended = pair_live(observed, wanted.source_net_id, wanted.accepter_net_id)
+    reported = None
+    if not live and wanted.state == "rejected":
+        # Report the peering that was rejected, when there is exactly one: a second run
+        # of a reject task then shows what it did. Several: none is "the" one.
+        rejected = [p for p in ended if state_name(p) == "rejected"]
+        reported = rejected[0] if len(rejected) == 1 else None
+    return live, reported
+
+
+def _check_live(wanted: Wanted, live: List[Peering]) -> None:
+    """At most one live peering per pair, except both directions pending at once (the platform allows it)."""
+    if len(live) <= 1:
+        return
+    both_pending = (len(live) == 2 and all(state_name(p) == "pending-acceptance" for p in live)
+                    and net_ids(live[0]) == tuple(reversed(net_ids(live[1]))))
+    if not both_pending:
+        raise _Refusal(
+            "More than one live Net peering links %s and %s: %s. Keep one (delete or reject the others, for example with "
+            "net_peering_id and state=absent or state=rejected), then run the task again."
+            % (wanted.source_net_id, wanted.accepter_net_id, _describe_live(live)))
+
+
+def _requested_first(wanted: Wanted, live: List[Peering]) -> List[Peering]:
+    if not wanted.by_pair:
+        return list(live)
+    return sorted(live, key=lambda p: 0 if is_requested_direction(p, wanted.source_net_id) else 1)
+
+
+def _refusal_for_ended(wanted: Wanted, peering: Peering) -> str:
+    peering_id = wanted.net_peering_id or peering.get("NetPeeringId")
+    name, message = state_name(peering), state_message(peering) or "no message"
+    if wanted.state == "accepted":
+        return ("Net peering %s is %s (%s), so it cannot be accepted. Peerings that ended cannot be revived: "
+                "give source_net_id and accepter_net_id to create a new one." % (peering_id, name, message))
+    return ("Net peering %s is %s (%s) and cannot become live again. Give source_net_id and accepter_net_id "
+            "to create a new one." % (peering_id, name, message))
+
+
+def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> Tuple[List[Step], Peering]:
+    current = tags_to_dict(peering.get("Tags"))
+    to_create, to_delete = tag_diff(current, wanted.tags, wanted.purge_tags)
+    steps = []
+    if to_delete:
+        steps.append(Step(DELETE_TAGS, TASK, "tags not in the task (purge_tags)", peering_id, tags=to_delete))
+    if to_create:
+        steps.append(Step(CREATE_TAGS, TASK, "tags missing or with another value", peering_id, tags=to_create))
+    if steps:
+        peering = dict(peering, Tags=tags_to_list(apply_tag_diff(current, to_create, to_delete)))
+    return steps, peering
+
+
+def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
+    """The steps that take ``observed`` (what ReadNetPeerings returned) to ``wanted``, or a refusal."""
+    known_ids = tuple(p.get("NetPeeringId") for p in observed)
+    live, reported = find(wanted, observed)
+    before = live[0] if live else reported
+    try:
+        _check_live(wanted, live)
+        live = _requested_first(wanted, live)
+        before = live[0] if live else reported
+        steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors)
+    except _Refusal as refusal:
+        return Plan(wanted, before, before, [], refusal=str(refusal), known_ids=known_ids)
+    if wanted.state in ("present", "accepted") and after is not None:
+        tag_steps, after = _tag_steps(wanted, after, after.get("NetPeeringId"))
+        steps.extend(tag_steps)
+    return Plan(wanted, before, after, steps, warnings=warnings, known_ids=known_ids)
+
+
+def _not_found(wanted: Wanted, actors: Actors) -> _Refusal:
+    return _Refusal("Net peering %s was not found with these credentials in region %s. Check the ID, the account and the "
+                    "region, or give source_net_id and accepter_net_id to create a peering."
+                    % (wanted.net_peering_id, actors.region))
+
+
+def _create(wanted: Wanted, actors: Actors, reason: str) -> Tuple[List[Step], Peering]:
+    steps = [Step(CREATE, TASK, reason)]
+    return steps, to_be_created(wanted.source_net_id, wanted.accepter_net_id, wanted.accepter_owner_id)
+
+
+def _present(wanted, live, observed, actors):
+    if live:
+        return [], live[0], []  # any live peering of the pair, in either direction, is the one
+    if not wanted.by_pair:
+        found = select_id(observed, wanted.net_peering_id)
+        if found is None:
+            raise _not_found(wanted, actors)
+        raise _Refusal(_refusal_for_ended(wanted, found))
+    steps, after = _create(wanted, actors, "no live peering links the two Nets")
+    return steps, after, []
+
+
+def _accepted(wanted, live, observed, actors):
+    if live and state_name(live[0]) == "active":
+        return [], live[0], []
+    if live:
+        # Pending. With both directions pending, accept the requested one when the task can,
+        # else the other; the platform then rejects the one not accepted.
+        refusals = []
+        for peering in live:
+            try:
+                actor = acceptor(wanted, peering, observed, actors, "accept")
+            except _Refusal as refusal:
+                refusals.append(str(refusal))
+                continue
+            reason = "pending-acceptance"
+            if len(live) > 1:
+                reason += "; both directions were pending, the platform rejects the other one"
+            return [Step(ACCEPT, actor, reason, peering.get("NetPeeringId"))], with_state(peering, "active", "Active"), []
+        raise _Refusal(refusals[0])
+    if not wanted.by_pair:
+        found = select_id(observed, wanted.net_peering_id)
+        if found is None:
+            raise _not_found(wanted, actors)
+        raise _Refusal(_refusal_for_ended(wanted, found))
+    actor = acceptor(wanted, None, observed, actors, "accept")  # refuses before anything is created
+    steps, after = _create(wanted, actors, "no live peering links the two Nets")
+    if actor != TASK:
+        steps.insert(0, Step(CHECK_ACCEPTER, actor, "prove the accepter credentials are account %s's before creating"
+                             % wanted.accepter_owner_id, net_id=wanted.accepter_net_id, account=wanted.accepter_owner_id))
+    steps.append(Step(ACCEPT, actor, "created by this task", None))
+    return steps, with_state(after, "active", "Active"), []
+
+
+def _rejected(wanted, live, observed, actors):
+    if live and state_name(live[0]) == "active":
+        raise _Refusal("Net peering %s is active; only a pending-acceptance peering can be rejected. "
+                       "Use state=absent to delete it." % (wanted.net_peering_id or live[0].get("NetPeeringId")))
+    steps, after, refusals = [], None, []
+    for peering in live:
+        try:
+            actor = acceptor(wanted, peering, observed, actors, "reject")
+        except _Refusal as refusal:
+            refusals.append(str(refusal))
+            continue
+        steps.append(Step(REJECT, actor, "pending-acceptance", peering.get("NetPeeringId")))
+        after = after or with_state(peering, "rejected")
+    if live and not steps:
+        raise _Refusal(refusals[0])
+    warnings = []
+    if steps and refusals:
+        warnings.append("Not rejected: %s" % " ".join(refusals))
+    if not live:
+        # Already rejected, or failed/expired/deleted/nothing: no pending request is left to turn down.
+        after = find(wanted, observed)[1] if wanted.by_pair else select_id(observed, wanted.net_peering_id)
+    return steps, after, warnings
+
+
+def _absent(wanted, live, observed, actors):
+    steps, after, warnings = [], None, []
+    for peering in live:
+        if can_delete(wanted, peering):
+            steps.append(Step(DELETE, TASK, state_name(peering), peering.get("NetPeeringId")))
+            after = after or with_state(peering, "deleted")
+        elif len(live) == 1:
+            raise _Refusal(pending_delete_advice(peering))
+        else:
+            warnings.append("%s remains: %s" % (peering.get("NetPeeringId"), pending_delete_advice(peering)))
+    if not live and not wanted.by_pair:
+        after = select_id(observed, wanted.net_peering_id)
+    return steps, after, warnings
+
+
+_STATES = {"present": _present, "accepted": _accepted, "rejected": _rejected, "absent": _absent}

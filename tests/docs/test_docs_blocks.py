@@ -188,7 +188,11 @@ def run_process(command, cwd, env, stdin=None):
 
 
 def scratch_checkout(tmp_path):
-    """A copy of the repository's files (as git lists them), with .venv linked, to run commands in."""
+    """A copy of the repository's files (as git lists them) to run commands in, with a .venv.
+
+    The .venv mirrors the test virtualenv through symlinks, with its own up-to-date
+    stamp, so `make venv` there has nothing to do and can never reinstall the real one.
+    """
     work = tmp_path / "work"
     listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT, check=True,
                             stdout=subprocess.PIPE).stdout.decode().split("\0")
@@ -197,8 +201,17 @@ def scratch_checkout(tmp_path):
         if os.path.isfile(source):
             target = os.path.join(str(work), relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copy2(source, target)  # keeps mtimes, so make sees .venv as up to date
-    os.symlink(os.path.dirname(VENV_BIN), str(work / ".venv"))
+            shutil.copy2(source, target)
+    test_venv = os.path.dirname(VENV_BIN)
+    venv = work / ".venv"
+    venv.mkdir()
+    for name in os.listdir(test_venv):
+        if not name.startswith(".installed-"):
+            os.symlink(os.path.join(test_venv, name), str(venv / name))
+    checksum = subprocess.run("cat requirements.txt requirements-test.txt tests/simulator/requirements.txt | cksum",
+                              shell=True, cwd=str(work), check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout.split()[0]
+    (venv / (".installed-" + checksum)).touch()  # the Makefile's STAMP
     return str(work)
 
 

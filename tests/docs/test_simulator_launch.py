@@ -7,15 +7,14 @@ import shlex
 import signal
 import socket
 import subprocess
-import sys
 
 import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VENV = os.path.dirname(os.path.dirname(sys.executable))
+from test_docs_blocks import scratch_checkout
+
 
 
 def read_until_export(process):
@@ -33,9 +32,10 @@ def parse_exports(line):
     return dict(word.split("=", 1) for word in words[1:])
 
 
-def test_make_sim_prints_working_exports_and_stops_on_ctrl_c():
-    # VENV: this test's venv, so make finds it set up (in a fresh clone, make sim creates .venv first).
-    process = subprocess.Popen(["make", "--no-print-directory", "sim", "VENV=%s" % VENV], cwd=ROOT,
+def test_make_sim_prints_working_exports_and_stops_on_ctrl_c(tmp_path):
+    # In a scratch copy whose .venv is up to date (in a fresh clone, make sim creates .venv first).
+    work = scratch_checkout(tmp_path)
+    process = subprocess.Popen(["make", "--no-print-directory", "sim"], cwd=work,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                                start_new_session=True)
     try:

@@ -16,7 +16,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._credentials import
 from test_docs_blocks import scratch_checkout
 
 
-
 def read_until_export(process):
     lines = []
     for line in process.stdout:

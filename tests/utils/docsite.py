@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write docs/docsite/rst/*.rst and extra-docs.yml from the Markdown guides in docs/.
 
     .venv/bin/python tests/utils/docsite.py          rewrite them

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run one test stage quietly and print one summary line; or print the verdict.
 
     stage.py run NAME -- COMMAND [ARG...]   run COMMAND, output to tests/output/logs/NAME.log
@@ -90,8 +89,8 @@ def run(name, command):
         print("---- %s failed; the last %d lines of %s:" % (name, len(tail), relative_log))
         print("\n".join(tail))
         print("----")
-        line = "%s: FAILED%s (exit %d, %d s; full log: %s)" % (name, ", " + what if what else "", code,
-                                                              seconds, relative_log)
+        details = ", " + what if what else ""
+        line = "%s: FAILED%s (exit %d, %d s; full log: %s)" % (name, details, code, seconds, relative_log)
     print(line, flush=True)
     with open(RESULTS, "a") as results:
         results.write(json.dumps({"stage": name, "code": code, "line": line, "counts": counts}) + "\n")

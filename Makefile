@@ -1,20 +1,39 @@
-# One entry point for users, developers and CI. Every target sets up what it
-# needs (the virtualenv in .venv, from the requirement files) by itself.
+# One entry point for users, developers and CI, in the source repository (the
+# installed collection ships no Makefile). Every target sets up what it needs by
+# itself: the test virtualenv .venv from requirements-test.txt, or the small
+# build virtualenv .venv-build from requirements-build.txt.
 #
 #   make demo         run the main job against the bundled simulator
-#   make test         unit + simulator tests, ansible-test sanity, integration
+#   make sim          the simulator in the foreground (demo seed); prints the OSC_* exports
+#   make test         unit + simulator + docs tests, sanity, lint, integration; ends on PASSED or FAILED
+#   make build        the collection tarball in build/ (needs only ansible-core)
 #   make bench        benchmarks (prints one table)
 #   make reliability  fault, bad-input and secret-scan suites
+#
+# Each stage of `make test` can run alone: make units | sanity | lint | integration
+# (| integration-oldest | integration-newest | units-latest). It prints one line;
+# its full output is in tests/output/logs/<stage>.log. Add V=1 to see it live.
+# `make test MATRIX=1` (CI) adds the oldest and newest ansible-core.
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt tests/simulator/requirements.txt | cksum | cut -d' ' -f1)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
+BUILD_VENV ?= .venv-build
+BUILD_STAMP := $(BUILD_VENV)/.installed-$(shell cksum <requirements-build.txt | cut -d' ' -f1)
+SIM_PORT ?= 0
+SIM_SEED ?= tests/simulator/seeds/demo.json
+# The stage wrapper needs only the standard library, so it runs before any venv exists.
+STAGE = $(if $(V),,@$(PYTHON) tests/utils/stage.py run $(1) --)
+TEST_STAGES := units sanity lint integration $(if $(MATRIX),integration-oldest integration-newest units-latest)
+# ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
+export LC_ALL ?= C.UTF-8
 
-.PHONY: venv demo test units sanity integration units-latest lint bench reliability changelog build clean
+.PHONY: venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
+        lint bench reliability changelog build clean
 
-$(STAMP): requirements.txt requirements-test.txt
+$(STAMP): requirements.txt requirements-test.txt tests/simulator/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
@@ -22,26 +41,44 @@ $(STAMP): requirements.txt requirements-test.txt
 
 venv: $(STAMP)
 
+$(BUILD_STAMP): requirements-build.txt
+	$(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-build.txt
+	@rm -f $(BUILD_VENV)/.installed-* && touch $@
+
 demo: venv
 	VENV=$(abspath $(VENV)) tests/utils/demo.sh
 
-test: units sanity lint integration
+sim: venv
+	PYTHONPATH=tests $(PY) -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED)
+
+test:
+	@$(PYTHON) tests/utils/stage.py reset
+	@$(MAKE) --no-print-directory -k $(TEST_STAGES); $(PYTHON) tests/utils/stage.py verdict
 
 units: venv
-	$(PYTEST) -q tests/unit tests/simulator tests/integration tests/reliability
+	$(call STAGE,units) $(PYTEST) -q tests/unit tests/simulator tests/integration tests/reliability tests/docs tests/awx
 
 sanity: venv
-	VENV=$(abspath $(VENV)) tests/utils/ansible-test.sh sanity
+	$(call STAGE,sanity) env VENV=$(abspath $(VENV)) tests/utils/ansible-test.sh sanity
 
 integration: venv
-	VENV=$(abspath $(VENV)) tests/utils/run-integration.sh
+	$(call STAGE,integration) env VENV=$(abspath $(VENV)) tests/utils/run-integration.sh
+
+# The integration targets on the oldest ansible-core that meta/runtime.yml
+# accepts, and on the newest (with a Python 3.12+ if one is found, else skipped).
+integration-oldest:
+	$(call STAGE,integration-oldest) tests/utils/integration-on.sh oldest
+
+integration-newest:
+	$(call STAGE,integration-newest) tests/utils/integration-on.sh newest
 
 # The unit tests again under the newest ansible-core, when a Python 3.12+ is at hand.
 units-latest:
-	tests/utils/units-latest.sh
+	$(call STAGE,units-latest) tests/utils/units-latest.sh
 
 lint: venv
-	VENV=$(abspath $(VENV)) tests/utils/lint.sh
+	$(call STAGE,lint) env VENV=$(abspath $(VENV)) tests/utils/lint.sh
 
 bench: venv
 	$(PY) tests/bench/run.py
@@ -53,8 +90,8 @@ reliability: venv
 changelog: venv
 	PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/antsibull-changelog release
 
-build: venv
-	$(VENV)/bin/ansible-galaxy collection build --force --output-path build/
+build: $(BUILD_STAMP)
+	$(BUILD_VENV)/bin/ansible-galaxy collection build --force --output-path build/
 
 clean:
-	rm -rf $(VENV) build tests/output .pytest_cache
+	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest build tests/output .pytest_cache

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ansible-lint (production profile, offline) on the collection, docs/examples
-# and the test playbooks; configuration in .ansible-lint.
+# and the test playbooks (configuration in .ansible-lint); then antsibull-docs
+# lint-collection-docs --plugin-docs (plugin docs and the docsite's extra docs),
+# and a check that docs/docsite/rst/ matches the Markdown guides.
 # Usage: tests/utils/lint.sh [ansible-lint args...]
 #
 # Offline, ansible-lint does not install the collection it lints, so the tree is
@@ -20,4 +22,14 @@ mkdir -p "$TMP/ansible_collections/outscale"
 ln -s "$ROOT" "$TMP/ansible_collections/outscale/cloud"
 cd "$ROOT"
 export PATH=$VENV/bin:$PATH
-ANSIBLE_COLLECTIONS_PATH=$TMP exec "$VENV/bin/ansible-lint" "$@"
+rc=0
+echo "== ansible-lint"
+ANSIBLE_COLLECTIONS_PATH=$TMP "$VENV/bin/ansible-lint" "$@" || rc=1
+echo "== antsibull-docs lint-collection-docs --plugin-docs"
+# It wants the collection under ansible_collections/<namespace>/<name>/.
+(cd "$TMP/ansible_collections/outscale/cloud" &&
+    ANSIBLE_COLLECTIONS_PATH=$TMP "$VENV/bin/antsibull-docs" lint-collection-docs --plugin-docs .) || rc=1
+echo "== docs/docsite/rst up to date with docs/*.md"
+"$VENV/bin/python" tests/utils/docsite.py --check || rc=1
+[ "$rc" -eq 0 ] && echo "lint: ansible-lint, antsibull-docs and docsite check clean"
+exit "$rc"

@@ -52,20 +52,14 @@ BACKOFF_CAP = 20.0
 # Codes any call can meet, with what to do; {region} and {endpoint} are the client's.
 GENERIC_ADVICE = {
     "1": "Check access_key/secret_key, the region, and that this machine's clock is right "
-         "(requests must be signed within 5 minutes of the API's time).",
+         "(requests must be signed within 5 minutes of the API's time). After several unknown access keys in a row, "
+         "the platform also blocks authentication for 1 to 10 minutes: fix the key, wait, then run again.",
     # The platform answers 4120 both for an unknown key and for a key of another region.
     "4120": "The access key is not known in region {region} (endpoint {endpoint}). Outscale keys are per region: "
             "check access_key and that region/endpoint are the account's region.",
     "4": "These credentials are not allowed to call {action}: add the EIM permission api:{action} to their user's "
          "policy, or use credentials that have it.",
 }
-# Not a recorded code: the simulator's guess for the lockout that follows repeated
-# unknown access keys (documented by Outscale, code unknown). Matched by Type too.
-LOCKOUT_TYPES = ("TooManyFailedAttempts",)
-LOCKOUT_ADVICE = ("Authentication is blocked for a while after repeated unknown access keys (1 minute, growing to 10). "
-                  "Fix access_key/region, wait, then run again; retrying sooner prolongs the block.")
-
-
 class OscApiError(OscError):
     """One failed API call (or a call that could not be made)."""
 
@@ -302,8 +296,6 @@ class OscClient(object):
 
     def _advice(self, action, code, error_type):
         """What to do about refusals any call can meet, in this client's terms (region, endpoint, action)."""
-        if error_type in LOCKOUT_TYPES:
-            return LOCKOUT_ADVICE
         advice = GENERIC_ADVICE.get(str(code)) if code is not None else None
         if advice:
             return advice.format(region=self.settings.region, endpoint=self.settings.endpoint, action=action)

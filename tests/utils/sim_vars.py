@@ -23,7 +23,11 @@ def simulator_vars(seed_file, url, python):
     with open(seed_file) as handle:
         seed = json.load(handle)
     account_a, account_b = seed["accounts"][:2]
-    return {
+    optional = {}
+    readers = [user for user in account_a.get("eim_users", []) if user.get("allowed_actions")]
+    if readers:  # an EIM user of account A allowed only some actions (403 Code 4 for the others)
+        optional["osc_eim_reader"] = {key: readers[0][key] for key in ("access_key", "secret_key")}
+    return dict(optional, **{
         "ansible_python_interpreter": python,
         "osc_is_simulator": True,
         "osc_endpoint": url,
@@ -35,7 +39,7 @@ def simulator_vars(seed_file, url, python):
         "osc_net_a1_ip_range": account_a["nets"][0]["ip_range"],
         "osc_net_a2": account_a["nets"][1]["net_id"],
         "osc_net_b1": account_b["nets"][0]["net_id"],
-    }
+    })
 
 
 def fill_template(template_file, variables):

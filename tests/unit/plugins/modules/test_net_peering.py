@@ -600,3 +600,19 @@ def test_tags_with_a_state_that_ignores_them_warn(sim, state):
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state, tags={"k": "v"})
     assert result["changed"] and sim.calls() == ["ReadNetPeerings", "RejectNetPeering" if state == "rejected" else "DeleteNetPeering"]
     assert any("tags are only applied with state=present or state=accepted" in w for w in warnings(result)), result.get("warnings")
+
+
+def test_waiting_rides_out_throttled_polls(sim):
+    """The polls of a wait are throttled beyond the client's retries (max_retries=0): the wait goes on."""
+    sim.simulator.set_accept_delay(1)
+
+    def accept_then_throttle(real, body):
+        answer = real()
+        sim.simulator.add_fault(action="ReadNetPeerings", kind="throttle_429", count=3)
+        return answer
+
+    sim.tamper("AcceptNetPeering", accept_then_throttle)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", max_retries=0)
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "active", result.get("msg")
+    statuses = [entry["status"] for entry in sim.simulator.log() if entry["action"] == "ReadNetPeerings"]
+    assert statuses.count(429) >= 3 and statuses[-1] == 200

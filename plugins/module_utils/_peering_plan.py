@@ -279,6 +279,10 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
         steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors)
     except _Refusal as refusal:
         return Plan(wanted, before, before, [], refusal=str(refusal), known_ids=known_ids)
+    if after is not None and after.get("NetPeeringId"):
+        # The plan is about the peering it reports: with both directions pending, that may
+        # be the second one read (the one the task could accept).
+        before = select_id(observed, after["NetPeeringId"]) or before
     if wanted.state in ("present", "accepted") and after is not None:
         tag_steps, after = _tag_steps(wanted, after, after.get("NetPeeringId"))
         steps.extend(tag_steps)

@@ -198,6 +198,11 @@ def test_cross_account_table(name, state, names, world, actors, expected, predic
     check(pp.plan(wanted, CROSS_WORLDS[world], actors), expected, predicted)
 
 
+def test_both_pending_the_plan_is_about_the_peering_it_acts_on():
+    result = pp.plan(pp.Wanted("accepted", **CROSS), CROSS_WORLDS["both-pending"], NOBODY)
+    assert result.before["NetPeeringId"] == result.after["NetPeeringId"] == "pcx-0000000d"
+
+
 def test_both_pending_absent_says_what_remains_and_why():
     result = pp.plan(pp.Wanted("absent", **CROSS), CROSS_WORLDS["both-pending"], NOBODY)
     assert len(result.warnings) == 1

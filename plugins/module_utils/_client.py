@@ -60,6 +60,8 @@ GENERIC_ADVICE = {
     "4": "These credentials are not allowed to call {action}: add the EIM permission api:{action} to their user's "
          "policy, or use credentials that have it.",
 }
+
+
 class OscApiError(OscError):
     """One failed API call (or a call that could not be made)."""
 

@@ -235,9 +235,10 @@ def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, 
     else:
         # A profile the task names is looked up in the task's file if it names one; the
         # environment may still say where the file is, never which account to use instead.
-        profile, _ = _first("profile", [from_options] if level == "options" and _present(options.get("profile"))
-                            else [from_options, from_environment], DEFAULT_PROFILE)
-        config_file, _ = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)
+        profile_sources = ([from_options] if level == "options" and _present(options.get("profile"))
+                           else [from_options, from_environment])
+        profile = _first("profile", profile_sources, DEFAULT_PROFILE)[0]
+        config_file = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)[0]
         config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
         entry, described = _load_profile(config_path, profile, explicit=level != "fallback")
         if entry is None:

@@ -351,11 +351,10 @@ class Executor(object):
             delay = interval * (0.75 + 0.5 * self.jitter())
             remaining = self.wait_timeout - (self.clock() - started)
             if remaining <= 0:
+                now = (state_name(last) or "unknown", state_message(last) or "no message")
                 raise OscError(
                     "Timed out after %d s waiting for %s to become %s; it is still %s (%s). It may still get there: run the "
-                    "task again to wait more, or raise wait_timeout." % (self.wait_timeout, peering_id, target,
-                                                                        state_name(last) or "unknown",
-                                                                        state_message(last) or "no message"),
+                    "task again to wait more, or raise wait_timeout." % ((self.wait_timeout, peering_id, target) + now),
                     result={"peering": last})
             self.sleep(min(delay, remaining))
             polls += 1

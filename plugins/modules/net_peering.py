@@ -26,6 +26,7 @@ attributes:
     support: full
     description: Shows the peering before and after (ID, state, both Nets and accounts, tags), predicted in check mode.
   action_group:
+    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - outscale.cloud.all

@@ -50,7 +50,9 @@ attributes:
     description: The module only reads, so check mode changes nothing in its behaviour.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is nothing to show.
   action_group:
+    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - outscale.cloud.all

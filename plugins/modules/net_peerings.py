@@ -37,6 +37,7 @@ attributes:
     support: full
     description: Lists every peering to be created, accepted, rejected, deleted or retagged, with its Nets and accounts.
   action_group:
+    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
     support: full
     membership:
       - outscale.cloud.all
@@ -90,7 +91,7 @@ options:
     default: merged
   scope_tags:
     description:
-      - Tags that mark the peerings this task manages, for example C({topology: prod-mesh}).
+      - "Tags that mark the peerings this task manages, for example C({topology: prod-mesh})."
       - Required with O(state=overridden), which only ever removes peerings that carry all of them.
       - Set on every listed peering (created or found), so a peering taken off the list is removed by the next
         O(state=overridden) run.
@@ -391,10 +392,9 @@ class NetPeerings(OscModule):
             result.get("error") is not None and result["error"].changed for result in results)
         failures = fields["failures"]
         if failures:
-            raise OscError("%d of %d peerings failed (the others were done): %s" % (
-                len(failures), len(results), " | ".join("%s -> %s: %s" % (f["source_net_id"], f["accepter_net_id"], f["msg"])
-                                                        for f in failures)), hint="Fix them and run the task again; it "
-                           "resumes where it stopped.")
+            details = " | ".join("%s -> %s: %s" % (f["source_net_id"], f["accepter_net_id"], f["msg"]) for f in failures)
+            raise OscError("%d of %d peerings failed (the others were done): %s" % (len(failures), len(results), details),
+                           hint="Fix them and run the task again; it resumes where it stopped.")
 
     def failure_result(self, error):
         return self.result

@@ -168,7 +168,8 @@ def test_accept_by_accepter_owner(gw_a, gw_b):
     accepted = gw_b.AcceptNetPeering(NetPeeringId=pcx)["NetPeering"]
     assert accepted["State"] == {"Name": "active", "Message": "Active"}
     # Documented (the spec's Accept example shows a date): ExpirationDate stays set.
-    assert accepted["ExpirationDate"] == created["ExpirationDate"] is not None
+    assert created["ExpirationDate"] is not None
+    assert accepted["ExpirationDate"] == created["ExpirationDate"]
     assert _state(gw_a, pcx) == ("active", "Active")
     assert _read(gw_a, pcx)["ExpirationDate"] == created["ExpirationDate"]
 

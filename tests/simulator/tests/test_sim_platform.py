@@ -147,7 +147,7 @@ def test_lockout_settings_from_seed_and_control(demo_seed):
     seed = dict(demo_seed, auth_lockout={"threshold": 2, "first_block_seconds": 5})
     with Simulator(seed=seed) as simulator:
         raw = RawClient(simulator)
-        assert [_unknown(raw) for _ in range(3)] == [(400, "4120"), (400, "4120"), (401, "1")]
+        assert [_unknown(raw) for _attempt in range(3)] == [(400, "4120"), (400, "4120"), (401, "1")]
         simulator.reset()  # back to the seed's settings, no block
         assert _unknown(raw) == (400, "4120")
         import requests  # pylint: disable=import-outside-toplevel

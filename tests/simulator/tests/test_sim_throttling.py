@@ -128,10 +128,10 @@ def test_seed_and_constructor_settings(demo_seed):
     with Simulator(seed=seed) as simulator:
         assert simulator.throttling_stats()["settings"]["account"] == {"rate": SLOW, "burst": 1.0}
         raw = RawClient(simulator)
-        assert [raw.post("ReadNets", {}).status_code for _ in range(2)] == [200, 429]
+        assert [raw.post("ReadNets", {}).status_code for _attempt in range(2)] == [200, 429]
     with Simulator(seed=seed, throttling=False) as simulator:
         raw = RawClient(simulator)
-        assert [raw.post("ReadNets", {}).status_code for _ in range(3)] == [200, 200, 200]
+        assert [raw.post("ReadNets", {}).status_code for _attempt in range(3)] == [200, 200, 200]
     with pytest.raises(ValueError):
         Simulator(seed=dict(demo_seed, throttling={"accounts": {}}))
 

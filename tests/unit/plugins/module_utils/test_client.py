@@ -827,7 +827,7 @@ def test_eim_refusal_names_the_permission(server, make_client):
 
 
 def test_throttling_give_up_advises_fewer_forks(server, make_client):
-    server.push(*[osc_error(429, "24", "TooManyRequests") for _ in range(5)])
+    server.push(*[osc_error(429, "24", "TooManyRequests") for _attempt in range(5)])
     client = make_client(server, max_retries=1)
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})

@@ -356,5 +356,5 @@ def test_accepter_settings_own_endpoint_wins(tmp_path):
     settings = other_account_settings(main_settings(), {"profile": "partner", "config_file": str(config)})
     assert settings.endpoint == "http://127.0.0.1:10/api/v1"
     settings = other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB",
-                                                      "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True})
+                                                        "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True})
     assert settings.endpoint == "http://127.0.0.1:11/api/v1" and settings.validate_certs is True

@@ -220,8 +220,6 @@ def test_normalize_peering_snake_case():
     }
 
 
-
-
 @pytest.mark.parametrize("given, expected, warns", [
     ("123456789012", "123456789012", False),
     (12345678901, "012345678901", True),     # an unquoted YAML number that lost its leading zero

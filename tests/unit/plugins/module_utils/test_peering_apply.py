@@ -40,8 +40,6 @@ class FakeClient(object):
     pages = OscClient.pages  # the real page-following logic, over the scripted answers
 
 
-
-
 def executor(client, clock, timeout):
     return ex.Executor({"task": client}, wait_timeout=timeout, sleep=clock.sleep, clock=clock.clock, jitter=lambda: 0.5)
 
@@ -51,8 +49,6 @@ def test_merge_response_keeps_known_tags():
     other_view = peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "active", A, B, tags={})
     merged = ex.Executor._merge_read(known, other_view)
     assert merged["State"]["Name"] == "active" and merged["Tags"] == [{"Key": "mine", "Value": "1"}]
-
-
 
 
 # -- waiting ----------------------------------------------------------------------
@@ -134,5 +130,3 @@ def test_wait_does_not_hide_other_errors():
     client = FakeClient([OscApiError("ReadNetPeerings", "refused", status=401, code="1")])
     with pytest.raises(OscApiError):
         executor(client, FakeClock(), 300).wait_for_state("pcx-00000001", "active")
-
-

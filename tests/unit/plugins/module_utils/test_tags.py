@@ -51,5 +51,3 @@ def test_tags_to_dict_null_value_is_empty_string():
     assert np.tags_to_dict([{"Key": "k", "Value": None}, {"Key": "n"}, {"Key": "v", "Value": "1"}]) == {"k": "", "n": "", "v": "1"}
     # With a null Value read as "", tags {k: ""} need no CreateTags.
     assert np.tag_diff(np.tags_to_dict([{"Key": "k", "Value": None}]), {"k": ""}, True) == ({}, {})
-
-

@@ -92,3 +92,13 @@ notes:
 requirements:
   - requests
 """
+
+    # The action group every module belongs to (meta/runtime.yml).
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - outscale.cloud.all
+"""

@@ -149,8 +149,12 @@ class OscModule(object):
         raise OscError("internal error: %s does not implement execute()" % type(self).__name__)
 
     def failure_result(self, error: OscError) -> Dict[str, Any]:
-        """Result fields to report with a failure (for example the resource as it was)."""
-        return {}
+        """Result fields to report with a failure: by default what the module reported so far."""
+        return self.result
+
+    @classmethod
+    def main(cls) -> None:
+        cls(cls.define_module()).run()
 
     def run(self) -> None:
         try:

@@ -38,17 +38,10 @@ KNOWN_REGIONS = ("eu-west-2", "us-east-2", "us-west-1", "cloudgouv-eu-west-1", "
 # New regions appear over time, so any name of the same shape is accepted.
 REGION_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]+$")
 
-ENV_VARS = {
-    "access_key": "OSC_ACCESS_KEY",
-    "secret_key": "OSC_SECRET_KEY",
-    "region": "OSC_REGION",
-    "profile": "OSC_PROFILE",
-    "config_file": "OSC_CONFIG_FILE",
-    "endpoint": "OSC_ENDPOINT_API",
-    "x509_client_cert": "OSC_X509_CLIENT_CERT",
-    "x509_client_key": "OSC_X509_CLIENT_KEY",
-    "tls_skip_verify": "OSC_TLS_SKIP_VERIFY",
-}
+# Setting -> the environment variable Outscale's tools read: OSC_ and its name, but the endpoint's is OSC_ENDPOINT_API.
+ENV_VARS = dict((name, "OSC_" + name.upper()) for name in (
+    "access_key", "secret_key", "region", "profile", "config_file", "x509_client_cert", "x509_client_key", "tls_skip_verify"))
+ENV_VARS["endpoint"] = "OSC_ENDPOINT_API"
 TRUE_STRINGS = ("1", "true", "yes", "on")
 
 

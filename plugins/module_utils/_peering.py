@@ -27,22 +27,12 @@ NET_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}$")
 PEERING_ID_PATTERN = re.compile(r"^pcx-[0-9a-f]{8}$")
 ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 
-# snake_case filter keys of the modules -> FiltersNetPeering fields of the API.
-FILTER_KEYS = {
-    "accepter_net_account_ids": "AccepterNetAccountIds",
-    "accepter_net_ip_ranges": "AccepterNetIpRanges",
-    "accepter_net_net_ids": "AccepterNetNetIds",
-    "expiration_dates": "ExpirationDates",
-    "net_peering_ids": "NetPeeringIds",
-    "source_net_account_ids": "SourceNetAccountIds",
-    "source_net_ip_ranges": "SourceNetIpRanges",
-    "source_net_net_ids": "SourceNetNetIds",
-    "state_messages": "StateMessages",
-    "state_names": "StateNames",
-    "tag_keys": "TagKeys",
-    "tag_values": "TagValues",
-    "tags": "Tags",
-}
+# snake_case filter keys of the modules -> FiltersNetPeering fields of the API
+# (accepter_net_account_ids -> AccepterNetAccountIds).
+FILTER_KEYS = dict((key, "".join(part.capitalize() for part in key.split("_"))) for key in (
+    "accepter_net_account_ids", "accepter_net_ip_ranges", "accepter_net_net_ids", "expiration_dates", "net_peering_ids",
+    "source_net_account_ids", "source_net_ip_ranges", "source_net_net_ids", "state_messages", "state_names", "tag_keys",
+    "tag_values", "tags"))
 
 
 def _object(value):

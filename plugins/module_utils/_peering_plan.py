@@ -13,6 +13,7 @@ and ``_peering_apply`` carries the steps out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
@@ -40,29 +41,21 @@ DELETE_TAGS, CREATE_TAGS = "delete_tags", "create_tags"
 CHECK_ACCEPTER = "check_accepter"  # a read that proves accepter credentials are the accepter's, before a create
 
 
-class Wanted(object):
-    """One peering as the task wants it."""
+@dataclass
+class Wanted:
+    """One peering as the task wants it: by ID, or by its two Nets (either direction)."""
 
-    def __init__(self, state: str, net_peering_id: Optional[str] = None, source_net_id: Optional[str] = None,
-                 accepter_net_id: Optional[str] = None, accepter_owner_id: Optional[str] = None,
-                 tags: Optional[Dict[str, Any]] = None, purge_tags: bool = True) -> None:
-        self.state = state
-        self.net_peering_id = net_peering_id
-        self.source_net_id = source_net_id
-        self.accepter_net_id = accepter_net_id
-        self.accepter_owner_id = accepter_owner_id
-        self.tags = tags
-        self.purge_tags = purge_tags
+    state: str
+    net_peering_id: Optional[str] = None
+    source_net_id: Optional[str] = None
+    accepter_net_id: Optional[str] = None
+    accepter_owner_id: Optional[str] = None
+    tags: Optional[Dict[str, Any]] = None
+    purge_tags: bool = True
 
     @property
     def by_pair(self) -> bool:
         return bool(self.source_net_id)
-
-    @property
-    def name(self) -> str:
-        if self.by_pair:
-            return "%s -> %s" % (self.source_net_id, self.accepter_net_id)
-        return self.net_peering_id or "?"
 
 
 class Actors(object):
@@ -87,27 +80,23 @@ class Actors(object):
         return None
 
 
-class Step(object):
+@dataclass
+class Step:
     """One write (or the accepter check): ``peering_id`` None means the peering created by an earlier step."""
 
-    def __init__(self, kind: str, actor: str, reason: str, peering_id: Optional[str] = None,
-                 tags: Optional[Dict[str, str]] = None, net_id: Optional[str] = None, account: Optional[str] = None) -> None:
-        self.kind = kind
-        self.actor = actor
-        self.reason = reason
-        self.peering_id = peering_id
-        self.tags = tags or {}
-        self.net_id = net_id
-        self.account = account
+    kind: str
+    actor: str
+    reason: str
+    peering_id: Optional[str] = None
+    tags: Dict[str, str] = field(default_factory=dict)
+    net_id: Optional[str] = None
+    account: Optional[str] = None
 
     def as_dict(self) -> Dict[str, Any]:
         out = {"step": self.kind, "actor": self.actor, "net_peering_id": self.peering_id, "reason": self.reason}
         if self.tags:
             out["tags"] = dict(self.tags)
         return out
-
-    def __repr__(self) -> str:
-        return "Step(%s by %s on %s: %s)" % (self.kind, self.actor, self.peering_id, self.reason)
 
 
 class Plan(object):
@@ -200,6 +189,18 @@ def acceptor(wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Pee
     return TASK
 
 
+def _who_may(wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors,
+             verb: str) -> Tuple[List[Tuple[Peering, str]], List[str]]:
+    """([(peering, its acceptor)] for the live ones the task may accept or reject, [why not, for the others])."""
+    allowed, refusals = [], []
+    for peering in live:
+        try:
+            allowed.append((peering, acceptor(wanted, peering, observed, actors, verb)))
+        except _Refusal as refusal:
+            refusals.append(str(refusal))
+    return allowed, refusals
+
+
 def can_delete(wanted: Wanted, peering: Peering) -> bool:
     """Whether the task may delete it, as far as it can tell (pending: the requester only)."""
     caller = _caller(wanted, peering)
@@ -289,25 +290,26 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
     return Plan(wanted, before, after, steps, warnings=warnings, known_ids=known_ids)
 
 
-def _not_found(wanted: Wanted, actors: Actors) -> _Refusal:
-    return _Refusal("Net peering %s was not found with these credentials in region %s. Check the ID, the account and the "
-                    "region, or give source_net_id and accepter_net_id to create a peering."
-                    % (wanted.net_peering_id, actors.region))
-
-
 def _create(wanted: Wanted, actors: Actors, reason: str) -> Tuple[List[Step], Peering]:
     steps = [Step(CREATE, TASK, reason)]
     return steps, to_be_created(wanted.source_net_id, wanted.accepter_net_id, wanted.accepter_owner_id)
+
+
+def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _Refusal:
+    """Nothing live by that ID: it does not exist (for these credentials), or it ended."""
+    found = select_id(observed, wanted.net_peering_id)
+    if found is None:
+        return _Refusal("Net peering %s was not found with these credentials in region %s. Check the ID, the account and "
+                        "the region, or give source_net_id and accepter_net_id to create a peering."
+                        % (wanted.net_peering_id, actors.region))
+    return _Refusal(_refusal_for_ended(wanted, found))
 
 
 def _present(wanted, live, observed, actors):
     if live:
         return [], live[0], []  # any live peering of the pair, in either direction, is the one
     if not wanted.by_pair:
-        found = select_id(observed, wanted.net_peering_id)
-        if found is None:
-            raise _not_found(wanted, actors)
-        raise _Refusal(_refusal_for_ended(wanted, found))
+        raise _refuse_by_id(wanted, observed, actors)
     steps, after = _create(wanted, actors, "no live peering links the two Nets")
     return steps, after, []
 
@@ -318,23 +320,16 @@ def _accepted(wanted, live, observed, actors):
     if live:
         # Pending. With both directions pending, accept the requested one when the task can,
         # else the other; the platform then rejects the one not accepted.
-        refusals = []
-        for peering in live:
-            try:
-                actor = acceptor(wanted, peering, observed, actors, "accept")
-            except _Refusal as refusal:
-                refusals.append(str(refusal))
-                continue
-            reason = "pending-acceptance"
-            if len(live) > 1:
-                reason += "; both directions were pending, the platform rejects the other one"
-            return [Step(ACCEPT, actor, reason, peering.get("NetPeeringId"))], with_state(peering, "active", "Active"), []
-        raise _Refusal(refusals[0])
+        allowed, refusals = _who_may(wanted, live, observed, actors, "accept")
+        if not allowed:
+            raise _Refusal(refusals[0])
+        peering, actor = allowed[0]
+        reason = "pending-acceptance"
+        if len(live) > 1:
+            reason += "; both directions were pending, the platform rejects the other one"
+        return [Step(ACCEPT, actor, reason, peering.get("NetPeeringId"))], with_state(peering, "active", "Active"), []
     if not wanted.by_pair:
-        found = select_id(observed, wanted.net_peering_id)
-        if found is None:
-            raise _not_found(wanted, actors)
-        raise _Refusal(_refusal_for_ended(wanted, found))
+        raise _refuse_by_id(wanted, observed, actors)
     actor = acceptor(wanted, None, observed, actors, "accept")  # refuses before anything is created
     steps, after = _create(wanted, actors, "no live peering links the two Nets")
     if actor != TASK:
@@ -348,15 +343,9 @@ def _rejected(wanted, live, observed, actors):
     if live and state_name(live[0]) == "active":
         raise _Refusal("Net peering %s is active; only a pending-acceptance peering can be rejected. "
                        "Use state=absent to delete it." % (wanted.net_peering_id or live[0].get("NetPeeringId")))
-    steps, after, refusals = [], None, []
-    for peering in live:
-        try:
-            actor = acceptor(wanted, peering, observed, actors, "reject")
-        except _Refusal as refusal:
-            refusals.append(str(refusal))
-            continue
-        steps.append(Step(REJECT, actor, "pending-acceptance", peering.get("NetPeeringId")))
-        after = after or with_state(peering, "rejected")
+    allowed, refusals = _who_may(wanted, live, observed, actors, "reject")
+    steps = [Step(REJECT, actor, "pending-acceptance", peering.get("NetPeeringId")) for peering, actor in allowed]
+    after = with_state(allowed[0][0], "rejected") if allowed else None
     if live and not steps:
         raise _Refusal(refusals[0])
     warnings = []

@@ -198,8 +198,8 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
             failure = dict(pair, msg=error.full_message())
             failure.update(error.fields())
             failures.append(failure)
-        elif not steps:
-            summary["unchanged"] += index < listed_count
+        elif not steps and index < listed_count:
+            summary["unchanged"] += 1
         if steps:
             before[name] = diff_view(item.before)
             after[name] = diff_view(final)

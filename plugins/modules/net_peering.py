@@ -16,8 +16,7 @@ description:
   - Can create a peering to another account's Net and accept it in the same task, with O(accepter_credentials).
 author:
   - outscale.cloud maintainers (@outscale)
-extends_documentation_fragment:
-  - outscale.cloud.osc
+extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
 attributes:
   check_mode:
     support: full
@@ -25,11 +24,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the peering before and after (ID, state, both Nets and accounts, tags), predicted in check mode.
-  action_group:
-    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - outscale.cloud.all
 options:
   state:
     description:
@@ -319,12 +313,11 @@ class NetPeering(OscModule):
     @classmethod
     def argument_spec(cls):
         spec = super().argument_spec()
+        # The peering is named by its ID, or by its two Nets (and the accepter's account).
+        spec.update((name, dict(type="str")) for name in ("net_peering_id", "source_net_id", "accepter_net_id",
+                                                          "accepter_owner_id"))
         spec.update(
             state=dict(type="str", default="present", choices=["present", "accepted", "rejected", "absent"]),
-            net_peering_id=dict(type="str"),
-            source_net_id=dict(type="str"),
-            accepter_net_id=dict(type="str"),
-            accepter_owner_id=dict(type="str"),
             tags=dict(type="dict"),
             purge_tags=dict(type="bool", default=True),
             wait=dict(type="bool", default=True),
@@ -416,12 +409,11 @@ class NetPeering(OscModule):
     def failure_result(self, error):
         if "peering" in error.result:
             self.report(getattr(self, "before", None), error.result["peering"])
-        return self.result
+        return super().failure_result(error)
 
 
 def main():
-    module = NetPeering.define_module()
-    NetPeering(module).run()
+    NetPeering.main()
 
 
 if __name__ == "__main__":

@@ -42,8 +42,7 @@ options:
         a malformed one fails before any API call.
     type: dict
     default: {}
-extends_documentation_fragment:
-  - outscale.cloud.osc
+extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
 attributes:
   check_mode:
     support: full
@@ -51,11 +50,6 @@ attributes:
   diff_mode:
     support: none
     description: The module changes nothing, so there is nothing to show.
-  action_group:
-    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - outscale.cloud.all
 notes:
   - Results are read 1000 per API call; a listing of N peerings costs ceil(N / 1000) C(ReadNetPeerings) calls (at least one).
 seealso:
@@ -179,25 +173,10 @@ net_peerings:
           type: str
           sample: vpc-a1a1a1a1
     accepter_net:
-      description: The Net that accepts (or rejects) the peering.
+      description: The Net that accepts (or rejects) the peering, with the same keys as RV(net_peerings[].source_net).
       returned: always
       type: dict
-      contains:
-        account_id:
-          description: The account that owns the Net.
-          returned: always
-          type: str
-          sample: "222222222222"
-        ip_range:
-          description: The IP range of the Net, in CIDR notation.
-          returned: always
-          type: str
-          sample: 10.3.0.0/16
-        net_id:
-          description: The ID of the Net.
-          returned: always
-          type: str
-          sample: vpc-b1b1b1b1
+      sample: {"account_id": "222222222222", "ip_range": "10.3.0.0/16", "net_id": "vpc-b1b1b1b1"}
     expiration_date:
       description:
         - When a peering that is still C(pending-acceptance) expires (7 days after its creation), in ISO 8601.
@@ -227,40 +206,13 @@ net_peerings:
       tags:
         Name: hub-to-spoke1
 api_error:
-  description: The failed API call's fields, when the task failed on an API error.
+  description:
+    - The failed API call's fields, when the task failed on an API error, as in the RV(outscale.cloud.net_peering#module:api_error)
+      result of M(outscale.cloud.net_peering) - C(action), C(status_code), C(code), C(type), C(details) and C(request_id).
   returned: on API failure
   type: dict
-  contains:
-    action:
-      description: The API action that failed.
-      returned: on API failure
-      type: str
-      sample: AcceptNetPeering
-    status_code:
-      description: HTTP status.
-      returned: on API failure
-      type: int
-      sample: 401
-    code:
-      description: Outscale error Code.
-      returned: on API failure
-      type: str
-      sample: "5"
-    type:
-      description: Outscale error Type.
-      returned: on API failure
-      type: str
-      sample: AccessDenied
-    details:
-      description: Outscale error Details.
-      returned: on API failure
-      type: str
-      sample: Only the owner of vpc-33333333 can accept 'pcx-12345678'.
-    request_id:
-      description: RequestId, to quote to Outscale support.
-      returned: on API failure
-      type: str
-      sample: 0a1b2c3d-0000-4000-8000-000000000000
+  sample: {"action": "ReadNetPeerings", "status_code": 400, "code": "4120", "type": "InvalidParameterValue",
+           "details": "", "request_id": "0a1b2c3d-0000-4000-8000-000000000000"}
 """
 
 
@@ -366,8 +318,7 @@ class NetPeeringInfo(OscModule):
 
 
 def main():
-    module = NetPeeringInfo.define_module()
-    NetPeeringInfo(module).run()
+    NetPeeringInfo.main()
 
 
 if __name__ == "__main__":

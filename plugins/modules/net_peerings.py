@@ -27,20 +27,7 @@ description:
     credentials for that account. Those credentials are proven with one C(ReadNets) per account before any write.
 author:
   - outscale.cloud maintainers (@outscale)
-extends_documentation_fragment:
-  - outscale.cloud.osc
-attributes:
-  check_mode:
-    support: full
-    description: Only reads are made; RV(summary), RV(actions) and the diff are the prediction.
-  diff_mode:
-    support: full
-    description: Lists every peering to be created, accepted, rejected, deleted or retagged, with its Nets and accounts.
-  action_group:
-    description: Use C(group/outscale.cloud.all) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - outscale.cloud.all
+extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
 options:
   peerings:
     description:
@@ -160,6 +147,13 @@ options:
     description: How many seconds to wait at most, for each peering. Must be greater than 0.
     type: int
     default: 300
+attributes:
+  check_mode:
+    support: full
+    description: Only reads are made; RV(summary), RV(actions) and the diff are the prediction.
+  diff_mode:
+    support: full
+    description: Lists every peering to be created, accepted, rejected, deleted or retagged, with its Nets and accounts.
 notes:
   - "API calls: one paginated C(ReadNetPeerings) (1000 peerings a page) as this task's account, whatever the number of
     peerings; one C(ReadNets) per account of O(accepter_credentials) that has something to accept; then one call per
@@ -396,13 +390,9 @@ class NetPeerings(OscModule):
             raise OscError("%d of %d peerings failed (the others were done): %s" % (len(failures), len(results), details),
                            hint="Fix them and run the task again; it resumes where it stopped.")
 
-    def failure_result(self, error):
-        return self.result
-
 
 def main():
-    module = NetPeerings.define_module()
-    NetPeerings(module).run()
+    NetPeerings.main()
 
 
 if __name__ == "__main__":

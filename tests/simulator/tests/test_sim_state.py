@@ -138,7 +138,11 @@ def test_demo_seed_file_shape(demo_seed):
         "accounts": [
             {"account_id": "111111111111", "access_key": "AKSIMDEMOACCOUNTA001",
              "secret_key": "SKsimDemoSecretA0000000000000000000000001",
-             "nets": [{"net_id": "vpc-a1a1a1a1", "ip_range": "10.1.0.0/16"}, {"net_id": "vpc-a2a2a2a2", "ip_range": "10.2.0.0/16"}]},
+             "nets": [{"net_id": "vpc-a1a1a1a1", "ip_range": "10.1.0.0/16"}, {"net_id": "vpc-a2a2a2a2", "ip_range": "10.2.0.0/16"}],
+             # An EIM user of account A allowed to read only: the 403 Code 4 advice is tested with it.
+             "eim_users": [{"name": "reader", "access_key": "AKSIMDEMOREADERA0001",
+                            "secret_key": "SKsimDemoReaderA000000000000000000000001",
+                            "allowed_actions": ["ReadNetPeerings", "ReadNets"]}]},
             {"account_id": "222222222222", "access_key": "AKSIMDEMOACCOUNTB001",
              "secret_key": "SKsimDemoSecretB0000000000000000000000001",
              "nets": [{"net_id": "vpc-b1b1b1b1", "ip_range": "10.3.0.0/16"}]},

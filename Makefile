@@ -9,6 +9,8 @@
 #   make build        the collection tarball in build/ (needs only ansible-core)
 #   make bench        benchmarks (prints one table)
 #   make reliability  fault, bad-input and secret-scan suites
+#   make format       ruff format + ruff check --fix (the one formatter and linter, ruff.toml)
+#   make version VERSION=x.y.z   set the version in galaxy.yml and plugins/module_utils/_version.py
 #
 # Each stage of `make test` can run alone: make units | sanity | lint | integration
 # (| integration-oldest | integration-newest | units-latest). It prints one line;
@@ -30,7 +32,7 @@ TEST_STAGES := units sanity lint integration $(if $(MATRIX),integration-oldest i
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
 export LC_ALL ?= C.UTF-8
 
-.PHONY: venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
+.PHONY: format version venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
         lint bench reliability changelog build clean
 
 $(STAMP): requirements.txt requirements-test.txt tests/simulator/requirements.txt
@@ -79,6 +81,17 @@ units-latest:
 
 lint: venv
 	$(call STAGE,lint) env VENV=$(abspath $(VENV)) tests/utils/lint.sh
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# galaxy.yml is the version's source; the modules carry a copy for the User-Agent
+# (a unit test fails if they differ).
+version:
+	@test -n "$(VERSION)" || { echo "usage: make version VERSION=x.y.z" >&2; exit 2; }
+	sed -i 's/^version: .*/version: $(VERSION)/' galaxy.yml
+	sed -i 's/^COLLECTION_VERSION = .*/COLLECTION_VERSION = "$(VERSION)"/' plugins/module_utils/_version.py
 
 bench: venv
 	$(PY) tests/bench/run.py

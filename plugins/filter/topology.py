@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that turn a list of Nets (Net IDs, or dicts such as inventory hostvars
@@ -23,7 +22,7 @@ GROUP_RECIPE = "groups['my_group'] | map('extract', hostvars) | list"
 # A 12-digit number cannot come from YAML reading an unquoted ID with a leading
 # zero (0 + 11 octal digits is at most 8**11 - 1, 10 digits), so it is the account
 # ID as written; any shorter number may have lost its zeros, or been read as octal.
-SMALLEST_12_DIGITS = 10 ** 11
+SMALLEST_12_DIGITS = 10**11
 
 
 class Net:
@@ -54,7 +53,7 @@ def _kind(value):
 
 
 def _fail(filter_name, message):
-    raise AnsibleFilterError("outscale.cloud.%s: %s" % (filter_name, message))
+    raise AnsibleFilterError(f"outscale.cloud.{filter_name}: {message}")
 
 
 def _account_id(filter_name, what, value):
@@ -62,16 +61,24 @@ def _account_id(filter_name, what, value):
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        _fail(filter_name, "%s is a %s; an account ID is the 12 digits of the account, quoted: '123456789012'."
-              % (what, _kind(value)))
+        _fail(
+            filter_name,
+            f"{what} is a {_kind(value)}; an account ID is the 12 digits of the account, quoted: '123456789012'.",
+        )
     if isinstance(value, int):
         if SMALLEST_12_DIGITS <= value < 10 * SMALLEST_12_DIGITS:
             return str(value)
-        _fail(filter_name, "%s is the number %d, not the 12 digits of an account: quote account IDs in YAML "
-              "('012345678901'), as an unquoted ID loses its leading zeros (or is read as octal)." % (what, value))
+        _fail(
+            filter_name,
+            f"{what} is the number {value}, not the 12 digits of an account: quote account IDs in YAML "
+            "('012345678901'), as an unquoted ID loses its leading zeros (or is read as octal).",
+        )
     if not ACCOUNT_ID_PATTERN.match(value):
-        _fail(filter_name, "%s '%s' is not an account ID: use the 12 digits of the account, quoted in YAML so "
-              "leading zeros are kept." % (what, value))
+        _fail(
+            filter_name,
+            f"{what} '{value}' is not an account ID: use the 12 digits of the account, quoted in YAML so "
+            "leading zeros are kept.",
+        )
     return value
 
 
@@ -82,37 +89,49 @@ def _net(filter_name, what, item):
         net_id, account, label = item, None, what
     elif isinstance(item, Mapping):
         host = item.get("inventory_hostname")
-        label = "%s (host %s)" % (what, host) if host else what
+        label = f"{what} (host {host})" if host else what
         net_id = item.get("net_id")
         if net_id is None or net_id == "":
-            _fail(filter_name, "%s has no net_id: give each Net a net_id, such as net_id: vpc-12345678 in its host "
-                  "vars, or list its Net ID as a string." % label)
+            _fail(
+                filter_name,
+                f"{label} has no net_id: give each Net a net_id, such as net_id: vpc-12345678 in its host "
+                "vars, or list its Net ID as a string.",
+            )
         if not isinstance(net_id, str):
-            _fail(filter_name, "%s: net_id is a %s; a Net ID is a string such as vpc-12345678."
-                  % (label, _kind(net_id)))
-        account = _account_id(filter_name, "%s: account_id" % label, item.get("account_id"))
+            _fail(filter_name, f"{label}: net_id is a {_kind(net_id)}; a Net ID is a string such as vpc-12345678.")
+        account = _account_id(filter_name, f"{label}: account_id", item.get("account_id"))
     else:
-        _fail(filter_name, "%s is a %s; each Net is a Net ID string (vpc-12345678) or a dict with net_id "
-              "and optionally account_id." % (what, _kind(item)))
+        _fail(
+            filter_name,
+            f"{what} is a {_kind(item)}; each Net is a Net ID string (vpc-12345678) or a dict with net_id "
+            "and optionally account_id.",
+        )
     if not NET_ID_PATTERN.match(net_id):
-        _fail(filter_name, "%s: '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
-              "vpc-12345678." % (label, net_id))
+        _fail(
+            filter_name,
+            f"{label}: '{net_id}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
+            "vpc-12345678.",
+        )
     return Net(net_id, account, label, host)
 
 
 def _nets(filter_name, nets):
     """The input as a list of Net, each listed once."""
     if nets is None or isinstance(nets, (str, bytes, Mapping)) or not isinstance(nets, Iterable):
-        _fail(filter_name, "the input must be a list of Nets (Net IDs, or dicts with net_id and optionally "
-              "account_id), got a %s. For the hosts of an inventory group: %s."
-              % (_kind(nets), GROUP_RECIPE))
+        _fail(
+            filter_name,
+            "the input must be a list of Nets (Net IDs, or dicts with net_id and optionally "
+            f"account_id), got a {_kind(nets)}. For the hosts of an inventory group: {GROUP_RECIPE}.",
+        )
     result = []
     first_seen = {}
     for position, item in enumerate(nets):
-        net = _net(filter_name, "Net %d of the input" % (position + 1), item)
+        net = _net(filter_name, "Net %s of the input" % (position + 1), item)
         if net.net_id in first_seen:
-            _fail(filter_name, "%s is listed twice (%s and %s): list each Net once."
-                  % (net.net_id, first_seen[net.net_id].label, net.label))
+            _fail(
+                filter_name,
+                f"{net.net_id} is listed twice ({first_seen[net.net_id].label} and {net.label}): list each Net once.",
+            )
         first_seen[net.net_id] = net
         result.append(net)
     return result
@@ -124,12 +143,15 @@ def _options(filter_name, account_id, state, tags):
     extra = {}
     if state is not None:
         if state not in PEERING_STATES:
-            _fail(filter_name, "state '%s' is not valid: use accepted or present (or leave it out: the module's "
-                  "default is accepted)." % (state,))
+            _fail(
+                filter_name,
+                f"state '{state}' is not valid: use accepted or present (or leave it out: the module's "
+                "default is accepted).",
+            )
         extra["state"] = state
     if tags is not None:
         if not isinstance(tags, Mapping):
-            _fail(filter_name, "tags is a %s; give a dict, such as {'managed-by': 'inventory'}." % _kind(tags))
+            _fail(filter_name, f"tags is a {_kind(tags)}; give a dict, such as {{'managed-by': 'inventory'}}.")
         problem = validate_tags(tags)
         if problem:
             _fail(filter_name, problem)
@@ -154,7 +176,7 @@ def full_mesh(nets, account_id=None, state=None, tags=None, foreign_pairs="error
     nets = _nets(name, nets)
     account_id, extra = _options(name, account_id, state, tags)
     if foreign_pairs not in FOREIGN_PAIRS_CHOICES:
-        _fail(name, "foreign_pairs '%s' is not valid: use error or skip." % (foreign_pairs,))
+        _fail(name, f"foreign_pairs '{foreign_pairs}' is not valid: use error or skip.")
     peerings = []
     for first, second in combinations(nets, 2):
         if account_id is None:
@@ -167,11 +189,13 @@ def full_mesh(nets, account_id=None, state=None, tags=None, foreign_pairs="error
         elif second.account_id in (None, account_id):
             peerings.append(_peering(second, first, account_id, extra))
         elif foreign_pairs == "error":
-            _fail(name, "%s, %s in account %s, and %s, %s in account %s, are both outside account_id %s, so this "
-                  "task's account cannot request their peering. Peer them in a task run as one of their accounts "
-                  "(with account_id set to it), or pass foreign_pairs='skip' to leave such pairs out."
-                  % (first.label, first.net_id, first.account_id, second.label, second.net_id,
-                     second.account_id, account_id))
+            _fail(
+                name,
+                f"{first.label}, {first.net_id} in account {first.account_id}, and {second.label}, {second.net_id} "
+                f"in account {second.account_id}, are both outside account_id {account_id}, so this "
+                "task's account cannot request their peering. Peer them in a task run as one of their accounts "
+                "(with account_id set to it), or pass foreign_pairs='skip' to leave such pairs out.",
+            )
     return peerings
 
 
@@ -179,25 +203,37 @@ def _hub(name, hub, nets):
     """The hub as a Net: a Net ID or inventory_hostname found in nets, or a dict (completed from nets)."""
     if isinstance(hub, str):
         if hub.startswith("vpc-") and not NET_ID_PATTERN.match(hub):
-            _fail(name, "hub '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
-                  "vpc-12345678." % hub)
+            _fail(
+                name,
+                f"hub '{hub}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
+                "vpc-12345678.",
+            )
         if NET_ID_PATTERN.match(hub):
             found = [net for net in nets if net.net_id == hub]
         else:
             found = [net for net in nets if net.host == hub]
         if not found:
-            _fail(name, "hub '%s' is not among the Nets of the input (by Net ID, or by inventory_hostname for "
-                  "hostvars): add the hub to the list, or give hub as a dict with net_id and account_id." % hub)
+            _fail(
+                name,
+                f"hub '{hub}' is not among the Nets of the input (by Net ID, or by inventory_hostname for "
+                "hostvars): add the hub to the list, or give hub as a dict with net_id and account_id.",
+            )
         return found[0]
     if not isinstance(hub, Mapping):
-        _fail(name, "hub is a %s; give the hub's Net ID (vpc-12345678), its inventory_hostname, or a dict with "
-              "net_id and optionally account_id, such as hostvars['net-hub']." % _kind(hub))
+        _fail(
+            name,
+            f"hub is a {_kind(hub)}; give the hub's Net ID (vpc-12345678), its inventory_hostname, or a dict with "
+            "net_id and optionally account_id, such as hostvars['net-hub'].",
+        )
     given = _net(name, "hub", hub)
     for net in nets:
         if net.net_id == given.net_id:
             if given.account_id and net.account_id and given.account_id != net.account_id:
-                _fail(name, "the hub %s has account_id %s, but %s gives it account %s: make them agree."
-                      % (given.net_id, given.account_id, net.label, net.account_id))
+                _fail(
+                    name,
+                    f"the hub {given.net_id} has account_id {given.account_id}, but {net.label} gives it account "
+                    f"{net.account_id}: make them agree.",
+                )
             return Net(given.net_id, given.account_id or net.account_id, given.label, given.host)
     return given
 
@@ -209,9 +245,12 @@ def hub_and_spoke(nets, hub, account_id=None, state=None, tags=None):
     account_id, extra = _options(name, account_id, state, tags)
     hub = _hub(name, hub, nets)
     if account_id and hub.account_id and hub.account_id != account_id:
-        _fail(name, "the hub %s belongs to account %s, but account_id is %s: the hub's account requests every "
-              "peering, so run the task as account %s and set account_id to it."
-              % (hub.net_id, hub.account_id, account_id, hub.account_id))
+        _fail(
+            name,
+            f"the hub {hub.net_id} belongs to account {hub.account_id}, but account_id is {account_id}: the hub's "
+            "account requests every "
+            f"peering, so run the task as account {hub.account_id} and set account_id to it.",
+        )
     requester_account = account_id or hub.account_id
     return [_peering(hub, spoke, requester_account, extra) for spoke in nets if spoke.net_id != hub.net_id]
 

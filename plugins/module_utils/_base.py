@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -45,11 +44,16 @@ class OscAnsibleModule(AnsibleModule):
 
     def fail_json(self, msg: str, **kwargs: Any) -> None:
         if not self._osc_validated:
-            kwargs["invocation"] = {"module_args": "withheld: the arguments did not validate, so their secrets are not known yet"}
-            not_dicts = sorted(name for name, spec in self.argument_spec.items()
-                               if spec.get("type") == "dict" and isinstance(self.params.get(name), str))
+            kwargs["invocation"] = {
+                "module_args": "withheld: the arguments did not validate, so their secrets are not known yet"
+            }
+            not_dicts = sorted(
+                name
+                for name, spec in self.argument_spec.items()
+                if spec.get("type") == "dict" and isinstance(self.params.get(name), str)
+            )
             if not_dicts:
-                msg = "%s must be a dictionary of options, not a string (%s)." % (" and ".join(not_dicts), msg)
+                msg = "{} must be a dictionary of options, not a string ({}).".format(" and ".join(not_dicts), msg)
         super().fail_json(msg, **kwargs)
 
 
@@ -75,7 +79,7 @@ def connection_argument_spec() -> Dict[str, Dict[str, Any]]:
 def other_account_argument_spec() -> Dict[str, Dict[str, Any]]:
     """Another account's connection (accepter_credentials): the task's options minus the
     timeouts and retry limits, which it always inherits."""
-    return dict((name, option) for name, option in connection_argument_spec().items() if name in OTHER_ACCOUNT_OPTIONS)
+    return {name: option for name, option in connection_argument_spec().items() if name in OTHER_ACCOUNT_OPTIONS}
 
 
 def check_limits(options: Dict[str, Any]) -> None:
@@ -83,10 +87,10 @@ def check_limits(options: Dict[str, Any]) -> None:
     for name, minimum in (("request_timeout", 1), ("max_retries", 0), ("retry_max_time", 0)):
         value = options.get(name)
         if value is not None and value < minimum:
-            raise ConfigurationError("%s must be at least %d, got %s." % (name, minimum, value))
+            raise ConfigurationError(f"{name} must be at least {minimum}, got {value}.")
 
 
-class OscModule(object):
+class OscModule:
     """Base of every outscale.cloud module.
 
     A subclass gives its argument spec (``argument_spec``, ``module_kwargs``),
@@ -136,7 +140,7 @@ class OscModule(object):
         try:
             settings = other_account_settings(self.client.settings, options)
         except ConfigurationError as exc:
-            raise ConfigurationError("%s: %s" % (label, exc))
+            raise ConfigurationError(f"{label}: {exc}")
         self.clients[actor] = self.make_client(settings)
         return self.clients[actor]
 
@@ -146,7 +150,7 @@ class OscModule(object):
         """Checks the argument spec cannot express; raise OscError naming the option and the fix."""
 
     def execute(self) -> None:
-        raise OscError("internal error: %s does not implement execute()" % type(self).__name__)
+        raise OscError(f"internal error: {type(self).__name__} does not implement execute()")
 
     def failure_result(self, error: OscError) -> Dict[str, Any]:
         """Result fields to report with a failure: by default what the module reported so far."""

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -21,7 +20,6 @@ import re
 import socket
 import threading
 import time
-
 from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import urlsplit
 
@@ -35,11 +33,12 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._signer import sign_request
 from ansible_collections.outscale.cloud.plugins.module_utils._version import COLLECTION_VERSION
 
-USER_AGENT = "outscale.cloud/%s ansible-core/%s" % (COLLECTION_VERSION, ANSIBLE_VERSION)
+USER_AGENT = f"outscale.cloud/{COLLECTION_VERSION} ansible-core/{ANSIBLE_VERSION}"
 
 # 429 (Codes 24/25) and 503 (Code 6) mean "refused before doing anything": safe to resend.
 THROTTLE_STATUSES = (429, 503)
@@ -52,22 +51,30 @@ BACKOFF_CAP = 20.0
 # Codes any call can meet, with what to do; {region} and {endpoint} are the client's.
 GENERIC_ADVICE = {
     "1": "Check access_key/secret_key, the region, and that this machine's clock is right "
-         "(requests must be signed within 5 minutes of the API's time). After several unknown access keys in a row, "
-         "the platform also blocks authentication for 1 to 10 minutes: fix the key, wait, then run again.",
+    "(requests must be signed within 5 minutes of the API's time). After several unknown access keys in a row, "
+    "the platform also blocks authentication for 1 to 10 minutes: fix the key, wait, then run again.",
     # The platform answers 4120 both for an unknown key and for a key of another region.
     "4120": "The access key is not known in region {region} (endpoint {endpoint}). Outscale keys are per region: "
-            "check access_key and that region/endpoint are the account's region.",
+    "check access_key and that region/endpoint are the account's region.",
     "4": "These credentials are not allowed to call {action}: add the EIM permission api:{action} to their user's "
-         "policy, or use credentials that have it.",
+    "policy, or use credentials that have it.",
 }
 
 
 class OscApiError(OscError):
     """One failed API call (or a call that could not be made)."""
 
-    def __init__(self, action: str, message: str, status: Optional[int] = None, code: Any = None,
-                 error_type: Optional[str] = None, details: Optional[str] = None, request_id: Optional[str] = None,
-                 hint: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        action: str,
+        message: str,
+        status: Optional[int] = None,
+        code: Any = None,
+        error_type: Optional[str] = None,
+        details: Optional[str] = None,
+        request_id: Optional[str] = None,
+        hint: Optional[str] = None,
+    ) -> None:
         self.action = action
         self.status = status
         self.code = code
@@ -78,22 +85,28 @@ class OscApiError(OscError):
         super().__init__(self.describe(), hint=hint)
 
     def describe(self) -> str:
-        parts = ["%s failed: %s" % (self.action, self.reason)]
+        parts = [f"{self.action} failed: {self.reason}"]
         if self.status is not None:
-            parts.append("HTTP %s" % self.status)
+            parts.append(f"HTTP {self.status}")
         if self.code is not None:
-            parts.append("Code %s%s" % (self.code, " (%s)" % self.error_type if self.error_type else ""))
+            parts.append("Code {}{}".format(self.code, f" ({self.error_type})" if self.error_type else ""))
         if self.details:
-            parts.append("Details: %s" % self.details)
+            parts.append(f"Details: {self.details}")
         if self.request_id:
-            parts.append("RequestId: %s" % self.request_id)
+            parts.append(f"RequestId: {self.request_id}")
         # Details often end with a period already: no "..", one final period.
         return ". ".join(part.rstrip(". ") for part in parts) + "."
 
     def as_dict(self) -> Dict[str, Any]:
         """The structured fields, for a module's failure result."""
-        return {"action": self.action, "status_code": self.status, "code": self.code,
-                "type": self.error_type, "details": self.details, "request_id": self.request_id}
+        return {
+            "action": self.action,
+            "status_code": self.status,
+            "code": self.code,
+            "type": self.error_type,
+            "details": self.details,
+            "request_id": self.request_id,
+        }
 
     def fields(self) -> Dict[str, Any]:
         return {"api_error": self.as_dict()}
@@ -112,7 +125,9 @@ class OscAmbiguousWriteError(OscApiError):
 
 
 # An Authorization header (or just its signature) echoed back by a server or proxy.
-AUTHORIZATION_PATTERN = re.compile(r"OSC4-HMAC-SHA256\s+Credential=\S*(\s+SignedHeaders=\S*)?(\s+Signature=[0-9a-fA-F]*)?")
+AUTHORIZATION_PATTERN = re.compile(
+    r"OSC4-HMAC-SHA256\s+Credential=\S*(\s+SignedHeaders=\S*)?(\s+Signature=[0-9a-fA-F]*)?"
+)
 SIGNATURE_PATTERN = re.compile(r"Signature=[0-9a-fA-F]+")
 
 
@@ -132,7 +147,7 @@ def _snippet(text, limit=160):
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
-class OscClient(object):
+class OscClient:
     """One requests.Session per module run; every call signed, timed out and retried within bounds."""
 
     def __init__(self, settings: Any, sleep=time.sleep, clock=time.monotonic, jitter=random.random) -> None:
@@ -175,14 +190,25 @@ class OscClient(object):
             elapsed = self.clock() - started
             if attempt > self.settings.max_retries or elapsed + delay > self.settings.retry_max_time:
                 if error.is_throttling:
-                    advice = ("The API throttles this account: run with fewer forks or fewer parallel writes, or raise "
-                              "max_retries / retry_max_time.")
+                    advice = (
+                        "The API throttles this account: run with fewer forks or fewer parallel writes, or raise "
+                        "max_retries / retry_max_time."
+                    )
                 else:
-                    advice = ("The endpoint is slow or failing: check it is reachable from this machine, then run again, "
-                              "or raise request_timeout / max_retries / retry_max_time.")
-                raise OscApiError(action, "%s; gave up after %d attempts in %.1f s" % (error.reason, attempt, elapsed),
-                                  error.status, error.code, error.error_type, error.details, error.request_id,
-                                  hint=error.hint or advice)
+                    advice = (
+                        "The endpoint is slow or failing: check it is reachable from this machine, then run again, "
+                        "or raise request_timeout / max_retries / retry_max_time."
+                    )
+                raise OscApiError(
+                    action,
+                    f"{error.reason}; gave up after {attempt} attempts in {elapsed:.1f} s",
+                    error.status,
+                    error.code,
+                    error.error_type,
+                    error.details,
+                    error.request_id,
+                    hint=error.hint or advice,
+                )
             if error.is_throttling:
                 # The other threads using this client back off too: the limit is the account's.
                 with self._lock:
@@ -206,9 +232,9 @@ class OscClient(object):
             if not token:
                 return
             if not isinstance(token, str):
-                raise OscApiError(action, "unexpected response: NextPageToken is not a string (%r)" % (token,))
+                raise OscApiError(action, f"unexpected response: NextPageToken is not a string ({token!r})")
             if token in seen:
-                self.warnings.append("%s returned a NextPageToken twice; stopped reading after that page." % action)
+                self.warnings.append(f"{action} returned a NextPageToken twice; stopped reading after that page.")
                 return
             seen.add(token)
             body["NextPageToken"] = token
@@ -219,7 +245,9 @@ class OscClient(object):
         for page in self.pages(action, body, page_size):
             page_items = page.get(items_key)
             if page_items is not None and not isinstance(page_items, list):
-                raise OscApiError(action, "unexpected response: %s is a %s, not a list" % (items_key, type(page_items).__name__))
+                raise OscApiError(
+                    action, f"unexpected response: {items_key} is a {type(page_items).__name__}, not a list"
+                )
             items.extend(page_items or [])
         return items
 
@@ -227,24 +255,31 @@ class OscClient(object):
 
     def _attempt(self, action, payload, is_write):
         """Send once. Return the decoded response, or an error (a _Retryable one if safe to resend)."""
-        url = "%s/%s" % (self.settings.endpoint, action)
-        headers = sign_request("POST", url, payload, self.settings.access_key, self.settings.secret_key,
-                               self.settings.region)
+        url = f"{self.settings.endpoint}/{action}"
+        headers = sign_request(
+            "POST", url, payload, self.settings.access_key, self.settings.secret_key, self.settings.region
+        )
         headers["User-Agent"] = USER_AGENT
         timeout = (min(10, self.settings.request_timeout), self.settings.request_timeout)
         try:
             # A redirect would be resent to a host/path the signature does not cover
             # (or turned into a GET): report it instead of following it.
-            response = self.session.post(url, data=payload.encode("utf-8"), headers=headers, timeout=timeout,
-                                         verify=self.session.verify, allow_redirects=False)
+            response = self.session.post(
+                url,
+                data=payload.encode("utf-8"),
+                headers=headers,
+                timeout=timeout,
+                verify=self.session.verify,
+                allow_redirects=False,
+            )
         except requests.exceptions.SSLError as exc:
             # urllib3 wraps the cause in "Max retries exceeded", though nothing was retried: report the cause.
             cause = getattr(exc.args[0], "reason", None) if exc.args else None
             return self._tls_error(action, self._scrub(cause if cause is not None else exc))
         except requests.exceptions.ConnectTimeout:
-            return _Retryable(action, "timed out connecting to %s" % self.settings.endpoint)
+            return _Retryable(action, f"timed out connecting to {self.settings.endpoint}")
         except requests.exceptions.ReadTimeout:
-            return self._after_send(action, is_write, "no response within %s s" % self.settings.request_timeout)
+            return self._after_send(action, is_write, f"no response within {self.settings.request_timeout} s")
         except requests.exceptions.ConnectionError as exc:
             reason = getattr(exc.args[0], "reason", None) if exc.args else None
             if isinstance(reason, NewConnectionError):
@@ -252,7 +287,7 @@ class OscClient(object):
                 return self._connect_error(action, reason)
             return self._after_send(action, is_write, "connection lost before a response")
         except requests.exceptions.RequestException as exc:
-            return OscApiError(action, "request could not be sent (%s)" % self._scrub(exc))
+            return OscApiError(action, f"request could not be sent ({self._scrub(exc)})")
         return self._decode(action, response, is_write)
 
     def _where(self):
@@ -263,38 +298,60 @@ class OscClient(object):
         """A refused connection or a failed name lookup: fail at once, saying which host and port, and why."""
         host, port, _scheme = self._where()
         text = str(reason)
-        refused = "refused" in text.lower() or "Errno %d" % errno.ECONNREFUSED in text
-        if isinstance(getattr(reason, "__context__", None), socket.gaierror) or "NameResolution" in type(reason).__name__ \
-                or "name resolution" in text.lower() or "not known" in text.lower():
-            return OscApiError(action, "cannot resolve the host name %s (endpoint %s)" % (host, self.settings.endpoint),
-                               hint="Check the spelling of endpoint and region (the default endpoint is "
-                                    "https://api.<region>.outscale.com/api/v1) and this machine's DNS.")
+        refused = "refused" in text.lower() or f"Errno {errno.ECONNREFUSED}" in text
+        if (
+            isinstance(getattr(reason, "__context__", None), socket.gaierror)
+            or "NameResolution" in type(reason).__name__
+            or "name resolution" in text.lower()
+            or "not known" in text.lower()
+        ):
+            return OscApiError(
+                action,
+                f"cannot resolve the host name {host} (endpoint {self.settings.endpoint})",
+                hint="Check the spelling of endpoint and region (the default endpoint is "
+                "https://api.<region>.outscale.com/api/v1) and this machine's DNS.",
+            )
         if refused:
             if host in ("127.0.0.1", "localhost", "::1"):
                 advice = "Is the simulator (or whatever should answer there) running, on that port? Check endpoint."
             else:
                 advice = "Check endpoint, and any proxy or firewall between this machine and it."
-            return OscApiError(action, "nothing listens on %s:%s (connection refused, endpoint %s)"
-                               % (host, port, self.settings.endpoint), hint=advice)
-        return OscApiError(action, "cannot connect to %s:%s (%s)" % (host, port, self._scrub(reason)),
-                           hint="Check endpoint and region, and the network between this machine and the endpoint.")
+            return OscApiError(
+                action,
+                f"nothing listens on {host}:{port} (connection refused, endpoint {self.settings.endpoint})",
+                hint=advice,
+            )
+        return OscApiError(
+            action,
+            f"cannot connect to {host}:{port} ({self._scrub(reason)})",
+            hint="Check endpoint and region, and the network between this machine and the endpoint.",
+        )
 
     def _tls_error(self, action, cause):
         host, port, _scheme = self._where()
         text = str(cause)
         if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
             # The classic: https:// against a server that speaks plain HTTP (a local simulator).
-            return OscApiError(action, "TLS handshake with %s:%s failed: the server answers in plain HTTP, not TLS (%s)"
-                               % (host, port, text),
-                               hint="Use http:// instead of https:// in endpoint (%s)."
-                                    % self.settings.endpoint.replace("https://", "http://", 1))
+            return OscApiError(
+                action,
+                f"TLS handshake with {host}:{port} failed: the server answers in plain HTTP, not TLS ({text})",
+                hint="Use http:// instead of https:// in endpoint ({}).".format(
+                    self.settings.endpoint.replace("https://", "http://", 1)
+                ),
+            )
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-            return OscApiError(action, "TLS error talking to %s (%s)" % (self.settings.endpoint, text),
-                               hint="Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false "
-                                    "only for tests.")
-        return OscApiError(action, "TLS error talking to %s (%s)" % (self.settings.endpoint, text),
-                           hint="Check that endpoint is the Outscale API (https://api.<region>.outscale.com/api/v1), and "
-                                "ca_bundle / x509_client_cert if you use them.")
+            return OscApiError(
+                action,
+                f"TLS error talking to {self.settings.endpoint} ({text})",
+                hint="Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false "
+                "only for tests.",
+            )
+        return OscApiError(
+            action,
+            f"TLS error talking to {self.settings.endpoint} ({text})",
+            hint="Check that endpoint is the Outscale API (https://api.<region>.outscale.com/api/v1), and "
+            "ca_bundle / x509_client_cert if you use them.",
+        )
 
     def _advice(self, action, code, error_type):
         """What to do about refusals any call can meet, in this client's terms (region, endpoint, action)."""
@@ -305,7 +362,7 @@ class OscClient(object):
 
     def _after_send(self, action, is_write, reason):
         if is_write:
-            return OscAmbiguousWriteError(action, "%s; the write may or may not have been applied" % reason)
+            return OscAmbiguousWriteError(action, f"{reason}; the write may or may not have been applied")
         return _Retryable(action, reason)
 
     def _decode(self, action, response, is_write):
@@ -318,10 +375,10 @@ class OscClient(object):
         if 200 <= status < 300:
             if isinstance(data, dict):
                 return data
-            what = "an empty body" if not raw else "a body that is not valid JSON (%d bytes)" % len(raw)
+            what = "an empty body" if not raw else f"a body that is not valid JSON ({len(raw)} bytes)"
             if is_write:  # the write went through, but we cannot tell what it made
-                return OscAmbiguousWriteError(action, "HTTP %s with %s" % (status, what), status)
-            return _Retryable(action, "the API answered with %s" % what, status)
+                return OscAmbiguousWriteError(action, f"HTTP {status} with {what}", status)
+            return _Retryable(action, f"the API answered with {what}", status)
 
         code = error_type = details = request_id = None
         if isinstance(data, dict):
@@ -332,21 +389,30 @@ class OscClient(object):
             request_id = context.get("RequestId") if isinstance(context, dict) else None
             reason = "the API refused the request"
         elif 300 <= status < 400 and response.headers.get("Location"):
-            reason = ("the endpoint redirects to %s; set endpoint to the final URL (redirects are not followed: "
-                      "the signature covers the host and path)" % response.headers["Location"])
+            reason = (
+                "the endpoint redirects to {}; set endpoint to the final URL (redirects are not followed: "
+                "the signature covers the host and path)".format(response.headers["Location"])
+            )
         elif raw:
             content_type = response.headers.get("Content-Type", "unknown type")
             # Scrub before cutting, so a cut cannot leave half a secret that no longer matches.
             text = self._scrub(raw.decode("utf-8", "replace"))
-            reason = "non-JSON error response (%s, %d bytes): %s" % (content_type, len(raw), _snippet(text))
+            reason = f"non-JSON error response ({content_type}, {len(raw)} bytes): {_snippet(text)}"
         else:
             reason = "empty error response"
         # Servers and proxies may echo the request back: scrub every text that reaches a message.
         reason = self._scrub(reason)
-        error_type, details, request_id = [self._scrub(value) if isinstance(value, str) else value
-                                           for value in (error_type, details, request_id)]
-        fields = dict(status=status, code=code, error_type=error_type, details=details, request_id=request_id,
-                      hint=self._advice(action, code, error_type))
+        error_type, details, request_id = [
+            self._scrub(value) if isinstance(value, str) else value for value in (error_type, details, request_id)
+        ]
+        fields = dict(
+            status=status,
+            code=code,
+            error_type=error_type,
+            details=details,
+            request_id=request_id,
+            hint=self._advice(action, code, error_type),
+        )
         if status in THROTTLE_STATUSES or (not is_write and status in READ_RETRY_STATUSES):
             return _Retryable(action, reason if status not in THROTTLE_STATUSES else "throttled", **fields)
         if is_write and status in READ_RETRY_STATUSES:

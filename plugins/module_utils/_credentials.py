@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -21,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-
 from typing import Any, Dict, Mapping, Optional
 from urllib.parse import urlsplit
 
@@ -39,8 +37,19 @@ KNOWN_REGIONS = ("eu-west-2", "us-east-2", "us-west-1", "cloudgouv-eu-west-1", "
 REGION_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]+$")
 
 # Setting -> the environment variable Outscale's tools read: OSC_ and its name, but the endpoint's is OSC_ENDPOINT_API.
-ENV_VARS = dict((name, "OSC_" + name.upper()) for name in (
-    "access_key", "secret_key", "region", "profile", "config_file", "x509_client_cert", "x509_client_key", "tls_skip_verify"))
+ENV_VARS = {
+    name: "OSC_" + name.upper()
+    for name in (
+        "access_key",
+        "secret_key",
+        "region",
+        "profile",
+        "config_file",
+        "x509_client_cert",
+        "x509_client_key",
+        "tls_skip_verify",
+    )
+}
 ENV_VARS["endpoint"] = "OSC_ENDPOINT_API"
 TRUE_STRINGS = ("1", "true", "yes", "on")
 
@@ -49,11 +58,22 @@ class CredentialsError(ConfigurationError):
     """The connection settings cannot be resolved; the message says what to do."""
 
 
-class ConnectionSettings(object):
+class ConnectionSettings:
     """Everything the client needs to reach and authenticate to the API."""
 
-    FIELDS = ("access_key", "secret_key", "region", "endpoint", "validate_certs", "ca_bundle",
-              "x509_client_cert", "x509_client_key", "request_timeout", "max_retries", "retry_max_time")
+    FIELDS = (
+        "access_key",
+        "secret_key",
+        "region",
+        "endpoint",
+        "validate_certs",
+        "ca_bundle",
+        "x509_client_cert",
+        "x509_client_key",
+        "request_timeout",
+        "max_retries",
+        "retry_max_time",
+    )
 
     def __init__(self, **values):
         for field in self.FIELDS:
@@ -63,8 +83,7 @@ class ConnectionSettings(object):
 
     def __repr__(self):
         # Never show the secret, even in a debugger or a stray repr().
-        return "ConnectionSettings(access_key=%r, region=%r, endpoint=%r, sources=%r)" % (
-            self.access_key, self.region, self.endpoint, self.sources)
+        return f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, endpoint={self.endpoint!r}, sources={self.sources!r})"
 
 
 def _present(value):
@@ -73,35 +92,43 @@ def _present(value):
 
 def _load_profile(path, profile, explicit):
     """Return (profile dict or None, note for error messages)."""
-    described = "profile '%s' in %s" % (profile, path)
+    described = f"profile '{profile}' in {path}"
     if not os.path.exists(path):
         if explicit:
             raise CredentialsError(
-                "config_file %s does not exist (needed for %s). Create it, fix config_file / OSC_CONFIG_FILE, "
-                "or give access_key and secret_key." % (path, described))
-        return None, "%s (file not found)" % described
+                f"config_file {path} does not exist (needed for {described}). Create it, fix config_file / "
+                "OSC_CONFIG_FILE, "
+                "or give access_key and secret_key."
+            )
+        return None, f"{described} (file not found)"
     try:
-        with open(path, "r") as handle:
+        with open(path) as handle:
             text = handle.read()
-    except (IOError, OSError) as exc:
-        raise CredentialsError("config_file %s cannot be read (%s). Check its permissions or point config_file elsewhere."
-                               % (path, exc.strerror or exc.__class__.__name__))
+    except OSError as exc:
+        raise CredentialsError(
+            f"config_file {path} cannot be read ({exc.strerror or exc.__class__.__name__}). Check its permissions or "
+            "point config_file elsewhere."
+        )
     try:
         config = json.loads(text)
     except ValueError as exc:
         # Only the position is reported: the file holds secrets.
-        raise CredentialsError("config_file %s is not valid JSON (line %s, column %s). Fix the file; it must be an object "
-                               "of profiles, e.g. {\"default\": {\"access_key\": ..., \"secret_key\": ...}}."
-                               % (path, getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")))
+        raise CredentialsError(
+            "config_file {} is not valid JSON (line {}, column {}). Fix the file; it must be an object "
+            'of profiles, e.g. {{"default": {{"access_key": ..., "secret_key": ...}}}}.'.format(
+                path, getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
+            )
+        )
     if not isinstance(config, dict):
-        raise CredentialsError("config_file %s must hold a JSON object of profiles, not %s." % (path, type(config).__name__))
+        raise CredentialsError(f"config_file {path} must hold a JSON object of profiles, not {type(config).__name__}.")
     if profile not in config:
         names = ", ".join(sorted(str(name) for name in config)) or "none"
-        raise CredentialsError("profile '%s' not found in %s (profiles there: %s). Set profile / OSC_PROFILE to one of them."
-                               % (profile, path, names))
+        raise CredentialsError(
+            f"profile '{profile}' not found in {path} (profiles there: {names}). Set profile / OSC_PROFILE to one of them."
+        )
     entry = config[profile]
     if not isinstance(entry, dict):
-        raise CredentialsError("profile '%s' in %s must be a JSON object." % (profile, path))
+        raise CredentialsError(f"profile '{profile}' in {path} must be a JSON object.")
     return entry, described
 
 
@@ -109,7 +136,7 @@ def _profile_endpoint(entry):
     endpoints = entry.get("endpoints") or {}
     endpoint = endpoints.get("api") if isinstance(endpoints, dict) else None
     if _present(endpoint) and "://" not in endpoint:
-        endpoint = "%s://%s" % (entry.get("protocol") or "https", endpoint)
+        endpoint = "{}://{}".format(entry.get("protocol") or "https", endpoint)
     return endpoint
 
 
@@ -117,21 +144,24 @@ def normalize_endpoint(endpoint):
     """Validate an API endpoint URL; add the /api/v1 path when only a host is given."""
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CredentialsError("endpoint '%s' is not a valid URL: use https://api.<region>.outscale.com/api/v1 "
-                               "(or http(s)://HOST[:PORT]/api/v1 for a simulator)." % endpoint)
+        raise CredentialsError(
+            f"endpoint '{endpoint}' is not a valid URL: use https://api.<region>.outscale.com/api/v1 "
+            "(or http(s)://HOST[:PORT]/api/v1 for a simulator)."
+        )
     try:
         valid_port = parts.port is None or 0 < parts.port < 65536
     except ValueError:  # not a number, or out of range
         valid_port = False
     if not valid_port:
-        raise CredentialsError("endpoint '%s' has an invalid port." % endpoint)
+        raise CredentialsError(f"endpoint '{endpoint}' has an invalid port.")
     path = parts.path.rstrip("/") or "/api/v1"
-    return "%s://%s%s" % (parts.scheme, parts.netloc, path)
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def _from_options(options):
     def lookup(name):
-        return options.get(name), "option %s" % name
+        return options.get(name), f"option {name}"
+
     return lookup
 
 
@@ -143,7 +173,8 @@ def _from_environment(environ):
         value = environ[variable]
         if name == "validate_certs":  # OSC_TLS_SKIP_VERIFY says the opposite
             value = value.strip().lower() not in TRUE_STRINGS
-        return value, "environment variable %s" % variable
+        return value, f"environment variable {variable}"
+
     return lookup
 
 
@@ -158,6 +189,7 @@ def _from_profile(entry, described):
         else:
             value = entry.get(name)
         return value, described
+
     return lookup
 
 
@@ -175,7 +207,7 @@ def _key_pair(values, access_name, secret_name, where):
     access, secret = values.get(access_name), values.get(secret_name)
     if _present(access) != _present(secret):
         given, missing = (access_name, secret_name) if _present(access) else (secret_name, access_name)
-        raise CredentialsError("%s is set in the %s but %s is not: give both halves of the key pair." % (given, where, missing))
+        raise CredentialsError(f"{given} is set in the {where} but {missing} is not: give both halves of the key pair.")
     return (access, secret) if _present(access) else None
 
 
@@ -200,17 +232,19 @@ def _identity(options, environ):
         pair = _key_pair(values, key_names[0], key_names[1], "options" if level == "options" else level)
         if pair and _present(values.get(profile_name)):
             raise CredentialsError(
-                "Both a key pair (%s/%s) and a profile (%s: %s) are set %s; they may name different accounts. "
-                "Keep one: remove %s to use the key pair, or remove %s and %s to use the profile."
-                % (key_names[0], key_names[1], profile_name, values[profile_name], where,
-                   profile_name, key_names[0], key_names[1]))
+                f"Both a key pair ({key_names[0]}/{key_names[1]}) and a profile ({profile_name}: "
+                f"{values[profile_name]}) are set {where}; they may name different accounts. "
+                f"Keep one: remove {profile_name} to use the key pair, or remove {key_names[0]} and {key_names[1]} "
+                "to use the profile."
+            )
         if pair or _present(values.get(profile_name)) or _present(values.get(file_name)):
             return level, pair
     return "fallback", None
 
 
-def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None,
-                     home: Optional[str] = None) -> ConnectionSettings:
+def resolve_settings(
+    options: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, home: Optional[str] = None
+) -> ConnectionSettings:
     """Resolve ConnectionSettings from module options, environment and config file.
 
     ``environ`` and ``home`` default to the process's, and are parameters so the
@@ -228,8 +262,11 @@ def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, 
     else:
         # A profile the task names is looked up in the task's file if it names one; the
         # environment may still say where the file is, never which account to use instead.
-        profile_sources = ([from_options] if level == "options" and _present(options.get("profile"))
-                           else [from_options, from_environment])
+        profile_sources = (
+            [from_options]
+            if level == "options" and _present(options.get("profile"))
+            else [from_options, from_environment]
+        )
         profile = _first("profile", profile_sources, DEFAULT_PROFILE)[0]
         config_file = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)[0]
         config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
@@ -237,10 +274,13 @@ def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, 
         if entry is None:
             raise CredentialsError(
                 "No Outscale credentials found. Tried: options access_key/secret_key; environment variables "
-                "OSC_ACCESS_KEY/OSC_SECRET_KEY; %s. Set one of them (see ansible-doc outscale.cloud.net_peering)." % described)
+                f"OSC_ACCESS_KEY/OSC_SECRET_KEY; {described}. Set one of them (see ansible-doc outscale.cloud.net_peering)."
+            )
         if not (_present(entry.get("access_key")) and _present(entry.get("secret_key"))):
-            raise CredentialsError("%s (no access_key/secret_key in it): add both to the profile, or give access_key "
-                                   "and secret_key instead." % described)
+            raise CredentialsError(
+                f"{described} (no access_key/secret_key in it): add both to the profile, or give access_key "
+                "and secret_key instead."
+            )
         access_key, secret_key, key_source = entry["access_key"], entry["secret_key"], described
 
     # Field by field the task's options come first. A profile the task named then beats
@@ -254,9 +294,12 @@ def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, 
 
     region, region_source = _first("region", lookups, DEFAULT_REGION)
     if not isinstance(region, str) or not REGION_PATTERN.match(region):
-        raise CredentialsError("region '%s' (from %s) is not a valid Outscale region name; known regions: %s."
-                               % (region, region_source, ", ".join(KNOWN_REGIONS)))
-    endpoint, endpoint_source = _first("endpoint", lookups, "https://api.%s.outscale.com/api/v1" % region)
+        raise CredentialsError(
+            "region '{}' (from {}) is not a valid Outscale region name; known regions: {}.".format(
+                region, region_source, ", ".join(KNOWN_REGIONS)
+            )
+        )
+    endpoint, endpoint_source = _first("endpoint", lookups, f"https://api.{region}.outscale.com/api/v1")
     endpoint = normalize_endpoint(endpoint)
     validate_certs, tls_source = _first("validate_certs", lookups, True)
 
@@ -266,7 +309,7 @@ def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, 
         raise CredentialsError("x509_client_cert and x509_client_key go together: set both or neither.")
     for path, source in ((cert, cert_source), (key, key_file_source), (options.get("ca_bundle"), "option ca_bundle")):
         if _present(path) and not os.path.isfile(path):
-            raise CredentialsError("%s names %s, which is not a readable file." % (source, path))
+            raise CredentialsError(f"{source} names {path}, which is not a readable file.")
 
     return ConnectionSettings(
         access_key=access_key,
@@ -280,13 +323,28 @@ def resolve_settings(options: Mapping[str, Any], environ: Optional[Mapping[str, 
         request_timeout=options.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT,
         max_retries=DEFAULT_MAX_RETRIES if options.get("max_retries") is None else options["max_retries"],
         retry_max_time=DEFAULT_RETRY_MAX_TIME if options.get("retry_max_time") is None else options["retry_max_time"],
-        sources={"keys": key_source, "region": region_source, "endpoint": endpoint_source, "validate_certs": tls_source},
+        sources={
+            "keys": key_source,
+            "region": region_source,
+            "endpoint": endpoint_source,
+            "validate_certs": tls_source,
+        },
     )
 
 
 # What another account's credentials (accepter_credentials) may set; the rest is inherited.
-OTHER_ACCOUNT_OPTIONS = ("access_key", "secret_key", "profile", "config_file", "region", "endpoint", "validate_certs",
-                         "ca_bundle", "x509_client_cert", "x509_client_key")
+OTHER_ACCOUNT_OPTIONS = (
+    "access_key",
+    "secret_key",
+    "profile",
+    "config_file",
+    "region",
+    "endpoint",
+    "validate_certs",
+    "ca_bundle",
+    "x509_client_cert",
+    "x509_client_key",
+)
 
 
 def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str, Any]]) -> ConnectionSettings:
@@ -299,12 +357,17 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
     retries. A client certificate authenticates one account, so it is never
     inherited. Raises CredentialsError with a message saying what to set.
     """
-    options = dict((key, value) for key, value in (options or {}).items()
-                   if key in OTHER_ACCOUNT_OPTIONS and value is not None and value != "")
+    options = {
+        key: value
+        for key, value in (options or {}).items()
+        if key in OTHER_ACCOUNT_OPTIONS and value is not None and value != ""
+    }
     has_pair = "access_key" in options or "secret_key" in options
     if not has_pair and "profile" not in options:
-        raise CredentialsError("set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
-                               "for the accepter account. The OSC_* environment variables are never used for it.")
+        raise CredentialsError(
+            "set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
+            "for the accepter account. The OSC_* environment variables are never used for it."
+        )
     for name in ("request_timeout", "max_retries", "retry_max_time"):
         options[name] = getattr(main, name)
     settings = resolve_settings(options, environ={})

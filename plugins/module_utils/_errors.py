@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -19,15 +18,16 @@ class OscError(Exception):
     whether something was already written before the failure.
     """
 
-    def __init__(self, message: str, hint: Optional[str] = None, result: Optional[Dict[str, Any]] = None,
-                 changed: bool = False) -> None:
+    def __init__(
+        self, message: str, hint: Optional[str] = None, result: Optional[Dict[str, Any]] = None, changed: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.result = dict(result or {})
         self.changed = changed
 
-    def with_hint(self, hint: Optional[str]) -> "OscError":
+    def with_hint(self, hint: Optional[str]) -> OscError:
         """Add advice (kept first-come: the innermost code knows the cause best)."""
         if hint and not self.hint:
             self.hint = hint
@@ -36,7 +36,7 @@ class OscError(Exception):
     def full_message(self) -> str:
         text = str(self)
         if self.hint:
-            text = "%s. %s" % (text.rstrip(". "), self.hint)
+            text = "{}. {}".format(text.rstrip(". "), self.hint)
         return text if text.endswith((".", "?", "!")) else text + "."
 
     def fields(self) -> Dict[str, Any]:
@@ -55,7 +55,10 @@ class UnexpectedResponse(OscError):
         context = response.get("ResponseContext") if isinstance(response, dict) else None
         request_id = context.get("RequestId") if isinstance(context, dict) else None
         super().__init__(
-            "The API returned an unexpected %s response: %s. The task cannot rely on it; run the task again, and if "
-            "this persists, report it to Outscale support%s." % (action, problem, " (RequestId %s)" % request_id if request_id else ""))
+            "The API returned an unexpected {} response: {}. The task cannot rely on it; run the task again, and if "
+            "this persists, report it to Outscale support{}.".format(
+                action, problem, f" (RequestId {request_id})" if request_id else ""
+            )
+        )
         self.action = action
         self.problem = problem

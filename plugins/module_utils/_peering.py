@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -12,7 +11,6 @@ Decisions live in _peering_plan (pure), writes in _peering_apply.
 from __future__ import annotations
 
 import re
-
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
@@ -29,10 +27,24 @@ ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 
 # snake_case filter keys of the modules -> FiltersNetPeering fields of the API
 # (accepter_net_account_ids -> AccepterNetAccountIds).
-FILTER_KEYS = dict((key, "".join(part.capitalize() for part in key.split("_"))) for key in (
-    "accepter_net_account_ids", "accepter_net_ip_ranges", "accepter_net_net_ids", "expiration_dates", "net_peering_ids",
-    "source_net_account_ids", "source_net_ip_ranges", "source_net_net_ids", "state_messages", "state_names", "tag_keys",
-    "tag_values", "tags"))
+FILTER_KEYS = {
+    key: "".join(part.capitalize() for part in key.split("_"))
+    for key in (
+        "accepter_net_account_ids",
+        "accepter_net_ip_ranges",
+        "accepter_net_net_ids",
+        "expiration_dates",
+        "net_peering_ids",
+        "source_net_account_ids",
+        "source_net_ip_ranges",
+        "source_net_net_ids",
+        "state_messages",
+        "state_names",
+        "tag_keys",
+        "tag_values",
+        "tags",
+    )
+}
 
 
 def _object(value):
@@ -68,9 +80,12 @@ def build_filters(filters: Optional[Dict[str, Any]]) -> Dict[str, List[str]]:
     api_filters = {}
     for key, value in (filters or {}).items():
         if key not in FILTER_KEYS:
-            raise OscError("filters: unknown key '%s'. Valid keys: %s." % (key, ", ".join(sorted(FILTER_KEYS))))
+            raise OscError("filters: unknown key '{}'. Valid keys: {}.".format(key, ", ".join(sorted(FILTER_KEYS))))
         if key == "tags" and isinstance(value, dict):
-            value = ["%s=%s" % (tag_key, "" if tag_value is None else tag_value) for tag_key, tag_value in sorted(value.items())]
+            value = [
+                "{}={}".format(tag_key, "" if tag_value is None else tag_value)
+                for tag_key, tag_value in sorted(value.items())
+            ]
         elif not isinstance(value, list):
             value = [value]
         api_filters[FILTER_KEYS[key]] = [str(item) for item in value]
@@ -103,37 +118,37 @@ def peering_problem(peering, where):
     ExpirationDate may be null; Tags may be missing or null (no tags), a tag Value null.
     """
     if not isinstance(peering, dict):
-        return "%s is %s, not an object" % (where, _describe(peering))
+        return f"{where} is {_describe(peering)}, not an object"
     if not isinstance(peering.get("NetPeeringId"), str) or not peering.get("NetPeeringId"):
-        return "%s.NetPeeringId is %s, not a peering ID" % (where, _describe(peering.get("NetPeeringId")))
+        return "{}.NetPeeringId is {}, not a peering ID".format(where, _describe(peering.get("NetPeeringId")))
     state = peering.get("State")
     if not isinstance(state, dict):
-        return "%s.State is %s, not an object" % (where, _describe(state))
+        return f"{where}.State is {_describe(state)}, not an object"
     if not _is_text(state.get("Name")):
-        return "%s.State.Name is %s, not a state name" % (where, _describe(state.get("Name")))
+        return "{}.State.Name is {}, not a state name".format(where, _describe(state.get("Name")))
     if not _is_text(state.get("Message"), optional=True):
-        return "%s.State.Message is %s, not a string" % (where, _describe(state.get("Message")))
+        return "{}.State.Message is {}, not a string".format(where, _describe(state.get("Message")))
     for side in ("SourceNet", "AccepterNet"):
         net = peering.get(side)
         if not isinstance(net, dict):
-            return "%s.%s is %s, not an object" % (where, side, _describe(net))
+            return f"{where}.{side} is {_describe(net)}, not an object"
         if not _is_text(net.get("NetId")):
-            return "%s.%s.NetId is %s, not a Net ID" % (where, side, _describe(net.get("NetId")))
+            return "{}.{}.NetId is {}, not a Net ID".format(where, side, _describe(net.get("NetId")))
         for key in ("AccountId", "IpRange"):
             if not _is_text(net.get(key), optional=True):
-                return "%s.%s.%s is %s, not a string" % (where, side, key, _describe(net.get(key)))
+                return f"{where}.{side}.{key} is {_describe(net.get(key))}, not a string"
     if not _is_text(peering.get("ExpirationDate"), optional=True):
-        return "%s.ExpirationDate is %s, not a date" % (where, _describe(peering.get("ExpirationDate")))
+        return "{}.ExpirationDate is {}, not a date".format(where, _describe(peering.get("ExpirationDate")))
     tags = peering.get("Tags")
     if tags is not None and not isinstance(tags, list):
-        return "%s.Tags is %s, not a list" % (where, _describe(tags))
+        return f"{where}.Tags is {_describe(tags)}, not a list"
     for index, tag in enumerate(tags or []):
         if not isinstance(tag, dict):
-            return "%s.Tags[%d] is %s, not an object" % (where, index, _describe(tag))
+            return f"{where}.Tags[{index}] is {_describe(tag)}, not an object"
         if not _is_text(tag.get("Key")):
-            return "%s.Tags[%d].Key is %s, not a string" % (where, index, _describe(tag.get("Key")))
+            return "{}.Tags[{}].Key is {}, not a string".format(where, index, _describe(tag.get("Key")))
         if not _is_text(tag.get("Value"), optional=True):
-            return "%s.Tags[%d].Value is %s, not a string" % (where, index, _describe(tag.get("Value")))
+            return "{}.Tags[{}].Value is {}, not a string".format(where, index, _describe(tag.get("Value")))
     return None
 
 
@@ -144,8 +159,10 @@ def checked_peering(peering, action, where="NetPeering", response=None):
     if problem:
         raise UnexpectedResponse(action, problem, response)
     tidy = dict(peering)
-    tidy["Tags"] = [{"Key": tag["Key"], "Value": "" if tag.get("Value") is None else tag["Value"]}
-                    for tag in peering.get("Tags") or []]
+    tidy["Tags"] = [
+        {"Key": tag["Key"], "Value": "" if tag.get("Value") is None else tag["Value"]}
+        for tag in peering.get("Tags") or []
+    ]
     return tidy
 
 
@@ -161,9 +178,9 @@ def read_peerings(client, filters):
         items = page.get("NetPeerings")
         # A missing or null list is read as "none".
         if items is not None and not isinstance(items, list):
-            raise UnexpectedResponse(action, "NetPeerings is %s, not a list" % _describe(items), page)
+            raise UnexpectedResponse(action, f"NetPeerings is {_describe(items)}, not a list", page)
         for item in items or []:
-            found.append(checked_peering(item, action, "NetPeerings[%d]" % len(found), page))
+            found.append(checked_peering(item, action, f"NetPeerings[{len(found)}]", page))
     return found
 
 
@@ -192,7 +209,7 @@ def account_ids(peering):
 
 def connects(peering, net_a, net_b):
     """Whether the peering links these two Nets, in either direction."""
-    return set(net_ids(peering)) == set((net_a, net_b))
+    return set(net_ids(peering)) == {net_a, net_b}
 
 
 def pair_filters(source_net_id, accepter_net_id):
@@ -209,7 +226,9 @@ def pair_filters(source_net_id, accepter_net_id):
     return {"SourceNetNetIds": list(nets), "AccepterNetNetIds": list(nets)}
 
 
-def pair_live(peerings: Iterable[Peering], source_net_id: str, accepter_net_id: str) -> Tuple[List[Peering], List[Peering]]:
+def pair_live(
+    peerings: Iterable[Peering], source_net_id: str, accepter_net_id: str
+) -> Tuple[List[Peering], List[Peering]]:
     """The peerings linking the two Nets, split into (live, ended), in the order read."""
     mine = [p for p in peerings or [] if connects(p, source_net_id, accepter_net_id)]
     return [p for p in mine if is_live(p)], [p for p in mine if not is_live(p)]
@@ -225,18 +244,28 @@ def select_id(peerings: Iterable[Peering], net_peering_id: str) -> Optional[Peer
     return found[0] if found else None
 
 
-def new_peering(peerings: Iterable[Peering], source_net_id: str, accepter_net_id: str, known_ids: Iterable[str]) -> Optional[Peering]:
+def new_peering(
+    peerings: Iterable[Peering], source_net_id: str, accepter_net_id: str, known_ids: Iterable[str]
+) -> Optional[Peering]:
     """After an ambiguous create: the peering of the pair, in the requested direction, that did not exist before."""
     known = set(known_ids)
-    fresh = [p for p in peerings or [] if connects(p, source_net_id, accepter_net_id)
-             and is_requested_direction(p, source_net_id) and p.get("NetPeeringId") not in known]
+    fresh = [
+        p
+        for p in peerings or []
+        if connects(p, source_net_id, accepter_net_id)
+        and is_requested_direction(p, source_net_id)
+        and p.get("NetPeeringId") not in known
+    ]
     live = [p for p in fresh if is_live(p)]
     candidates = live or fresh
     if len(candidates) > 1:
         raise OscError(
-            "CreateNetPeering's outcome was unknown, and several new peerings of %s and %s appeared meanwhile: %s. "
-            "Another task may be creating them; check them with net_peering_info and keep one."
-            % (source_net_id, accepter_net_id, ", ".join(p.get("NetPeeringId") or "?" for p in candidates)), changed=True)
+            "CreateNetPeering's outcome was unknown, and several new peerings of {} and {} appeared meanwhile: {}. "
+            "Another task may be creating them; check them with net_peering_info and keep one.".format(
+                source_net_id, accepter_net_id, ", ".join(p.get("NetPeeringId") or "?" for p in candidates)
+            ),
+            changed=True,
+        )
     return candidates[0] if candidates else None
 
 
@@ -251,8 +280,12 @@ def read_pair(client: Any, source_net_id: str, accepter_net_id: str) -> List[Pee
     return [p for p in peerings if connects(p, source_net_id, accepter_net_id)]
 
 
-def caller_account(peering: Optional[Peering], source_net_id: Optional[str] = None, accepter_net_id: Optional[str] = None,
-                   accepter_owner_id: Optional[str] = None) -> Optional[str]:
+def caller_account(
+    peering: Optional[Peering],
+    source_net_id: Optional[str] = None,
+    accepter_net_id: Optional[str] = None,
+    accepter_owner_id: Optional[str] = None,
+) -> Optional[str]:
     """The caller's account ID as far as the peering and the task tell it, or None if unknown.
 
     The API never says who the caller is, and asking (ReadAccounts) would cost a
@@ -302,8 +335,9 @@ def with_state(peering: Peering, name: str, message: Optional[str] = None) -> Pe
     return peering
 
 
-def to_be_created(source_net_id: str, accepter_net_id: str, accepter_owner_id: Optional[str],
-                  source_account: Optional[str] = None) -> Peering:
+def to_be_created(
+    source_net_id: str, accepter_net_id: str, accepter_owner_id: Optional[str], source_account: Optional[str] = None
+) -> Peering:
     """The peering a CreateNetPeering would make, as far as the task knows it (no ID yet)."""
     return {
         "NetPeeringId": None,
@@ -320,10 +354,15 @@ def diff_view(peering: Optional[Peering]) -> Dict[str, Any]:
     if not peering:
         return {}
     (source_net, accepter_net), (source_account, accepter_account) = net_ids(peering), account_ids(peering)
-    return {"net_peering_id": peering.get("NetPeeringId"), "state": state_name(peering),
-            "source_net_id": source_net, "source_account_id": source_account,
-            "accepter_net_id": accepter_net, "accepter_account_id": accepter_account,
-            "tags": tags_to_dict(peering.get("Tags"))}
+    return {
+        "net_peering_id": peering.get("NetPeeringId"),
+        "state": state_name(peering),
+        "source_net_id": source_net,
+        "source_account_id": source_account,
+        "accepter_net_id": accepter_net,
+        "accepter_account_id": accepter_account,
+        "tags": tags_to_dict(peering.get("Tags")),
+    }
 
 
 def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
@@ -339,6 +378,8 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     # One or two lost zeros; anything shorter is no account ID and is left for validation to refuse.
     if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)
-        return padded, ("accepter_owner_id %s has fewer than 12 digits (an unquoted YAML number loses its leading zeros); "
-                        "it was read as %s. Quote account IDs in YAML." % (text, padded))
+        return padded, (
+            f"accepter_owner_id {text} has fewer than 12 digits (an unquoted YAML number loses its leading zeros); "
+            f"it was read as {padded}. Quote account IDs in YAML."
+        )
     return text, None

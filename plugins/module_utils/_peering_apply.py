@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import random
 import time
-
 from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError
@@ -50,7 +48,12 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Step,
     pending_delete_advice,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._tags import apply_tag_diff, tags_to_dict, tags_to_list, write_tags
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
+    apply_tag_diff,
+    tags_to_dict,
+    tags_to_list,
+    write_tags,
+)
 
 # Seconds between two polls while waiting: grows from 1 s to 5 s, then stays at
 # 5 s, each with +-25% jitter so parallel tasks do not poll in step.
@@ -77,14 +80,22 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
     if action in ("AcceptNetPeering", "RejectNetPeering"):
         verb = "accept" if action == "AcceptNetPeering" else "reject"
         if error.status == 409:
-            return ("The peering is no longer pending-acceptance (did someone act on it meanwhile?); run the task "
-                    "again to see its state.")
+            return (
+                "The peering is no longer pending-acceptance (did someone act on it meanwhile?); run the task "
+                "again to see its state."
+            )
         if error.status in (401, 403) and str(error.code) != "4":
             if step is not None and step.actor != TASK:
-                return ("Only the owner of the accepter Net (account %s) can %s it: check that accepter_credentials "
-                        "are that account's." % (accepter_account, verb))
-            return ("Only the owner of the accepter Net (account %s) can %s it: add accepter_credentials for that "
-                    "account, or run the task with its credentials." % (accepter_account, verb))
+                return (
+                    f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: check that "
+                    "accepter_credentials "
+                    "are that account's."
+                )
+            return (
+                f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: add "
+                "accepter_credentials for that "
+                "account, or run the task with its credentials."
+            )
     if action == "DeleteNetPeering":
         if state_name(peering) == "pending-acceptance" and error.status in (401, 403, 409) and str(error.code) != "4":
             return pending_delete_advice(peering)
@@ -95,7 +106,7 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
     return CODE_HINTS.get(str(error.code)) if error.code is not None else None
 
 
-class Outcome(object):
+class Outcome:
     """What applying a plan did: the peering as reported, whether anything changed, each step's result."""
 
     def __init__(self, peering: Optional[Peering], changed: bool, actions: List[Dict[str, Any]]) -> None:
@@ -104,12 +115,18 @@ class Outcome(object):
         self.actions = actions
 
 
-class Executor(object):
+class Executor:
     """Applies plans through the clients: ``clients[TASK]`` is the task's, the others are keyed by actor."""
 
-    def __init__(self, clients: Dict[str, Any], wait: bool = True, wait_timeout: int = 300,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 jitter: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self,
+        clients: Dict[str, Any],
+        wait: bool = True,
+        wait_timeout: int = 300,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
         self.clients = clients
         self.wait = wait
         self.wait_timeout = wait_timeout
@@ -154,8 +171,9 @@ class Executor(object):
         return Outcome(current, self.wrote, actions)
 
     @staticmethod
-    def _annotate(exc: OscError, current: Optional[Peering], changed: bool, actions: List[Dict[str, Any]],
-                  step: Optional[Step]) -> None:
+    def _annotate(
+        exc: OscError, current: Optional[Peering], changed: bool, actions: List[Dict[str, Any]], step: Optional[Step]
+    ) -> None:
         exc.changed = exc.changed or changed
         exc.result["peering"] = current
         failed = step.as_dict() if step is not None else {}
@@ -177,15 +195,18 @@ class Executor(object):
         if step.kind == REJECT:
             return self._write_state(step, current, peering_id, "RejectNetPeering", "rejected", ("pending-acceptance",))
         if step.kind == DELETE:
-            return self._write_state(step, current, peering_id, "DeleteNetPeering", "deleted", ("pending-acceptance", "active"))
+            return self._write_state(
+                step, current, peering_id, "DeleteNetPeering", "deleted", ("pending-acceptance", "active")
+            )
         if step.kind in (CREATE_TAGS, DELETE_TAGS):
             write_tags(self.client, "CreateTags" if step.kind == CREATE_TAGS else "DeleteTags", peering_id, step.tags)
             self.wrote = True
             tags = tags_to_dict(current.get("Tags"))
-            tags = apply_tag_diff(tags, step.tags if step.kind == CREATE_TAGS else {},
-                                  step.tags if step.kind == DELETE_TAGS else {})
+            tags = apply_tag_diff(
+                tags, step.tags if step.kind == CREATE_TAGS else {}, step.tags if step.kind == DELETE_TAGS else {}
+            )
             return dict(current, Tags=tags_to_list(tags))
-        raise OscError("internal error: unknown step %s" % step.kind)
+        raise OscError(f"internal error: unknown step {step.kind}")
 
     # -- the accepter's credentials -------------------------------------------
 
@@ -204,10 +225,13 @@ class Executor(object):
         if not isinstance(nets, list):
             raise UnexpectedResponse("ReadNets", "Nets is missing or not a list", response)
         if not any(isinstance(net, dict) and net.get("NetId") == step.net_id for net in nets):
-            raise OscError("accepter_credentials cannot see the accepter Net %s, so they are not the credentials of its "
-                           "owner (account %s), or the Net does not exist in region %s. Nothing was created. Give "
-                           "accepter_credentials of account %s, and check accepter_net_id and accepter_owner_id."
-                           % (step.net_id, step.account, client.settings.region, step.account))
+            raise OscError(
+                f"accepter_credentials cannot see the accepter Net {step.net_id}, so they are not the credentials of "
+                "its "
+                f"owner (account {step.account}), or the Net does not exist in region {client.settings.region}. "
+                "Nothing was created. Give "
+                f"accepter_credentials of account {step.account}, and check accepter_net_id and accepter_owner_id."
+            )
 
     # -- create ------------------------------------------------------------------
 
@@ -228,7 +252,9 @@ class Executor(object):
                     self.wrote = True
                     break
                 if attempt == 2:
-                    raise exc.with_hint("Read again, the pair has no new peering, so none was created; run the task again.")
+                    raise exc.with_hint(
+                        "Read again, the pair has no new peering, so none was created; run the task again."
+                    )
                 # Nothing was created, so sending again is no longer blind. Even if that read
                 # were stale, the API keeps one live peering per direction and would refuse a second.
                 continue
@@ -236,7 +262,7 @@ class Executor(object):
             peering = response.get("NetPeering")
             problem = "no NetPeering in the response" if peering is None else peering_problem(peering, "NetPeering")
             if problem is None and not connects(peering, source_net_id, accepter_net_id):
-                problem = "NetPeering %s links other Nets" % peering.get("NetPeeringId")
+                problem = "NetPeering {} links other Nets".format(peering.get("NetPeeringId"))
             if problem is None:
                 peering = checked_peering(peering, "CreateNetPeering")
                 break
@@ -245,42 +271,64 @@ class Executor(object):
             peering = self._created_peering(plan)
             if peering is None:
                 raise OscError(
-                    "CreateNetPeering succeeded (HTTP 200) but returned no usable peering (%s), and reading the peerings of "
-                    "%s and %s again finds no new one. It was not sent again, so as not to duplicate it: run the task again "
-                    "to adopt it once the API lists it (the API refuses a second live peering of the same two Nets)."
-                    % (problem, source_net_id, accepter_net_id), changed=True)
-            self.warnings.append("CreateNetPeering returned no usable peering (%s); %s was found by reading the pair again."
-                                 % (problem, peering.get("NetPeeringId")))
+                    f"CreateNetPeering succeeded (HTTP 200) but returned no usable peering ({problem}), and reading "
+                    "the peerings of "
+                    f"{source_net_id} and {accepter_net_id} again finds no new one. It was not sent again, so as not "
+                    "to duplicate it: run the task again "
+                    "to adopt it once the API lists it (the API refuses a second live peering of the same two Nets).",
+                    changed=True,
+                )
+            self.warnings.append(
+                "CreateNetPeering returned no usable peering ({}); {} was found by reading the pair again.".format(
+                    problem, peering.get("NetPeeringId")
+                )
+            )
             break
         if state_name(peering) not in ("pending-acceptance", "active"):
             advice = ""
             if state_name(peering) == "failed":
-                advice = (" The IP ranges of the two Nets (%s and %s) must not overlap: peer Nets with disjoint ranges."
-                          % ((peering.get("SourceNet") or {}).get("IpRange"), (peering.get("AccepterNet") or {}).get("IpRange")))
-            raise OscError("CreateNetPeering made %s, but it is %s: %s.%s"
-                           % (peering.get("NetPeeringId"), state_name(peering), state_message(peering) or "no message", advice),
-                           result={"peering": peering}, changed=True)
+                advice = " The IP ranges of the two Nets ({} and {}) must not overlap: peer Nets with disjoint ranges.".format(
+                    (peering.get("SourceNet") or {}).get("IpRange"), (peering.get("AccepterNet") or {}).get("IpRange")
+                )
+            raise OscError(
+                "CreateNetPeering made {}, but it is {}: {}.{}".format(
+                    peering.get("NetPeeringId"), state_name(peering), state_message(peering) or "no message", advice
+                ),
+                result={"peering": peering},
+                changed=True,
+            )
         return peering
 
     def _created_peering(self, plan: Plan) -> Optional[Peering]:
         """After a create whose result is unknown: the new peering of the pair, or None. One ReadNetPeerings call."""
         wanted = plan.wanted
-        return new_peering(read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id),
-                           wanted.source_net_id, wanted.accepter_net_id, plan.known_ids)
+        return new_peering(
+            read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id),
+            wanted.source_net_id,
+            wanted.accepter_net_id,
+            plan.known_ids,
+        )
 
     # -- state changes -------------------------------------------------------------
 
     def _accept(self, step: Step, current: Peering, peering_id: str) -> Peering:
-        response = self._write_once_more_if_unknown(step, "AcceptNetPeering", peering_id,
-                                                    done=lambda p: state_name(p) == "active",
-                                                    retry=lambda p: state_name(p) == "pending-acceptance")
+        response = self._write_once_more_if_unknown(
+            step,
+            "AcceptNetPeering",
+            peering_id,
+            done=lambda p: state_name(p) == "active",
+            retry=lambda p: state_name(p) == "pending-acceptance",
+        )
         if isinstance(response, dict) and "NetPeering" in response:
             # Trusted for its state only: the answer is not what a read returns (the accepter's
             # view, no requester tags); the rest of what is reported comes from reads.
             returned = checked_peering(response["NetPeering"], "AcceptNetPeering", response=response)
             if returned["NetPeeringId"] != peering_id:
-                raise UnexpectedResponse("AcceptNetPeering", "NetPeering is %s, not the accepted %s"
-                                         % (returned["NetPeeringId"], peering_id), response)
+                raise UnexpectedResponse(
+                    "AcceptNetPeering",
+                    "NetPeering is {}, not the accepted {}".format(returned["NetPeeringId"], peering_id),
+                    response,
+                )
             current = with_state(current, state_name(returned), state_message(returned))
         elif isinstance(response, dict):
             current = with_state(current, "active", "Active")  # HTTP 200 without a peering: it was accepted
@@ -290,10 +338,16 @@ class Executor(object):
             return current
         return self._merge_read(current, self.wait_for_state(peering_id, "active", current))
 
-    def _write_state(self, step: Step, current: Peering, peering_id: str, action: str, target: str, retry_states) -> Peering:
-        response = self._write_once_more_if_unknown(step, action, peering_id,
-                                                    done=lambda p: state_name(p) == target or (p is None and target == "deleted"),
-                                                    retry=lambda p: state_name(p) in retry_states)
+    def _write_state(
+        self, step: Step, current: Peering, peering_id: str, action: str, target: str, retry_states
+    ) -> Peering:
+        response = self._write_once_more_if_unknown(
+            step,
+            action,
+            peering_id,
+            done=lambda p: state_name(p) == target or (p is None and target == "deleted"),
+            retry=lambda p: state_name(p) in retry_states,
+        )
         if not isinstance(response, dict):
             current = self._merge_read(current, response)
         if state_name(current) != target:
@@ -317,7 +371,9 @@ class Executor(object):
                 self.wrote = True
                 return _ReadBack(peering)
             if peering is None or not retry(peering):
-                raise exc.with_hint("Read again, %s is %s; run the task again." % (peering_id, state_name(peering) or "gone"))
+                raise exc.with_hint(
+                    "Read again, {} is {}; run the task again.".format(peering_id, state_name(peering) or "gone")
+                )
             # AcceptNetPeering of a peering already accepted but still provisioning succeeds again.
             response = client.call(action, {"NetPeeringId": peering_id})
         self.wrote = True
@@ -353,9 +409,11 @@ class Executor(object):
             if remaining <= 0:
                 now = (state_name(last) or "unknown", state_message(last) or "no message")
                 raise OscError(
-                    "Timed out after %d s waiting for %s to become %s; it is still %s (%s). It may still get there: run the "
+                    "Timed out after %s s waiting for %s to become %s; it is still %s (%s). It may still get there: "
+                    "run the "
                     "task again to wait more, or raise wait_timeout." % ((self.wait_timeout, peering_id, target) + now),
-                    result={"peering": last})
+                    result={"peering": last},
+                )
             self.sleep(min(delay, remaining))
             polls += 1
             try:
@@ -365,18 +423,22 @@ class Executor(object):
                     continue  # the client gave up on this poll; the wait goes on
                 raise
             if peering is None:
-                raise OscError("%s disappeared while waiting for it to become %s." % (peering_id, target), result={"peering": last})
+                raise OscError(
+                    f"{peering_id} disappeared while waiting for it to become {target}.", result={"peering": last}
+                )
             last = peering
             name = state_name(peering)
             if name == target:
                 return peering
             if name in WAIT_FAIL_STATES:
-                raise OscError("%s became %s (%s) while waiting for %s; it will not become %s."
-                               % (peering_id, name, state_message(peering) or "no message", target, target),
-                               result={"peering": peering})
+                raise OscError(
+                    f"{peering_id} became {name} ({state_message(peering) or 'no message'}) while waiting for {target}; "
+                    f"it will not become {target}.",
+                    result={"peering": peering},
+                )
 
 
-class _ReadBack(object):
+class _ReadBack:
     """A write's outcome settled by reading the peering back (``peering`` None: it is gone)."""
 
     def __init__(self, peering: Optional[Peering]) -> None:

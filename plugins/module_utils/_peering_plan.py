@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -31,9 +30,14 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     to_be_created,
     with_state,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._tags import apply_tag_diff, tag_diff, tags_to_dict, tags_to_list
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
+    apply_tag_diff,
+    tag_diff,
+    tags_to_dict,
+    tags_to_list,
+)
 
-TASK = "task"          # the task's own credentials
+TASK = "task"  # the task's own credentials
 ACCEPTER = "accepter"  # net_peering's accepter_credentials, for whichever account must accept
 
 CREATE, ACCEPT, REJECT, DELETE = "create", "accept", "reject", "delete"
@@ -58,7 +62,7 @@ class Wanted:
         return bool(self.source_net_id)
 
 
-class Actors(object):
+class Actors:
     """Who the task can act as, besides its own credentials.
 
     ``accounts``: account IDs it holds credentials for (net_peerings' accepter_credentials).
@@ -66,7 +70,9 @@ class Actors(object):
     ``region``: for messages.
     """
 
-    def __init__(self, accounts: FrozenSet[str] = frozenset(), any_accepter: bool = False, region: Optional[str] = None) -> None:
+    def __init__(
+        self, accounts: FrozenSet[str] = frozenset(), any_accepter: bool = False, region: Optional[str] = None
+    ) -> None:
         self.accounts = frozenset(accounts)
         self.any_accepter = any_accepter
         self.region = region
@@ -99,11 +105,19 @@ class Step:
         return out
 
 
-class Plan(object):
+class Plan:
     """The outcome of plan(): steps to take, or a refusal; and the peering before and (predicted) after."""
 
-    def __init__(self, wanted: Wanted, before: Optional[Peering], after: Optional[Peering], steps: List[Step],
-                 refusal: Optional[str] = None, warnings: Optional[List[str]] = None, known_ids: Tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        wanted: Wanted,
+        before: Optional[Peering],
+        after: Optional[Peering],
+        steps: List[Step],
+        refusal: Optional[str] = None,
+        warnings: Optional[List[str]] = None,
+        known_ids: Tuple[str, ...] = (),
+    ) -> None:
         self.wanted = wanted
         self.before = before
         self.after = after
@@ -127,28 +141,38 @@ class _Refusal(Exception):
 
 # -- messages ----------------------------------------------------------------
 
+
 def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
     """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
-    msg = ("Only account %s, which owns the accepter Net %s, can %s this peering, and this task has no credentials "
-           "for it. " % (account, net_id, verb))
+    msg = (
+        f"Only account {account}, which owns the accepter Net {net_id}, can {verb} this peering, and this task has "
+        "no credentials "
+        "for it. "
+    )
     if not created:
         msg += "Nothing was created. "
-    msg += ("Add accepter_credentials (access_key and secret_key, or profile) for account %s, or %s it in a task run "
-            "with that account's credentials" % (account, verb))
+    msg += (
+        f"Add accepter_credentials (access_key and secret_key, or profile) for account {account}, or {verb} it in a "
+        "task run "
+        "with that account's credentials"
+    )
     if not created:
         msg += " (state=present here only requests the peering)"
     elif verb == "reject":
         msg += " (as the requester, state=absent withdraws the request)"
     msg += "."
     if wanted.accepter_owner_id and account == wanted.accepter_owner_id and not created:
-        msg += " If accepter_owner_id (%s) is this task's own account, omit it." % account
+        msg += f" If accepter_owner_id ({account}) is this task's own account, omit it."
     return msg
 
 
 def pending_delete_advice(peering: Peering) -> str:
-    return ("Net peering %s is pending-acceptance and was requested by account %s; only the requester can delete it. "
-            "As the accepter, use state=rejected to turn it down, or run this task with the requester's credentials."
-            % (peering.get("NetPeeringId"), account_ids(peering)[0]))
+    return (
+        "Net peering {} is pending-acceptance and was requested by account {}; only the requester can delete it. "
+        "As the accepter, use state=rejected to turn it down, or run this task with the requester's credentials.".format(
+            peering.get("NetPeeringId"), account_ids(peering)[0]
+        )
+    )
 
 
 def _describe_live(peerings: List[Peering]) -> str:
@@ -157,11 +181,14 @@ def _describe_live(peerings: List[Peering]) -> str:
 
 # -- who may act ---------------------------------------------------------------
 
+
 def _caller(wanted: Wanted, peering: Optional[Peering]) -> Optional[str]:
     return caller_account(peering, wanted.source_net_id, wanted.accepter_net_id, wanted.accepter_owner_id)
 
 
-def acceptor(wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Peering], actors: Actors, verb: str) -> str:
+def acceptor(
+    wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Peering], actors: Actors, verb: str
+) -> str:
     """Who accepts or rejects ``peering`` (None: the one about to be created). Raises _Refusal when nobody can."""
     if peering is None:
         if not wanted.accepter_owner_id:
@@ -173,7 +200,9 @@ def acceptor(wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Pee
             # An earlier peering of the pair shows both Nets in accepter_owner_id's account,
             # which is then the caller's: it can accept its own peering.
             return TASK
-        raise _Refusal(missing_credentials(wanted, wanted.accepter_owner_id, wanted.accepter_net_id, verb, created=False))
+        raise _Refusal(
+            missing_credentials(wanted, wanted.accepter_owner_id, wanted.accepter_net_id, verb, created=False)
+        )
     caller = _caller(wanted, peering)
     accepter_account = account_ids(peering)[1]
     if caller is not None and caller == accepter_account:
@@ -189,8 +218,9 @@ def acceptor(wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Pee
     return TASK
 
 
-def _who_may(wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors,
-             verb: str) -> Tuple[List[Tuple[Peering, str]], List[str]]:
+def _who_may(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, verb: str
+) -> Tuple[List[Tuple[Peering, str]], List[str]]:
     """([(peering, its acceptor)] for the live ones the task may accept or reject, [why not, for the others])."""
     allowed, refusals = [], []
     for peering in live:
@@ -204,10 +234,13 @@ def _who_may(wanted: Wanted, live: List[Peering], observed: List[Peering], actor
 def can_delete(wanted: Wanted, peering: Peering) -> bool:
     """Whether the task may delete it, as far as it can tell (pending: the requester only)."""
     caller = _caller(wanted, peering)
-    return not (state_name(peering) == "pending-acceptance" and caller is not None and caller != account_ids(peering)[0])
+    return not (
+        state_name(peering) == "pending-acceptance" and caller is not None and caller != account_ids(peering)[0]
+    )
 
 
 # -- the plan --------------------------------------------------------------------
+
 
 def find(wanted: Wanted, observed: List[Peering]) -> Tuple[List[Peering], Optional[Peering]]:
     """(the live peerings of the pair that matter, the ended one to report when nothing is live)."""
@@ -230,13 +263,17 @@ def _check_live(wanted: Wanted, live: List[Peering]) -> None:
     """At most one live peering per pair, except both directions pending at once (the platform allows it)."""
     if len(live) <= 1:
         return
-    both_pending = (len(live) == 2 and all(state_name(p) == "pending-acceptance" for p in live)
-                    and net_ids(live[0]) == tuple(reversed(net_ids(live[1]))))
+    both_pending = (
+        len(live) == 2
+        and all(state_name(p) == "pending-acceptance" for p in live)
+        and net_ids(live[0]) == tuple(reversed(net_ids(live[1])))
+    )
     if not both_pending:
         raise _Refusal(
-            "More than one live Net peering links %s and %s: %s. Keep one (delete or reject the others, for example with "
+            f"More than one live Net peering links {wanted.source_net_id} and {wanted.accepter_net_id}: "
+            f"{_describe_live(live)}. Keep one (delete or reject the others, for example with "
             "net_peering_id and state=absent or state=rejected), then run the task again."
-            % (wanted.source_net_id, wanted.accepter_net_id, _describe_live(live)))
+        )
 
 
 def _requested_first(wanted: Wanted, live: List[Peering]) -> List[Peering]:
@@ -249,10 +286,16 @@ def _refusal_for_ended(wanted: Wanted, peering: Peering) -> str:
     peering_id = wanted.net_peering_id or peering.get("NetPeeringId")
     name, message = state_name(peering), state_message(peering) or "no message"
     if wanted.state == "accepted":
-        return ("Net peering %s is %s (%s), so it cannot be accepted. Peerings that ended cannot be revived: "
-                "give source_net_id and accepter_net_id to create a new one." % (peering_id, name, message))
-    return ("Net peering %s is %s (%s) and cannot become live again. Give source_net_id and accepter_net_id "
-            "to create a new one." % (peering_id, name, message))
+        return (
+            f"Net peering {peering_id} is {name} ({message}), so it cannot be accepted. Peerings that ended cannot "
+            "be revived: "
+            "give source_net_id and accepter_net_id to create a new one."
+        )
+    return (
+        f"Net peering {peering_id} is {name} ({message}) and cannot become live again. Give source_net_id and "
+        "accepter_net_id "
+        "to create a new one."
+    )
 
 
 def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> Tuple[List[Step], Peering]:
@@ -299,9 +342,11 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
     """Nothing live by that ID: it does not exist (for these credentials), or it ended."""
     found = select_id(observed, wanted.net_peering_id)
     if found is None:
-        return _Refusal("Net peering %s was not found with these credentials in region %s. Check the ID, the account and "
-                        "the region, or give source_net_id and accepter_net_id to create a peering."
-                        % (wanted.net_peering_id, actors.region))
+        return _Refusal(
+            f"Net peering {wanted.net_peering_id} was not found with these credentials in region {actors.region}. "
+            "Check the ID, the account and "
+            "the region, or give source_net_id and accepter_net_id to create a peering."
+        )
     return _Refusal(_refusal_for_ended(wanted, found))
 
 
@@ -333,16 +378,26 @@ def _accepted(wanted, live, observed, actors):
     actor = acceptor(wanted, None, observed, actors, "accept")  # refuses before anything is created
     steps, after = _create(wanted, actors, "no live peering links the two Nets")
     if actor != TASK:
-        steps.insert(0, Step(CHECK_ACCEPTER, actor, "prove the accepter credentials are account %s's before creating"
-                             % wanted.accepter_owner_id, net_id=wanted.accepter_net_id, account=wanted.accepter_owner_id))
+        steps.insert(
+            0,
+            Step(
+                CHECK_ACCEPTER,
+                actor,
+                f"prove the accepter credentials are account {wanted.accepter_owner_id}'s before creating",
+                net_id=wanted.accepter_net_id,
+                account=wanted.accepter_owner_id,
+            ),
+        )
     steps.append(Step(ACCEPT, actor, "created by this task", None))
     return steps, with_state(after, "active", "Active"), []
 
 
 def _rejected(wanted, live, observed, actors):
     if live and state_name(live[0]) == "active":
-        raise _Refusal("Net peering %s is active; only a pending-acceptance peering can be rejected. "
-                       "Use state=absent to delete it." % (wanted.net_peering_id or live[0].get("NetPeeringId")))
+        raise _Refusal(
+            "Net peering %s is active; only a pending-acceptance peering can be rejected. "
+            "Use state=absent to delete it." % (wanted.net_peering_id or live[0].get("NetPeeringId"))
+        )
     allowed, refusals = _who_may(wanted, live, observed, actors, "reject")
     steps = [Step(REJECT, actor, "pending-acceptance", peering.get("NetPeeringId")) for peering, actor in allowed]
     after = with_state(allowed[0][0], "rejected") if allowed else None
@@ -350,7 +405,7 @@ def _rejected(wanted, live, observed, actors):
         raise _Refusal(refusals[0])
     warnings = []
     if steps and refusals:
-        warnings.append("Not rejected: %s" % " ".join(refusals))
+        warnings.append("Not rejected: {}".format(" ".join(refusals)))
     if not live:
         # Already rejected, or failed/expired/deleted/nothing: no pending request is left to turn down.
         after = find(wanted, observed)[1] if wanted.by_pair else select_id(observed, wanted.net_peering_id)
@@ -367,7 +422,7 @@ def _absent(wanted, live, observed, actors):
         elif len(live) == 1:
             raise _Refusal(pending_delete_advice(peering))
         else:
-            warnings.append("%s remains: %s" % (peering.get("NetPeeringId"), pending_delete_advice(peering)))
+            warnings.append("{} remains: {}".format(peering.get("NetPeeringId"), pending_delete_advice(peering)))
     if not live and not wanted.by_pair:
         after = select_id(observed, wanted.net_peering_id)
         warnings.extend(_id_not_found(wanted, observed, actors))
@@ -378,9 +433,12 @@ def _id_not_found(wanted: Wanted, observed: List[Peering], actors: Actors) -> Li
     """Nothing to do is fine, but an explicit ID that matches nothing may be a typo: say so."""
     if wanted.by_pair or select_id(observed, wanted.net_peering_id) is not None:
         return []
-    return ["Net peering %s was not found with these credentials in region %s, so there was nothing to %s. If you "
-            "expected it, check the ID, the account and the region." % (wanted.net_peering_id, actors.region,
-                                                                        "reject" if wanted.state == "rejected" else "delete")]
+    return [
+        "Net peering {} was not found with these credentials in region {}, so there was nothing to {}. If you "
+        "expected it, check the ID, the account and the region.".format(
+            wanted.net_peering_id, actors.region, "reject" if wanted.state == "rejected" else "delete"
+        )
+    ]
 
 
 _STATES = {"present": _present, "accepted": _accepted, "rejected": _rejected, "absent": _absent}

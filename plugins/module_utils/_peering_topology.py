@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -55,7 +54,7 @@ def has_scope(peering: Peering, scope_tags: Dict[str, str]) -> bool:
 
 def own_account(listed: List[Wanted], observed: List[Peering]) -> Optional[str]:
     """The task's account, if the read shows it: the account of a listed source Net (always the task's)."""
-    sources = set(wanted.source_net_id for wanted in listed)
+    sources = {wanted.source_net_id for wanted in listed}
     for peering in observed:
         for net_id, account in zip(net_ids(peering), account_ids(peering)):
             if net_id in sources and account:
@@ -63,44 +62,68 @@ def own_account(listed: List[Wanted], observed: List[Peering]) -> Optional[str]:
     return None
 
 
-def plan_topology(listed: List[Wanted], observed: List[Peering], actors: Actors, mode: str,
-                  scope_tags: Dict[str, str]) -> Tuple[List[Plan], List[Plan]]:
+def plan_topology(
+    listed: List[Wanted], observed: List[Peering], actors: Actors, mode: str, scope_tags: Dict[str, str]
+) -> Tuple[List[Plan], List[Plan]]:
     """(one plan per listed peering, in order; the removals ``overridden`` adds)."""
     plans = []
     for wanted in listed:
         if mode == "deleted":
-            wanted = Wanted("absent", source_net_id=wanted.source_net_id, accepter_net_id=wanted.accepter_net_id,
-                            accepter_owner_id=wanted.accepter_owner_id)
+            wanted = Wanted(
+                "absent",
+                source_net_id=wanted.source_net_id,
+                accepter_net_id=wanted.accepter_net_id,
+                accepter_owner_id=wanted.accepter_owner_id,
+            )
         elif scope_tags:
             # Every listed peering carries the scope, so that removing it from the list later removes it.
             tags = dict(scope_tags)
             tags.update(wanted.tags or {})
-            wanted = Wanted(wanted.state, source_net_id=wanted.source_net_id, accepter_net_id=wanted.accepter_net_id,
-                            accepter_owner_id=wanted.accepter_owner_id, tags=tags, purge_tags=wanted.purge_tags)
+            wanted = Wanted(
+                wanted.state,
+                source_net_id=wanted.source_net_id,
+                accepter_net_id=wanted.accepter_net_id,
+                accepter_owner_id=wanted.accepter_owner_id,
+                tags=tags,
+                purge_tags=wanted.purge_tags,
+            )
         pair = [p for p in observed if connects(p, wanted.source_net_id, wanted.accepter_net_id)]
         plans.append(plan(wanted, pair, actors))
     removals = []
     if mode == "overridden":
-        listed_pairs = set(pair_key(w.source_net_id, w.accepter_net_id) for w in listed)
+        listed_pairs = {pair_key(w.source_net_id, w.accepter_net_id) for w in listed}
         me = own_account(listed, observed)
         for peering in observed:
-            if not is_live(peering) or not has_scope(peering, scope_tags) or pair_key(*net_ids(peering)) in listed_pairs:
+            if (
+                not is_live(peering)
+                or not has_scope(peering, scope_tags)
+                or pair_key(*net_ids(peering)) in listed_pairs
+            ):
                 continue
             source_account, accepter_account = account_ids(peering)
             # A pending request this account received is turned down; anything else is deleted.
-            received = (state_name(peering) == "pending-acceptance" and me is not None
-                        and accepter_account == me and source_account != me)
+            received = (
+                state_name(peering) == "pending-acceptance"
+                and me is not None
+                and accepter_account == me
+                and source_account != me
+            )
             wanted = Wanted("rejected" if received else "absent", net_peering_id=peering.get("NetPeeringId"))
             removal = plan(wanted, [peering], actors)
             removals.append(removal)
     return plans, removals
 
 
-class TopologyRun(object):
+class TopologyRun:
     """Applies the plans of one task: accepter checks first, then the pairs in parallel."""
 
-    def __init__(self, clients: Dict[str, Any], make_executor: Callable[[], Executor], max_concurrent_writes: int,
-                 check_mode: bool) -> None:
+    def __init__(
+        self,
+        clients: Dict[str, Any],
+        make_executor: Callable[[], Executor],
+        max_concurrent_writes: int,
+        check_mode: bool,
+    ) -> None:
         self.clients = clients
         self.make_executor = make_executor
         self.max_concurrent_writes = max_concurrent_writes
@@ -119,15 +142,20 @@ class TopologyRun(object):
         for actor, nets in sorted(needed.items()):
             try:
                 response = self.clients[actor].call("ReadNets", {"Filters": {"NetIds": sorted(nets)}})
-                seen = set(net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict))
+                seen = {net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict)}
                 missing = sorted(nets - seen)
                 if missing:
-                    raise OscError("the accepter_credentials of account %s cannot see %s, so they are not that account's "
-                                   "credentials (or the Nets are not in this region). Nothing was done for these peerings."
-                                   % (actor, ", ".join(missing)))
+                    raise OscError(
+                        "the accepter_credentials of account {} cannot see {}, so they are not that account's "
+                        "credentials (or the Nets are not in this region). Nothing was done for these peerings.".format(
+                            actor, ", ".join(missing)
+                        )
+                    )
             except OscApiError as exc:
-                failures[actor] = exc.with_hint("Fix the accepter_credentials of account %s; nothing was done for the "
-                                                "peerings it must accept." % actor)
+                failures[actor] = exc.with_hint(
+                    f"Fix the accepter_credentials of account {actor}; nothing was done for the "
+                    "peerings it must accept."
+                )
             except OscError as exc:
                 failures[actor] = exc
         return failures
@@ -176,13 +204,13 @@ def describe(item: Plan) -> Dict[str, Any]:
 
 def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
     """The module's result fields: net_peerings, summary, actions, failures, and the diff."""
-    summary = dict((key, 0) for key in SUMMARY_KEYS)
+    summary = dict.fromkeys(SUMMARY_KEYS, 0)
     peerings, actions, failures = [], [], []
     before, after = {}, {}
     for index, result in enumerate(results):
         item, outcome, error = result["plan"], result.get("outcome"), result.get("error")
         pair = describe(item)
-        name = "%s -> %s" % (pair["source_net_id"], pair["accepter_net_id"])
+        name = "{} -> {}".format(pair["source_net_id"], pair["accepter_net_id"])
         steps = outcome.actions if outcome else (error.result.get("actions", []) if error else [])
         for action in steps:
             actions.append(dict(pair, **action))
@@ -203,5 +231,10 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
         if steps:
             before[name] = diff_view(item.before)
             after[name] = diff_view(final)
-    return {"net_peerings": peerings, "summary": summary, "actions": actions, "failures": failures,
-            "diff": {"before": before, "after": after}}
+    return {
+        "net_peerings": peerings,
+        "summary": summary,
+        "actions": actions,
+        "failures": failures,
+        "diff": {"before": before, "after": after},
+    }

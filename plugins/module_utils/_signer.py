@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """OSC4-HMAC-SHA256 request signing for the Outscale API.
@@ -12,7 +11,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-
 from urllib.parse import urlsplit
 
 ALGORITHM = "OSC4-HMAC-SHA256"
@@ -55,22 +53,24 @@ def sign_request(method, url, body, access_key, secret_key, region, now=None):
     host = parts.hostname or ""
     path = parts.path or "/"
 
-    canonical_request = "\n".join([
-        method.upper(),
-        path,
-        parts.query,
-        "content-type:%s\nhost:%s\nx-osc-date:%s\n" % (CONTENT_TYPE, host, osc_date),
-        SIGNED_HEADERS,
-        _sha256_hex(body or b""),
-    ])
-    scope = "%s/%s/%s/osc4_request" % (date_stamp, region, SERVICE)
+    canonical_request = "\n".join(
+        [
+            method.upper(),
+            path,
+            parts.query,
+            f"content-type:{CONTENT_TYPE}\nhost:{host}\nx-osc-date:{osc_date}\n",
+            SIGNED_HEADERS,
+            _sha256_hex(body or b""),
+        ]
+    )
+    scope = f"{date_stamp}/{region}/{SERVICE}/osc4_request"
     string_to_sign = "\n".join([ALGORITHM, osc_date, scope, _sha256_hex(canonical_request)])
-    signature = hmac.new(signing_key(secret_key, date_stamp, region),
-                         string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    signature = hmac.new(
+        signing_key(secret_key, date_stamp, region), string_to_sign.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
 
     return {
         "Content-Type": CONTENT_TYPE,
         "X-Osc-Date": osc_date,
-        "Authorization": "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (
-            ALGORITHM, access_key, scope, SIGNED_HEADERS, signature),
+        "Authorization": f"{ALGORITHM} Credential={access_key}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature={signature}",
     }

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
@@ -17,8 +16,11 @@ TAG_VALUE_MAX = 255
 
 def tags_to_dict(tags: Optional[List[Dict[str, Any]]]) -> Dict[str, str]:
     """API tag list [{Key, Value}] -> {key: value}; a null Value is the empty string (tags {k: ""} stay idempotent)."""
-    return dict((tag.get("Key"), "" if tag.get("Value") is None else tag.get("Value"))
-                for tag in tags or [] if isinstance(tag, dict))
+    return {
+        tag.get("Key"): "" if tag.get("Value") is None else tag.get("Value")
+        for tag in tags or []
+        if isinstance(tag, dict)
+    }
 
 
 def tags_to_list(tags: Optional[Dict[str, Any]]) -> List[Dict[str, str]]:
@@ -26,8 +28,9 @@ def tags_to_list(tags: Optional[Dict[str, Any]]) -> List[Dict[str, str]]:
     return [{"Key": key, "Value": "" if value is None else str(value)} for key, value in sorted((tags or {}).items())]
 
 
-def tag_diff(current: Optional[Dict[str, str]], desired: Optional[Dict[str, Any]],
-             purge: bool) -> Tuple[Dict[str, str], Dict[str, str]]:
+def tag_diff(
+    current: Optional[Dict[str, str]], desired: Optional[Dict[str, Any]], purge: bool
+) -> Tuple[Dict[str, str], Dict[str, str]]:
     """What CreateTags and DeleteTags must do to turn ``current`` into ``desired``.
 
     Returns (to_create, to_delete), both {key: value}. ``desired`` None means
@@ -38,15 +41,17 @@ def tag_diff(current: Optional[Dict[str, str]], desired: Optional[Dict[str, Any]
     current = current or {}
     if desired is None:
         return {}, {}
-    desired = dict((key, "" if value is None else str(value)) for key, value in desired.items())
-    to_create = dict((key, value) for key, value in desired.items() if current.get(key) != value)
+    desired = {key: "" if value is None else str(value) for key, value in desired.items()}
+    to_create = {key: value for key, value in desired.items() if current.get(key) != value}
     to_delete = {}
     if purge:
-        to_delete = dict((key, value) for key, value in current.items() if key not in desired)
+        to_delete = {key: value for key, value in current.items() if key not in desired}
     return to_create, to_delete
 
 
-def apply_tag_diff(current: Optional[Dict[str, str]], to_create: Dict[str, str], to_delete: Dict[str, str]) -> Dict[str, str]:
+def apply_tag_diff(
+    current: Optional[Dict[str, str]], to_create: Dict[str, str], to_delete: Dict[str, str]
+) -> Dict[str, str]:
     """The tags once the diff is applied."""
     tags = dict(current or {})
     for key in to_delete:
@@ -59,12 +64,16 @@ def validate_tags(tags: Optional[Dict[str, Any]], option: str = "tags") -> Optio
     """An error message for tags the API would refuse, or None."""
     for key, value in (tags or {}).items():
         if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
-            return "%s: key %r must be 1 to %d characters long." % (option, key, TAG_KEY_MAX)
+            return f"{option}: key {key!r} must be 1 to {TAG_KEY_MAX} characters long."
         if isinstance(value, (dict, list)):
-            return ("%s: the value of '%s' is a %s; a tag value is a string. Quote it, or turn it into one "
-                    "(for example with the to_json filter)." % (option, key, "dict" if isinstance(value, dict) else "list"))
+            return (
+                "{}: the value of '{}' is a {}; a tag value is a string. Quote it, or turn it into one "
+                "(for example with the to_json filter).".format(
+                    option, key, "dict" if isinstance(value, dict) else "list"
+                )
+            )
         if value is not None and len(str(value)) > TAG_VALUE_MAX:
-            return "%s: the value of '%s' is longer than %d characters; shorten it." % (option, key, TAG_VALUE_MAX)
+            return f"{option}: the value of '{key}' is longer than {TAG_VALUE_MAX} characters; shorten it."
     return None
 
 

@@ -1,5 +1,4 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -288,11 +287,12 @@ api_error:
 """
 
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+    ACCOUNT_ID_PATTERN,
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
-    ACCOUNT_ID_PATTERN,
     diff_view,
     normalize_account_id,
     normalize_peering,
@@ -301,7 +301,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor, step_hint
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, Actors, Wanted, plan
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
 STATES_USING_ACCEPTER = ("accepted", "rejected")
@@ -314,8 +313,10 @@ class NetPeering(OscModule):
     def argument_spec(cls):
         spec = super().argument_spec()
         # The peering is named by its ID, or by its two Nets (and the accepter's account).
-        spec.update((name, dict(type="str")) for name in ("net_peering_id", "source_net_id", "accepter_net_id",
-                                                          "accepter_owner_id"))
+        spec.update(
+            (name, dict(type="str"))
+            for name in ("net_peering_id", "source_net_id", "accepter_net_id", "accepter_owner_id")
+        )
         spec.update(
             state=dict(type="str", default="present", choices=["present", "accepted", "rejected", "absent"]),
             tags=dict(type="dict"),
@@ -330,37 +331,59 @@ class NetPeering(OscModule):
     def module_kwargs(cls):
         # Pairs of options are checked in validate(), after Ansible has reported unknown
         # options: a typo must not hide behind "parameters are required together".
-        return dict(mutually_exclusive=[("net_peering_id", "source_net_id"), ("net_peering_id", "accepter_net_id"),
-                                        ("net_peering_id", "accepter_owner_id")])
+        return dict(
+            mutually_exclusive=[
+                ("net_peering_id", "source_net_id"),
+                ("net_peering_id", "accepter_net_id"),
+                ("net_peering_id", "accepter_owner_id"),
+            ]
+        )
 
     def validate(self):
         params = self.params
         if not params["net_peering_id"] and not (params["source_net_id"] or params["accepter_net_id"]):
-            raise OscError("Name the peering: give net_peering_id, or source_net_id and accepter_net_id "
-                           "(plus accepter_owner_id when the accepter Net belongs to another account).")
+            raise OscError(
+                "Name the peering: give net_peering_id, or source_net_id and accepter_net_id "
+                "(plus accepter_owner_id when the accepter Net belongs to another account)."
+            )
         if bool(params["source_net_id"]) != bool(params["accepter_net_id"]):
-            given, missing = (("source_net_id", "accepter_net_id") if params["source_net_id"]
-                              else ("accepter_net_id", "source_net_id"))
-            raise OscError("%s is set but %s is not: a peering is named by both Nets (or by net_peering_id)." % (given, missing))
+            given, missing = (
+                ("source_net_id", "accepter_net_id")
+                if params["source_net_id"]
+                else ("accepter_net_id", "source_net_id")
+            )
+            raise OscError(
+                f"{given} is set but {missing} is not: a peering is named by both Nets (or by net_peering_id)."
+            )
         if params["net_peering_id"] and not PEERING_ID_PATTERN.match(params["net_peering_id"]):
-            raise OscError("net_peering_id '%s' is not a Net peering ID: use pcx- followed by 8 hexadecimal characters, "
-                           "for example pcx-12345678." % params["net_peering_id"])
+            raise OscError(
+                "net_peering_id '{}' is not a Net peering ID: use pcx- followed by 8 hexadecimal characters, "
+                "for example pcx-12345678.".format(params["net_peering_id"])
+            )
         for name in ("source_net_id", "accepter_net_id"):
             if params[name] and not NET_ID_PATTERN.match(params[name]):
-                raise OscError("%s '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
-                               "vpc-12345678." % (name, params[name]))
+                raise OscError(
+                    f"{name} '{params[name]}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for "
+                    "example "
+                    "vpc-12345678."
+                )
         if params["source_net_id"] and params["source_net_id"] == params["accepter_net_id"]:
-            raise OscError("source_net_id and accepter_net_id are both %s: a peering links two different Nets."
-                           % params["source_net_id"])
+            raise OscError(
+                "source_net_id and accepter_net_id are both {}: a peering links two different Nets.".format(
+                    params["source_net_id"]
+                )
+            )
         owner, warning = normalize_account_id(params["accepter_owner_id"])
         if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
-            raise OscError("accepter_owner_id '%s' is not an account ID: use the 12 digits of the account that owns "
-                           "accepter_net_id, quoted in YAML so leading zeros are kept." % owner)
+            raise OscError(
+                f"accepter_owner_id '{owner}' is not an account ID: use the 12 digits of the account that owns "
+                "accepter_net_id, quoted in YAML so leading zeros are kept."
+            )
         if warning:
             self.warn(warning)
         params["accepter_owner_id"] = owner
         if params["wait_timeout"] <= 0:
-            raise OscError("wait_timeout must be greater than 0 (seconds), got %s." % params["wait_timeout"])
+            raise OscError("wait_timeout must be greater than 0 (seconds), got {}.".format(params["wait_timeout"]))
         error = validate_tags(params["tags"])
         if error:
             raise OscError(error)
@@ -374,8 +397,15 @@ class NetPeering(OscModule):
             self.warn("accepter_credentials are only used with state=accepted or state=rejected; they were ignored.")
         elif params["accepter_credentials"] is not None:
             self.add_client(ACCEPTER, params["accepter_credentials"], "accepter_credentials")
-        wanted = Wanted(params["state"], params["net_peering_id"], params["source_net_id"], params["accepter_net_id"],
-                        params["accepter_owner_id"], params["tags"], params["purge_tags"])
+        wanted = Wanted(
+            params["state"],
+            params["net_peering_id"],
+            params["source_net_id"],
+            params["accepter_net_id"],
+            params["accepter_owner_id"],
+            params["tags"],
+            params["purge_tags"],
+        )
         try:
             if wanted.by_pair:
                 observed = read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id)

@@ -1,5 +1,4 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -257,27 +256,30 @@ def check_filters(filters):
         if key == "tags" and isinstance(value, dict):
             for tag_key, tag_value in value.items():
                 if not tag_key or not (tag_value is None or _is_scalar(tag_value)):
-                    return ("filters.tags: each tag needs a non-empty key and a plain value; got %r: %r." % (tag_key, tag_value))
+                    return f"filters.tags: each tag needs a non-empty key and a plain value; got {tag_key!r}: {tag_value!r}."
             continue
         values = value if isinstance(value, list) else [value]
         for item in values:
             if not _is_scalar(item):
-                return ("filters.%s: expected a string or a list of strings, got %s %r."
-                        % (key, type(item).__name__, item))
+                return f"filters.{key}: expected a string or a list of strings, got {type(item).__name__} {item!r}."
         if key == "tags":
             for item in values:
                 if "=" not in str(item) or str(item).startswith("="):
-                    return ("filters.tags: '%s' is not KEY=VALUE. Give a dict ({env: prod}) or a list of KEY=VALUE "
-                            "strings ([env=prod])." % item)
+                    return (
+                        f"filters.tags: '{item}' is not KEY=VALUE. Give a dict ({{env: prod}}) or a list of KEY=VALUE "
+                        "strings ([env=prod])."
+                    )
         elif key == "state_names":
             for item in values:
                 if item not in STATE_NAMES:
-                    return "filters.state_names: '%s' is not a state; valid states: %s." % (item, ", ".join(STATE_NAMES))
+                    return "filters.state_names: '{}' is not a state; valid states: {}.".format(
+                        item, ", ".join(STATE_NAMES)
+                    )
         elif key in ID_FILTERS:
             pattern, shape = ID_FILTERS[key]
             for item in values:
                 if not pattern.match(str(item)):
-                    return "filters.%s: '%s' is malformed; expected %s." % (key, item, shape)
+                    return f"filters.{key}: '{item}' is malformed; expected {shape}."
     return None
 
 
@@ -295,7 +297,9 @@ class NetPeeringInfo(OscModule):
         filters = self.params["filters"] or {}
         for peering_id in ids or []:
             if not PEERING_ID_PATTERN.match(peering_id):
-                raise OscError("net_peering_ids: '%s' is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)." % peering_id)
+                raise OscError(
+                    f"net_peering_ids: '{peering_id}' is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)."
+                )
         if ids is not None and "net_peering_ids" in filters:
             raise OscError("Give the IDs in net_peering_ids or in filters.net_peering_ids, not both.")
         self.api_filters = build_filters(filters)  # unknown keys first: that message lists the valid ones

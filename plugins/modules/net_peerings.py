@@ -1,5 +1,4 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -303,13 +302,18 @@ class NetPeerings(OscModule):
         accepter = other_account_argument_spec()
         accepter["account_id"] = dict(type="str", required=True)
         spec.update(
-            peerings=dict(type="list", elements="dict", required=True, options=dict(
-                source_net_id=dict(type="str", required=True),
-                accepter_net_id=dict(type="str", required=True),
-                accepter_owner_id=dict(type="str"),
-                state=dict(type="str", default="accepted", choices=["accepted", "present"]),
-                tags=dict(type="dict"),
-            )),
+            peerings=dict(
+                type="list",
+                elements="dict",
+                required=True,
+                options=dict(
+                    source_net_id=dict(type="str", required=True),
+                    accepter_net_id=dict(type="str", required=True),
+                    accepter_owner_id=dict(type="str"),
+                    state=dict(type="str", default="accepted", choices=["accepted", "present"]),
+                    tags=dict(type="dict"),
+                ),
+            ),
             state=dict(type="str", default="merged", choices=["merged", "overridden", "deleted"]),
             scope_tags=dict(type="dict"),
             purge_tags=dict(type="bool", default=False),
@@ -324,52 +328,72 @@ class NetPeerings(OscModule):
         params = self.params
         seen = {}
         for index, item in enumerate(params["peerings"]):
-            where = "peerings[%d]" % index
+            where = f"peerings[{index}]"
             for name in ("source_net_id", "accepter_net_id"):
                 if not NET_ID_PATTERN.match(item[name]):
-                    raise OscError("%s.%s '%s' is not a Net ID: use vpc- followed by 8 hexadecimal characters."
-                                   % (where, name, item[name]))
+                    raise OscError(
+                        f"{where}.{name} '{item[name]}' is not a Net ID: use vpc- followed by 8 hexadecimal characters."
+                    )
             if item["source_net_id"] == item["accepter_net_id"]:
-                raise OscError("%s links %s to itself: a peering links two different Nets." % (where, item["source_net_id"]))
+                raise OscError(
+                    "{} links {} to itself: a peering links two different Nets.".format(where, item["source_net_id"])
+                )
             key = pair_key(item["source_net_id"], item["accepter_net_id"])
             if key in seen:
-                raise OscError("%s and %s name the same pair of Nets (%s and %s); a pair is listed once, in one direction. "
-                               "Nothing was done." % (seen[key], where, key[0], key[1]))
+                raise OscError(
+                    f"{seen[key]} and {where} name the same pair of Nets ({key[0]} and {key[1]}); a pair is listed "
+                    "once, in one direction. "
+                    "Nothing was done."
+                )
             seen[key] = where
             owner, warning = normalize_account_id(item["accepter_owner_id"])
             if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
-                raise OscError("%s.accepter_owner_id '%s' is not a 12-digit account ID (quote it in YAML)." % (where, owner))
+                raise OscError(f"{where}.accepter_owner_id '{owner}' is not a 12-digit account ID (quote it in YAML).")
             if warning:
-                self.warn("%s.%s" % (where, warning))
+                self.warn(f"{where}.{warning}")
             item["accepter_owner_id"] = owner
-            error = validate_tags(item["tags"], "%s.tags" % where)
+            error = validate_tags(item["tags"], f"{where}.tags")
             if error:
                 raise OscError(error)
         if params["state"] == "overridden" and not params["scope_tags"]:
-            raise OscError("state=overridden needs scope_tags (for example {topology: prod}): only peerings that carry all "
-                           "of them are ever removed, so an empty or missing scope would leave the task nothing to own.")
+            raise OscError(
+                "state=overridden needs scope_tags (for example {topology: prod}): only peerings that carry all "
+                "of them are ever removed, so an empty or missing scope would leave the task nothing to own."
+            )
         error = validate_tags(params["scope_tags"], "scope_tags")
         if error:
             raise OscError(error)
         accounts = [entry["account_id"] for entry in params["accepter_credentials"] or []]
         for account in accounts:
             if not ACCOUNT_ID_PATTERN.match(account):
-                raise OscError("accepter_credentials: account_id '%s' is not a 12-digit account ID." % account)
+                raise OscError(f"accepter_credentials: account_id '{account}' is not a 12-digit account ID.")
         if len(set(accounts)) != len(accounts):
             raise OscError("accepter_credentials: each account_id may appear once.")
         for name in ("max_concurrent_writes", "wait_timeout"):
             if params[name] < 1:
-                raise OscError("%s must be at least 1, got %s." % (name, params[name]))
+                raise OscError(f"{name} must be at least 1, got {params[name]}.")
 
     def execute(self):
         params = self.params
         for index, entry in enumerate(params["accepter_credentials"] or []):
-            self.add_client(entry["account_id"], entry, "accepter_credentials[%d] (account %s)" % (index, entry["account_id"]))
-        listed = [Wanted(item["state"], source_net_id=item["source_net_id"], accepter_net_id=item["accepter_net_id"],
-                         accepter_owner_id=item["accepter_owner_id"], tags=item["tags"], purge_tags=params["purge_tags"])
-                  for item in params["peerings"]]
+            self.add_client(
+                entry["account_id"], entry, "accepter_credentials[{}] (account {})".format(index, entry["account_id"])
+            )
+        listed = [
+            Wanted(
+                item["state"],
+                source_net_id=item["source_net_id"],
+                accepter_net_id=item["accepter_net_id"],
+                accepter_owner_id=item["accepter_owner_id"],
+                tags=item["tags"],
+                purge_tags=params["purge_tags"],
+            )
+            for item in params["peerings"]
+        ]
         observed = read_peerings(self.client, {})
-        actors = Actors(accounts=frozenset(key for key in self.clients if key != "task"), region=self.client.settings.region)
+        actors = Actors(
+            accounts=frozenset(key for key in self.clients if key != "task"), region=self.client.settings.region
+        )
         plans, removals = plan_topology(listed, observed, actors, params["state"], params["scope_tags"] or {})
 
         def make_executor():
@@ -383,12 +407,17 @@ class NetPeerings(OscModule):
         self.diff = fields.pop("diff")
         self.result.update(fields)
         self.changed = any(action["outcome"] in ("done", "planned") for action in fields["actions"]) or any(
-            result.get("error") is not None and result["error"].changed for result in results)
+            result.get("error") is not None and result["error"].changed for result in results
+        )
         failures = fields["failures"]
         if failures:
-            details = " | ".join("%s -> %s: %s" % (f["source_net_id"], f["accepter_net_id"], f["msg"]) for f in failures)
-            raise OscError("%d of %d peerings failed (the others were done): %s" % (len(failures), len(results), details),
-                           hint="Fix them and run the task again; it resumes where it stopped.")
+            details = " | ".join(
+                "{} -> {}: {}".format(f["source_net_id"], f["accepter_net_id"], f["msg"]) for f in failures
+            )
+            raise OscError(
+                f"{len(failures)} of {len(results)} peerings failed (the others were done): {details}",
+                hint="Fix them and run the task again; it resumes where it stopped.",
+            )
 
 
 def main():

@@ -28,11 +28,11 @@ def load(name):
 def credential_inputs(values):
     """The inputs as AWX stores them: validated against the input configuration, defaults filled in."""
     fields = load("credential-type-inputs.yml")
-    known = dict((field["id"], field) for field in fields["fields"])
+    known = {field["id"]: field for field in fields["fields"]}
     assert set(values) <= set(known), "unknown inputs: %s" % (set(values) - set(known))
     missing = [name for name in fields.get("required", []) if not values.get(name)]
-    assert not missing, "required inputs missing: %s" % missing
-    inputs = dict((name, field["default"]) for name, field in known.items() if "default" in field)
+    assert not missing, f"required inputs missing: {missing}"
+    inputs = {name: field["default"] for name, field in known.items() if "default" in field}
     inputs.update(values)
     return inputs
 
@@ -42,10 +42,9 @@ def injected_env(inputs):
     injectors = load("credential-type-injectors.yml")
     assert set(injectors) == {"env"}, "the test renders env injectors only"
     fields = [field["id"] for field in load("credential-type-inputs.yml")["fields"]]
-    context = dict((name, inputs.get(name, "")) for name in fields)
+    context = {name: inputs.get(name, "") for name in fields}
     environment = jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
-    return dict((name, environment.from_string(template).render(**context))
-                for name, template in injectors["env"].items())
+    return {name: environment.from_string(template).render(**context) for name, template in injectors["env"].items()}
 
 
 def test_the_injector_sets_every_connection_variable():
@@ -65,24 +64,32 @@ def collections_path(tmp_path):
 def test_the_job_runs_as_the_credential_account(osc_simulator, collections_path, tmp_path, monkeypatch):
     sim = osc_simulator
     account = sim.accounts[0]
-    inputs = credential_inputs({"access_key": account["access_key"], "secret_key": account["secret_key"],
-                                "endpoint": sim.url})
+    inputs = credential_inputs(
+        {"access_key": account["access_key"], "secret_key": account["secret_key"], "endpoint": sim.url}
+    )
     private = tmp_path / "job"
     (private / "project").mkdir(parents=True)
     with open(os.path.join(AWX_DOCS, "peering.yml")) as source:
         (private / "project" / "peering.yml").write_text(source.read())
     (private / "inventory").mkdir()
-    (private / "inventory" / "hosts").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n"
-                                                 % sys.executable)
+    (private / "inventory" / "hosts").write_text(
+        f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n"
+    )
     for name in [n for n in os.environ if n.startswith(("OSC_", "ANSIBLE_"))]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("PATH", VENV_BIN + os.pathsep + os.environ.get("PATH", ""))
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.osc/config.json of the tester's
-    envvars = dict(injected_env(inputs), ANSIBLE_COLLECTIONS_PATH=collections_path,
-                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false", ANSIBLE_NOCOLOR="1", LC_ALL="C.UTF-8")
+    envvars = dict(
+        injected_env(inputs),
+        ANSIBLE_COLLECTIONS_PATH=collections_path,
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+        ANSIBLE_NOCOLOR="1",
+        LC_ALL="C.UTF-8",
+    )
 
-    result = ansible_runner.run(private_data_dir=str(private), playbook="peering.yml", envvars=envvars,
-                                quiet=True, timeout=300)
+    result = ansible_runner.run(
+        private_data_dir=str(private), playbook="peering.yml", envvars=envvars, quiet=True, timeout=300
+    )
     output = result.stdout.read()
     assert (result.status, result.rc) == ("successful", 0), output[-6000:]
     assert result.stats["changed"] == {"localhost": 1}
@@ -90,8 +97,12 @@ def test_the_job_runs_as_the_credential_account(osc_simulator, collections_path,
     # the peering was made by the credential's account, over the injected endpoint
     creates = [call for call in sim.log() if call["action"] == "CreateNetPeering"]
     assert [call["account_id"] for call in creates] == [account["account_id"]]
-    events = [event for event in result.events if event.get("event") == "runner_on_ok"
-              and event["event_data"].get("task") == "Peer the Nets and accept the peering"]
+    events = [
+        event
+        for event in result.events
+        if event.get("event") == "runner_on_ok"
+        and event["event_data"].get("task") == "Peer the Nets and accept the peering"
+    ]
     peering = events[0]["event_data"]["res"]["net_peering"]
     assert (peering["state"]["name"], peering["source_net"]["net_id"]) == ("active", "vpc-a1a1a1a1")
     assert json.dumps(peering["tags"]) == json.dumps({"managed-by": "awx"})

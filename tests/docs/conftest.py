@@ -16,5 +16,6 @@ def pytest_runtest_logreport(report):
 
 def pytest_terminal_summary(terminalreporter):
     if any(DOCS_BLOCKS.values()):
-        terminalreporter.write_line("docs blocks: %(run)d run, %(failed)d failed, %(skipped)d skipped (marked)"
-                                    % DOCS_BLOCKS)
+        terminalreporter.write_line(
+            "docs blocks: {run} run, {failed} failed, {skipped} skipped (marked)".format(**DOCS_BLOCKS)
+        )

@@ -44,7 +44,6 @@ import tempfile
 
 import pytest
 import yaml
-
 from simulator import Simulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -62,7 +61,7 @@ class Block:
 
     @property
     def name(self):
-        return "%s:%d" % (os.path.relpath(self.path, ROOT), self.line)
+        return f"{os.path.relpath(self.path, ROOT)}:{self.line}"
 
 
 def markdown_files():
@@ -95,7 +94,9 @@ def blocks_of(path):
             previous -= 1
         marker = MARKER.match(lines[previous]) if previous >= 0 else None
         language = match.group("info").strip().split(" ")[0].lower()
-        blocks.append(Block(path, start + 1, language, "\n".join(body) + "\n", marker.group("what") if marker else None))
+        blocks.append(
+            Block(path, start + 1, language, "\n".join(body) + "\n", marker.group("what") if marker else None)
+        )
     return blocks
 
 
@@ -104,17 +105,33 @@ ALL_BLOCKS = [block for path in markdown_files() for block in blocks_of(path)]
 
 # -- the environment ----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def installed_collection(tmp_path_factory):
     """The collection as a user gets it: built into a tarball, installed; returns the collections dir."""
     base = tmp_path_factory.mktemp("docs-collection")
-    subprocess.run([os.path.join(VENV_BIN, "ansible-galaxy"), "collection", "build", "--force",
-                    "--output-path", str(base), ROOT], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [os.path.join(VENV_BIN, "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(base), ROOT],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     tarball = glob.glob(str(base / "outscale-cloud-*.tar.gz"))[0]
     collections = base / "collections"
-    subprocess.run([os.path.join(VENV_BIN, "ansible-galaxy"), "collection", "install", "--offline", "--force",
-                    "-p", str(collections), tarball], check=True, stdout=subprocess.DEVNULL,
-                   env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections)))
+    subprocess.run(
+        [
+            os.path.join(VENV_BIN, "ansible-galaxy"),
+            "collection",
+            "install",
+            "--offline",
+            "--force",
+            "-p",
+            str(collections),
+            tarball,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections)),
+    )
     return str(collections)
 
 
@@ -128,26 +145,34 @@ def docs_env(tmp_path, installed_collection):
         os.symlink(installed_collection, str(home / ".ansible" / "collections"))
         (home / ".osc").mkdir()
         a, b = sim.accounts[:2]
-        profiles = dict((name, {"access_key": account["access_key"], "secret_key": account["secret_key"],
-                                "region": sim.region, "endpoints": {"api": sim.url}})
-                        for name, account in (("default", a), ("partner", b)))
+        profiles = {
+            name: {
+                "access_key": account["access_key"],
+                "secret_key": account["secret_key"],
+                "region": sim.region,
+                "endpoints": {"api": sim.url},
+            }
+            for name, account in (("default", a), ("partner", b))
+        }
         config = home / ".osc" / "config.json"
         config.write_text(json.dumps(profiles))
         os.chmod(str(config), 0o600)
-        env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_", "PYTHONPATH")))
-        env.update({
-            "HOME": str(home),
-            "PATH": VENV_BIN + os.pathsep + env.get("PATH", ""),
-            "LC_ALL": "C.UTF-8",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the one with requests
-            "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async"),
-            # where the API is, for every block (a task that gives keys reads no profile)
-            "OSC_ENDPOINT_API": sim.url,
-            "OSC_REGION": sim.region,
-        })
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_", "PYTHONPATH"))}
+        env.update(
+            {
+                "HOME": str(home),
+                "PATH": VENV_BIN + os.pathsep + env.get("PATH", ""),
+                "LC_ALL": "C.UTF-8",
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_LOCALHOST_WARNING": "false",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the one with requests
+                "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async"),
+                # where the API is, for every block (a task that gives keys reads no profile)
+                "OSC_ENDPOINT_API": sim.url,
+                "OSC_REGION": sim.region,
+            }
+        )
         yield sim, env, home
     assert not sim.response_problems + sim.internal_errors
 
@@ -159,9 +184,16 @@ def run_process(command, cwd, env, stdin=None):
     command (a simulator started with `&`) must not keep the test waiting.
     """
     with tempfile.TemporaryFile("w+") as output_file:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                                   stdout=output_file, stderr=subprocess.STDOUT, universal_newlines=True,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=output_file,
+            stderr=subprocess.STDOUT,
+            universal_newlines=True,
+            start_new_session=True,
+        )
         try:
             if stdin:
                 process.stdin.write(stdin)
@@ -183,7 +215,7 @@ def run_process(command, cwd, env, stdin=None):
         output_file.seek(0)
         output = output_file.read()
     if code is None:
-        return -1, output + "\n[timed out after %d s]" % BLOCK_TIMEOUT
+        return -1, output + f"\n[timed out after {BLOCK_TIMEOUT} s]"
     return code, output
 
 
@@ -194,8 +226,13 @@ def scratch_checkout(tmp_path):
     stamp, so `make venv` there has nothing to do and can never reinstall the real one.
     """
     work = tmp_path / "work"
-    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT, check=True,
-                            stdout=subprocess.PIPE).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=ROOT, check=True, stdout=subprocess.PIPE
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for relative in filter(None, listed):
         source = os.path.join(ROOT, relative)
         if os.path.isfile(source):
@@ -208,14 +245,20 @@ def scratch_checkout(tmp_path):
     for name in os.listdir(test_venv):
         if not name.startswith(".installed-"):
             os.symlink(os.path.join(test_venv, name), str(venv / name))
-    checksum = subprocess.run("cat requirements.txt requirements-test.txt tests/simulator/requirements.txt | cksum",
-                              shell=True, cwd=str(work), check=True, stdout=subprocess.PIPE,
-                              universal_newlines=True).stdout.split()[0]
+    checksum = subprocess.run(
+        "cat requirements.txt requirements-test.txt tests/simulator/requirements.txt | cksum",
+        shell=True,
+        cwd=str(work),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout.split()[0]
     (venv / (".installed-" + checksum)).touch()  # the Makefile's STAMP
     return str(work)
 
 
 # -- turning blocks into runs -------------------------------------------------------------------
+
 
 def console_script(text):
     """The commands of a console block: `$ ` lines, with their continuation and here-document lines."""
@@ -241,9 +284,15 @@ def console_script(text):
 
 def playbook_vars(sim):
     a, b = sim.accounts[:2]
-    return {"osc_endpoint": sim.url, "osc_region": sim.region, "osc_sim": sim.base_url + "/_sim",
-            "vault_osc_access_key": a["access_key"], "vault_osc_secret_key": a["secret_key"],
-            "partner_access_key": b["access_key"], "partner_secret_key": b["secret_key"]}
+    return {
+        "osc_endpoint": sim.url,
+        "osc_region": sim.region,
+        "osc_sim": sim.base_url + "/_sim",
+        "vault_osc_access_key": a["access_key"],
+        "vault_osc_secret_key": a["secret_key"],
+        "partner_access_key": b["access_key"],
+        "partner_secret_key": b["secret_key"],
+    }
 
 
 def tasks_to_run(block):
@@ -257,14 +306,17 @@ def tasks_to_run(block):
     tasks = []
     for part in chain:
         loaded = yaml.safe_load(part.text)
-        assert isinstance(loaded, list), "%s: a tasks block must be a list of tasks" % part.name
+        assert isinstance(loaded, list), f"{part.name}: a tasks block must be a list of tasks"
         tasks += loaded
     return tasks
 
 
 def is_playbook(data):
-    return isinstance(data, list) and data and all(isinstance(p, dict) and ("hosts" in p or "import_playbook" in p)
-                                                   for p in data)
+    return (
+        isinstance(data, list)
+        and data
+        and all(isinstance(p, dict) and ("hosts" in p or "import_playbook" in p) for p in data)
+    )
 
 
 def run_playbook(block, plays, docs_env, tmp_path):
@@ -274,9 +326,10 @@ def run_playbook(block, plays, docs_env, tmp_path):
     extra = tmp_path / "vars.json"
     extra.write_text(json.dumps(playbook_vars(sim)))
     os.chmod(str(extra), 0o600)
-    code, output = run_process([os.path.join(VENV_BIN, "ansible-playbook"), str(playbook), "-e", "@%s" % extra],
-                               cwd=str(tmp_path), env=env)
-    assert code == 0, "%s failed (ansible-playbook exit %s):\n%s" % (block.name, code, output[-6000:])
+    code, output = run_process(
+        [os.path.join(VENV_BIN, "ansible-playbook"), str(playbook), "-e", f"@{extra}"], cwd=str(tmp_path), env=env
+    )
+    assert code == 0, f"{block.name} failed (ansible-playbook exit {code}):\n{output[-6000:]}"
     return output
 
 
@@ -285,25 +338,35 @@ def check_block(block, docs_env, tmp_path):
     marker = block.marker or ""
     if marker.startswith("skip"):
         reason = re.match(r"skip\s*\((.+)\)$", marker)
-        assert reason, "%s: say why: <!-- docs-test: skip (reason) -->" % block.name
-        pytest.skip("%s: %s" % (block.name, reason.group(1)))
+        assert reason, f"{block.name}: say why: <!-- docs-test: skip (reason) -->"
+        pytest.skip(f"{block.name}: {reason.group(1)}")
     if marker.startswith("same-as "):
-        other = os.path.join(os.path.dirname(block.path), marker[len("same-as "):].strip())
+        other = os.path.join(os.path.dirname(block.path), marker[len("same-as ") :].strip())
         with open(other) as handle:
-            assert yaml.safe_load(block.text) == yaml.safe_load(handle), "%s differs from %s" % (block.name, other)
+            assert yaml.safe_load(block.text) == yaml.safe_load(handle), f"{block.name} differs from {other}"
         return
     if marker in ("tasks", "tasks continued"):
-        plays = [{"name": "docs block %s" % block.name, "hosts": "localhost", "connection": "local",
-                  "gather_facts": False, "tasks": tasks_to_run(block)}]
+        plays = [
+            {
+                "name": f"docs block {block.name}",
+                "hosts": "localhost",
+                "connection": "local",
+                "gather_facts": False,
+                "tasks": tasks_to_run(block),
+            }
+        ]
         run_playbook(block, plays, docs_env, tmp_path)
         return
-    assert not marker, "%s: unknown marker %r" % (block.name, marker)
-    assert block.language, ("%s: a fenced block without a language; tag it (yaml, bash, console, json, text, ...)"
-                            % block.name)
+    assert not marker, f"{block.name}: unknown marker {marker!r}"
+    assert block.language, (
+        f"{block.name}: a fenced block without a language; tag it (yaml, bash, console, json, text, ...)"
+    )
     if block.language in ("yaml", "yml"):
         data = yaml.safe_load(block.text)
-        assert is_playbook(data), ("%s: this YAML block is not a playbook; mark it <!-- docs-test: tasks -->, "
-                                   "same-as FILE, or skip (why)" % block.name)
+        assert is_playbook(data), (
+            f"{block.name}: this YAML block is not a playbook; mark it <!-- docs-test: tasks -->, "
+            "same-as FILE, or skip (why)"
+        )
         run_playbook(block, data, docs_env, tmp_path)
     elif block.language == "json":
         json.loads(block.text)
@@ -319,17 +382,20 @@ def check_block(block, docs_env, tmp_path):
             script = console_script(block.text) if block.language == "console" else block.text
             command = ["bash", "-euo", "pipefail", "-s"]
         code, output = run_process(command, cwd=work, env=env, stdin=script)
-        assert code == 0, "%s failed (exit %s); script:\n%s\noutput:\n%s" % (block.name, code, script, output[-6000:])
+        assert code == 0, f"{block.name} failed (exit {code}); script:\n{script}\noutput:\n{output[-6000:]}"
 
 
 def test_blocks_are_found():
-    pages = set(block.path for block in ALL_BLOCKS)
+    pages = {block.path for block in ALL_BLOCKS}
     assert os.path.join(ROOT, "docs", "getting-started.md") in pages
     assert len(ALL_BLOCKS) > 20
 
 
-@pytest.mark.parametrize("block", [b for b in ALL_BLOCKS if b.marker or b.language in RUN_LANGUAGES or not b.language],
-                         ids=lambda block: block.name)
+@pytest.mark.parametrize(
+    "block",
+    [b for b in ALL_BLOCKS if b.marker or b.language in RUN_LANGUAGES or not b.language],
+    ids=lambda block: block.name,
+)
 def test_docs_block(block, request, tmp_path):
     needs_environment = not (block.marker or "").startswith(("skip", "same-as")) and block.language != "json"
     docs_env = request.getfixturevalue("docs_env") if needs_environment else None
@@ -341,4 +407,4 @@ def test_readme_links_work_where_galaxy_renders_it():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
         links = re.findall(r"\]\(([^)]+)\)", handle.read())
     relative = [link for link in links if not re.match(r"https?://", link)]
-    assert links and not relative, "relative links in README.md: %s" % relative
+    assert links and not relative, f"relative links in README.md: {relative}"

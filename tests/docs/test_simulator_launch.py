@@ -9,11 +9,10 @@ import socket
 import subprocess
 
 import pytest
+from test_docs_blocks import scratch_checkout
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
-
-from test_docs_blocks import scratch_checkout
 
 
 def read_until_export(process):
@@ -34,9 +33,14 @@ def parse_exports(line):
 def test_make_sim_prints_working_exports_and_stops_on_ctrl_c(tmp_path):
     # In a scratch copy whose .venv is up to date (in a fresh clone, make sim creates .venv first).
     work = scratch_checkout(tmp_path)
-    process = subprocess.Popen(["make", "--no-print-directory", "sim"], cwd=work,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "sim"],
+        cwd=work,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        universal_newlines=True,
+        start_new_session=True,
+    )
     try:
         export, shown = read_until_export(process)
         exports = parse_exports(export)

@@ -16,7 +16,6 @@ import subprocess
 import sys
 
 import pytest
-
 from simulator import Simulator
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
@@ -47,34 +46,46 @@ def collections_path(tmp_path_factory):
 @pytest.fixture
 def run_playbook(collections_path, tmp_path):
     """Run ansible-playbook; return (exit code, stats of localhost, output)."""
+
     def run(playbook, extra_vars, inventory=None, env=None):
         vars_file = tmp_path / "vars.json"
         vars_file.write_text(json.dumps(dict(extra_vars, ansible_python_interpreter=sys.executable)))
         os.chmod(str(vars_file), 0o600)
-        environment = dict((k, v) for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_")))
-        environment.update({
-            "HOME": str(tmp_path),  # no ~/.osc/config.json nor ~/.ansible of the tester's
-            "ANSIBLE_COLLECTIONS_PATH": collections_path,
-            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_NOCOLOR": "true",
-        })
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_"))}
+        environment.update(
+            {
+                "HOME": str(tmp_path),  # no ~/.osc/config.json nor ~/.ansible of the tester's
+                "ANSIBLE_COLLECTIONS_PATH": collections_path,
+                "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+                "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
+                "ANSIBLE_LOCALHOST_WARNING": "false",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+                "ANSIBLE_NOCOLOR": "true",
+            }
+        )
         environment.update(env or {})
-        command = [ANSIBLE_PLAYBOOK, os.path.join(EXAMPLES, playbook), "-e", "@%s" % vars_file]
+        command = [ANSIBLE_PLAYBOOK, os.path.join(EXAMPLES, playbook), "-e", f"@{vars_file}"]
         if inventory:
             command[1:1] = ["-i", inventory]
-        process = subprocess.run(command, cwd=str(tmp_path), env=environment, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
+        process = subprocess.run(
+            command,
+            cwd=str(tmp_path),
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         return process.returncode, recap(process.stdout), process.stdout
+
     return run
 
 
 def recap(output):
     """localhost's counters from the PLAY RECAP, e.g. {"ok": 6, "changed": 0, ...}, or None."""
     match = re.search(r"^localhost\s+:\s+(.*)$", output, re.MULTILINE)
-    return dict((key, int(value)) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))) if match else None
+    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))} if match else None
 
 
 def failures(output):
@@ -82,22 +93,31 @@ def failures(output):
     lines = output.splitlines()
     found = []
     for index, line in enumerate(lines):
-        if line.startswith("fatal:") and "...ignoring" not in "\n".join(lines[index:index + 2]):
+        if line.startswith("fatal:") and "...ignoring" not in "\n".join(lines[index : index + 2]):
             task = next((lines[i] for i in range(index, -1, -1) if lines[i].startswith("TASK [")), "")
-            found.append("%s\n%s" % (task, line))
+            found.append(f"{task}\n{line}")
     return "\n".join(found) or output[-4000:]
 
 
 def client(sim, account):
-    return OscClient(resolve_settings({"access_key": account["access_key"], "secret_key": account["secret_key"],
-                                       "endpoint": sim.url, "region": sim.region}, environ={}))
+    return OscClient(
+        resolve_settings(
+            {
+                "access_key": account["access_key"],
+                "secret_key": account["secret_key"],
+                "endpoint": sim.url,
+                "region": sim.region,
+            },
+            environ={},
+        )
+    )
 
 
 def peerings(sim, account, live_only=True):
     """The peerings account sees, {id: peering}."""
     body = {"Filters": {"StateNames": ["pending-acceptance", "active"]}} if live_only else {}
     found = client(sim, account).paginate("ReadNetPeerings", body, "NetPeerings")
-    return dict((p["NetPeeringId"], p) for p in found)
+    return {p["NetPeeringId"]: p for p in found}
 
 
 def demo_vars(sim):
@@ -105,8 +125,8 @@ def demo_vars(sim):
     return {
         "osc_endpoint": sim.url,
         "osc_region": sim.region,
-        "osc_account_a": dict((k, a[k]) for k in ("account_id", "access_key", "secret_key")),
-        "osc_account_b": dict((k, b[k]) for k in ("account_id", "access_key", "secret_key")),
+        "osc_account_a": {k: a[k] for k in ("account_id", "access_key", "secret_key")},
+        "osc_account_b": {k: b[k] for k in ("account_id", "access_key", "secret_key")},
         "osc_net_a1": a["nets"][0]["net_id"],
         "osc_net_a2": a["nets"][1]["net_id"],
         "osc_net_b1": b["nets"][0]["net_id"],
@@ -163,13 +183,17 @@ def test_net_peering_states(osc_simulator, run_playbook):
 INVENTORY_SEED = os.path.join(EXAMPLES, "inventory-seed.json")
 PROFILES = ("network", "apps")  # outscale_accounts in inventory/group_vars/all.yml, in seed order
 HUB_AND_SPOKE = [("net-hub", "net-spoke-apps"), ("net-hub", "net-spoke-db"), ("net-hub", "net-spoke-web")]
-FULL_MESH = [("net-shared-eu", "net-shared-logs"), ("net-shared-eu", "net-shared-tools"),
-             ("net-shared-logs", "net-shared-tools")]
+FULL_MESH = [
+    ("net-shared-eu", "net-shared-logs"),
+    ("net-shared-eu", "net-shared-tools"),
+    ("net-shared-logs", "net-shared-tools"),
+]
 
 
 def inventory_nets():
     """host name -> (net_id, account name), read from inventory/hosts.yml."""
     import yaml  # pylint: disable=import-outside-toplevel
+
     with open(os.path.join(INVENTORY, "hosts.yml")) as handle:
         data = yaml.safe_load(handle)
     nets = {}
@@ -184,9 +208,15 @@ def inventory_sim(tmp_path):
     """A simulator with the inventory's Nets, and a profile file naming its two accounts."""
     sim = Simulator(seed=INVENTORY_SEED, validate_responses=True)
     with sim:
-        config = dict((name, {"access_key": account["access_key"], "secret_key": account["secret_key"],
-                              "region": sim.region, "endpoints": {"api": sim.url}})
-                      for name, account in zip(PROFILES, sim.accounts))
+        config = {
+            name: {
+                "access_key": account["access_key"],
+                "secret_key": account["secret_key"],
+                "region": sim.region,
+                "endpoints": {"api": sim.url},
+            }
+            for name, account in zip(PROFILES, sim.accounts)
+        }
         config_file = tmp_path / "osc-config.json"
         config_file.write_text(json.dumps(config))
         os.chmod(str(config_file), 0o600)
@@ -203,7 +233,7 @@ def live_pairs(sim):
             if source["AccountId"] != account["account_id"]:
                 continue  # counted from its requester's side, where its tags are
             key = frozenset((source["NetId"], accepter["NetId"]))
-            tags = dict((t["Key"], t["Value"]) for t in peering.get("Tags", []))
+            tags = {t["Key"]: t["Value"] for t in peering.get("Tags", [])}
             assert key not in pairs, "two live peerings of one pair"
             pairs[key] = (source["NetId"], peering["State"]["Name"], tags.get("Name"), tags.get("managed-by"))
     return pairs
@@ -211,8 +241,7 @@ def live_pairs(sim):
 
 def expected_pairs(hosts):
     nets = inventory_nets()
-    return dict((frozenset((nets[a][0], nets[b][0])), (nets[a][0], "active", "%s--%s" % (a, b), "inventory"))
-                for a, b in hosts)
+    return {frozenset((nets[a][0], nets[b][0])): (nets[a][0], "active", f"{a}--{b}", "inventory") for a, b in hosts}
 
 
 def test_inventory_describes_the_seeded_nets():
@@ -265,7 +294,11 @@ def test_inventory_converges(inventory_sim, run_playbook):
 
 def test_inventory_rejects_a_bad_topology(inventory_sim, run_playbook):
     sim, env = inventory_sim
-    bad = {"peering_topologies": [{"name": "core", "type": "hub_and_spoke", "group": "hub_and_spoke", "hub": "net-nowhere"}]}
+    bad = {
+        "peering_topologies": [
+            {"name": "core", "type": "hub_and_spoke", "group": "hub_and_spoke", "hub": "net-nowhere"}
+        ]
+    }
     code, _stats, output = run_playbook("peerings.yml", bad, inventory=INVENTORY, env=env)
     assert code != 0
     assert "Topology core" in failures(output)

@@ -16,7 +16,9 @@ from .server import DEMO_SEED, Simulator
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m simulator", description="Local Outscale API simulator (Net peerings).")
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator", description="Local Outscale API simulator (Net peerings)."
+    )
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--seed", default=DEMO_SEED, help="seed JSON file (accounts and Nets)")
     parser.add_argument("--region", default=None, help="signing region (default: the seed's, else eu-west-2)")
@@ -24,18 +26,37 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     parser.add_argument("--state-file", default=None, help="load at start if it exists, save at exit")
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of ratio-based faults")
-    throttling = parser.add_argument_group("natural throttling (defaults: README.md; the seed's 'throttling' applies first)")
+    throttling = parser.add_argument_group(
+        "natural throttling (defaults: README.md; the seed's 'throttling' applies first)"
+    )
     throttling.add_argument("--no-throttling", action="store_true", help="switch natural throttling off")
-    for name, what in (("platform", "platform-wide bucket (503, Code 6)"), ("account", "per-account bucket (429, Code 24)"),
-                       ("action", "per-account-and-action bucket (429, Code 25)")):
-        throttling.add_argument(f"--throttle-{name}", metavar="RATE,BURST", type=_pair, default=None,
-                                help=f"{what}: calls per second and burst")
-    throttling.add_argument("--throttle-identical", metavar="MAX,SECONDS", type=_pair, default=None,
-                            help="at most MAX identical requests (account, action, body) within SECONDS")
+    for name, what in (
+        ("platform", "platform-wide bucket (503, Code 6)"),
+        ("account", "per-account bucket (429, Code 24)"),
+        ("action", "per-account-and-action bucket (429, Code 25)"),
+    ):
+        throttling.add_argument(
+            f"--throttle-{name}",
+            metavar="RATE,BURST",
+            type=_pair,
+            default=None,
+            help=f"{what}: calls per second and burst",
+        )
+    throttling.add_argument(
+        "--throttle-identical",
+        metavar="MAX,SECONDS",
+        type=_pair,
+        default=None,
+        help="at most MAX identical requests (account, action, body) within SECONDS",
+    )
     lockout = parser.add_argument_group("lockout after repeated invalid access keys")
     lockout.add_argument("--no-auth-lockout", action="store_true", help="switch the lockout off")
-    lockout.add_argument("--auth-lockout-scope", choices=("access_key", "client"), default=None,
-                         help="what a lockout blocks (default access_key: the presented key and region)")
+    lockout.add_argument(
+        "--auth-lockout-scope",
+        choices=("access_key", "client"),
+        default=None,
+        help="what a lockout blocks (default access_key: the presented key and region)",
+    )
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -78,8 +99,15 @@ def lockout_settings(args: argparse.Namespace) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
-    simulator = Simulator(seed=args.seed, region=args.region, tls=tls, port=args.port, fault_seed=args.fault_seed,
-                          throttling=throttling_settings(args), auth_lockout=lockout_settings(args))
+    simulator = Simulator(
+        seed=args.seed,
+        region=args.region,
+        tls=tls,
+        port=args.port,
+        fault_seed=args.fault_seed,
+        throttling=throttling_settings(args),
+        auth_lockout=lockout_settings(args),
+    )
     if args.state_file and os.path.exists(args.state_file):
         simulator.load(args.state_file)
 

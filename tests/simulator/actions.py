@@ -27,8 +27,16 @@ from .queries import NET_FILTERS, PEERING_FILTERS, Paginator, compile_filters, s
 from .store import Store
 
 ACTIONS = (
-    "CreateNetPeering", "AcceptNetPeering", "RejectNetPeering", "DeleteNetPeering", "ReadNetPeerings",
-    "CreateTags", "DeleteTags", "CreateNet", "ReadNets", "DeleteNet",
+    "CreateNetPeering",
+    "AcceptNetPeering",
+    "RejectNetPeering",
+    "DeleteNetPeering",
+    "ReadNetPeerings",
+    "CreateTags",
+    "DeleteTags",
+    "CreateNet",
+    "ReadNets",
+    "DeleteNet",
 )
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -46,7 +54,9 @@ def check_id(value: str, prefixes: tuple[str, ...], parameter: str) -> None:
     """4104 for a wrong prefix, 4105 for the right prefix with a malformed rest."""
     prefix = value.split("-", 1)[0] if "-" in value else None
     if prefix not in prefixes:
-        raise ApiError(INVALID_ID_PREFIX, f"{parameter}: '{value}' does not start with {' or '.join(p + '-' for p in prefixes)}.")
+        raise ApiError(
+            INVALID_ID_PREFIX, f"{parameter}: '{value}' does not start with {' or '.join(p + '-' for p in prefixes)}."
+        )
     if not re.fullmatch(rf"{prefix}-[0-9a-f]{{8}}", value):
         raise ApiError(MALFORMED_ID, f"{parameter}: '{value}' is not {prefix}- followed by 8 hexadecimal digits.")
 
@@ -126,7 +136,9 @@ class Api:
         return result
 
     def _ReadNetPeerings(self, caller: str, body: dict, dry_run: bool) -> dict:
-        return self._read(caller, body, dry_run, "ReadNetPeerings", "NetPeerings", self.store.read_peerings, PEERING_FILTERS)
+        return self._read(
+            caller, body, dry_run, "ReadNetPeerings", "NetPeerings", self.store.read_peerings, PEERING_FILTERS
+        )
 
     def _ReadNets(self, caller: str, body: dict, dry_run: bool) -> dict:
         return self._read(caller, body, dry_run, "ReadNets", "Nets", self.store.read_nets, NET_FILTERS)
@@ -145,7 +157,9 @@ class Api:
         try:
             network = ipaddress.IPv4Network(body["IpRange"])
         except ValueError:
-            raise ApiError(INVALID_PARAMETER_VALUE, f"IpRange: '{body['IpRange']}' is not an IPv4 CIDR block.") from None
+            raise ApiError(
+                INVALID_PARAMETER_VALUE, f"IpRange: '{body['IpRange']}' is not an IPv4 CIDR block."
+            ) from None
         if not 16 <= network.prefixlen <= 28:  # Outscale: a Net is between /16 and /28
             raise ApiError(INVALID_CIDR_SIZE, "IpRange: the prefix length must be between /16 and /28.")
         view = self.store.create_net(caller, str(network), body.get("Tenancy", "default"), dry_run)

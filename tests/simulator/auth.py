@@ -42,8 +42,9 @@ class PinnedDateAuthentication(Authentication):
         return self._date_iso, self._date_iso[:8]
 
 
-def expected_signature(secret_key: str, region: str, host: str, content_type: str,
-                       date_iso: str, uri: str, body: str) -> str:
+def expected_signature(
+    secret_key: str, region: str, host: str, content_type: str, date_iso: str, uri: str, body: str
+) -> str:
     """Signature the SDK would put in the Authorization header for this request."""
     profile = Profile(access_key="unused", secret_key=secret_key, region=region)
     signer = PinnedDateAuthentication(profile, host, content_type, date_iso)
@@ -76,8 +77,14 @@ def presented_credential(headers: Mapping[str, str]) -> tuple[str, str] | None:
     return match.group("ak"), scope[1] if len(scope) > 1 else ""
 
 
-def authenticate(headers: Mapping[str, str], uri: str, body: bytes, region: str,
-                 secret_for: Callable[[str], str | None], signing_now: float) -> str:
+def authenticate(
+    headers: Mapping[str, str],
+    uri: str,
+    body: bytes,
+    region: str,
+    secret_for: Callable[[str], str | None],
+    signing_now: float,
+) -> str:
     """Return the access key of a correctly signed request, else raise an ApiError.
 
     401/1 for a broken signature of a known key; 400/4120 for an access key this region
@@ -114,7 +121,9 @@ def authenticate(headers: Mapping[str, str], uri: str, body: bytes, region: str,
     # Documented (About-Signatures-of-API-Requests): older than 5 minutes is refused;
     # guess: the code (401/1, as any failed authentication).
     if abs(sent_at - signing_now) > MAX_SKEW_SECONDS:
-        raise ApiError(AUTH_FAILED, "ErrorAuthenticationFailed: X-Osc-Date is more than 5 minutes away from the server time")
+        raise ApiError(
+            AUTH_FAILED, "ErrorAuthenticationFailed: X-Osc-Date is more than 5 minutes away from the server time"
+        )
 
     expected_scope = [date_iso[:8], region, SERVICE, "osc4_request"]
     if scope != expected_scope:

@@ -17,16 +17,34 @@ class CallLog:
         self._entries: list[dict] = []
         self._seq = 0
 
-    def record(self, *, time: str, action: str, account_id: str | None, status: int | None, code: str | None,
-               fault: str | None, request_id: str, throttled: str | None = None) -> dict:
+    def record(
+        self,
+        *,
+        time: str,
+        action: str,
+        account_id: str | None,
+        status: int | None,
+        code: str | None,
+        fault: str | None,
+        request_id: str,
+        throttled: str | None = None,
+    ) -> dict:
         # ``throttled`` (added after the other fields, which keep their meaning): None, or
         # which natural limit refused the call: "platform", "account", "action",
         # "identical" or "auth_lockout". Injected faults stay in ``fault``.
         with self._lock:
             self._seq += 1
-            entry = {"seq": self._seq, "time": time, "action": action, "account_id": account_id,
-                     "status": status, "code": code, "fault": fault, "request_id": request_id,
-                     "throttled": throttled}
+            entry = {
+                "seq": self._seq,
+                "time": time,
+                "action": action,
+                "account_id": account_id,
+                "status": status,
+                "code": code,
+                "fault": fault,
+                "request_id": request_id,
+                "throttled": throttled,
+            }
             self._entries.append(entry)
             return dict(entry)
 
@@ -38,8 +56,9 @@ class CallLog:
         with self._lock:
             self._entries.clear()
 
-    def counts(self, action: str | None = None, account_id: str | None = None,
-               include_throttled: bool = True) -> int | dict[str, int]:
+    def counts(
+        self, action: str | None = None, account_id: str | None = None, include_throttled: bool = True
+    ) -> int | dict[str, int]:
         """Number of logged calls (every attempt, faulted or refused ones included).
 
         With ``action``: an int for that action. Without: {action: count}.
@@ -47,8 +66,12 @@ class CallLog:
         leaves out calls refused by natural throttling or the lockout.
         """
         with self._lock:
-            selected = [e for e in self._entries if (account_id is None or e["account_id"] == account_id)
-                        and (include_throttled or e["throttled"] is None)]
+            selected = [
+                e
+                for e in self._entries
+                if (account_id is None or e["account_id"] == account_id)
+                and (include_throttled or e["throttled"] is None)
+            ]
         if action is not None:
             return sum(1 for e in selected if e["action"] == action)
         return dict(collections.Counter(e["action"] for e in selected))

@@ -101,8 +101,11 @@ class Control:
         # {"counts": {action: n}}, or {"counts": n} with ?action=...; ?throttled=false
         # leaves out calls refused by natural throttling or the lockout.
         include = str(payload.get("throttled", "true")).lower() not in ("false", "0", "no")
-        return {"counts": self.sim.call_counts(action=payload.get("action"), account_id=payload.get("account_id"),
-                                               include_throttled=include)}
+        return {
+            "counts": self.sim.call_counts(
+                action=payload.get("action"), account_id=payload.get("account_id"), include_throttled=include
+            )
+        }
 
     def reset(self, _payload: dict) -> dict:
         self.sim.reset()

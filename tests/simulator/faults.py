@@ -59,9 +59,17 @@ class FaultInjector:
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
 
-    def add(self, action: str = "*", kind: str = "error_500", count: int | None = None, ratio: float | None = None,
-            seconds: float | None = None, code: str | int | None = None, account_id: str | None = None,
-            seed: int | None = None) -> dict:
+    def add(
+        self,
+        action: str = "*",
+        kind: str = "error_500",
+        count: int | None = None,
+        ratio: float | None = None,
+        seconds: float | None = None,
+        code: str | int | None = None,
+        account_id: str | None = None,
+        seed: int | None = None,
+    ) -> dict:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         if not isinstance(action, str) or not action:
@@ -77,9 +85,16 @@ class FaultInjector:
         with self._lock:
             if seed is not None:
                 self._rng.seed(seed)
-            fault = Fault(next(self._ids), action, kind, None if count is None else int(count),
-                          None if ratio is None else float(ratio), float(seconds or 0.0),
-                          None if code is None else str(code), account_id)
+            fault = Fault(
+                next(self._ids),
+                action,
+                kind,
+                None if count is None else int(count),
+                None if ratio is None else float(ratio),
+                float(seconds or 0.0),
+                None if code is None else str(code),
+                account_id,
+            )
             self._faults.append(fault)
             return fault.as_dict()
 

@@ -135,5 +135,8 @@ class AuthLockout:
     def stats(self, now: float) -> dict:
         with self._lock:
             blocked = sum(1 for state in self._subjects.values() if now < state.blocked_until)
-            return {"settings": copy.deepcopy(self.settings), "blocked_subjects": blocked,
-                    "blocked_attempts": self.blocked_attempts}
+            return {
+                "settings": copy.deepcopy(self.settings),
+                "blocked_subjects": blocked,
+                "blocked_attempts": self.blocked_attempts,
+            }

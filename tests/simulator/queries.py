@@ -116,7 +116,11 @@ class Paginator:
             mac = data["mac"]
         except (binascii.Error, ValueError, TypeError, KeyError):
             raise ApiError(INVALID_PARAMETER_VALUE, "NextPageToken: invalid token.") from None
-        if not isinstance(after, int) or not isinstance(mac, str) or not hmac.compare_digest(mac, self._mac(scope, after)):
+        if (
+            not isinstance(after, int)
+            or not isinstance(mac, str)
+            or not hmac.compare_digest(mac, self._mac(scope, after))
+        ):
             raise ApiError(INVALID_PARAMETER_VALUE, "NextPageToken: this token was not issued for this request.")
         return after
 

@@ -21,8 +21,9 @@ from .server import DEMO_SEED, Simulator
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m simulator.serve",
-                                     description="Local Outscale API simulator, with the OSC_* settings to use it.")
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator.serve", description="Local Outscale API simulator, with the OSC_* settings to use it."
+    )
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--seed", default=DEMO_SEED, help="seed JSON file (accounts and Nets; default: the demo seed)")
     parser.add_argument("--env-file", default=None, help="also write the export line to this file, mode 600")
@@ -30,27 +31,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def export_line(simulator: Simulator, account: dict) -> str:
-    settings = {"OSC_ENDPOINT_API": simulator.url, "OSC_REGION": simulator.region,
-                "OSC_ACCESS_KEY": account["access_key"], "OSC_SECRET_KEY": account["secret_key"]}
-    return "export " + " ".join("%s=%s" % (name, shlex.quote(value)) for name, value in settings.items())
+    settings = {
+        "OSC_ENDPOINT_API": simulator.url,
+        "OSC_REGION": simulator.region,
+        "OSC_ACCESS_KEY": account["access_key"],
+        "OSC_SECRET_KEY": account["secret_key"],
+    }
+    return "export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
 
 
 def describe(simulator: Simulator, seed: str) -> str:
     accounts = simulator.accounts
     shown = os.path.relpath(seed) if os.path.abspath(seed).startswith(os.getcwd() + os.sep) else seed
-    lines = ["Outscale API simulator listening on %s (seed %s). Ctrl-C stops it." % (simulator.url, shown), ""]
+    lines = [f"Outscale API simulator listening on {simulator.url} (seed {shown}). Ctrl-C stops it.", ""]
     for index, account in enumerate(accounts):
-        nets = ", ".join("%s (%s)" % (net["net_id"], net["ip_range"]) for net in account.get("nets", []))
-        lines.append("Account %s: Nets %s" % (account["account_id"], nets or "none"))
+        nets = ", ".join("{} ({})".format(net["net_id"], net["ip_range"]) for net in account.get("nets", []))
+        lines.append("Account {}: Nets {}".format(account["account_id"], nets or "none"))
         if index > 0:
-            lines.append("  access_key: %s  secret_key: %s" % (account["access_key"], account["secret_key"]))
-    lines += ["", "In another shell, to act as account %s:" % accounts[0]["account_id"], "",
-              export_line(simulator, accounts[0]), ""]
+            lines.append("  access_key: {}  secret_key: {}".format(account["access_key"], account["secret_key"]))
+    lines += [
+        "",
+        "In another shell, to act as account {}:".format(accounts[0]["account_id"]),
+        "",
+        export_line(simulator, accounts[0]),
+        "",
+    ]
     return "\n".join(lines)
 
 
 def write_env_file(path: str, line: str) -> None:
-    temporary = "%s.%d.tmp" % (path, os.getpid())
+    temporary = f"{path}.{os.getpid()}.tmp"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(line + "\n")

@@ -39,11 +39,11 @@ from .faults import Fault, FaultInjector
 from .lockout import DEFAULT_SETTINGS as LOCKOUT_DEFAULTS
 from .lockout import AuthLockout
 from .lockout import merge_settings as merge_lockout_settings
-from .throttling import DEFAULT_SETTINGS as THROTTLING_DEFAULTS
-from .throttling import Throttler, ThrottledError
-from .throttling import merge_settings as merge_throttling_settings
 from .spec import response_problems, validate_request
 from .store import Store
+from .throttling import DEFAULT_SETTINGS as THROTTLING_DEFAULTS
+from .throttling import ThrottledError, Throttler
+from .throttling import merge_settings as merge_throttling_settings
 
 HOST = "127.0.0.1"  # never reachable from another machine
 API_PREFIX = "/api/v1/"
@@ -153,16 +153,31 @@ class Simulator:
     the seed's ``throttling`` / ``auth_lockout`` and the defaults (README.md).
     """
 
-    def __init__(self, seed=None, region: str | None = None, tls: tuple[str, str] | None = None, clock=None,
-                 port: int = 0, fault_seed: int = 0, validate_responses: bool = False,
-                 throttling: dict | bool | None = None, auth_lockout: dict | bool | None = None) -> None:
+    def __init__(
+        self,
+        seed=None,
+        region: str | None = None,
+        tls: tuple[str, str] | None = None,
+        clock=None,
+        port: int = 0,
+        fault_seed: int = 0,
+        validate_responses: bool = False,
+        throttling: dict | bool | None = None,
+        auth_lockout: dict | bool | None = None,
+    ) -> None:
         self.clock = clock if isinstance(clock, Clock) else Clock(clock)
         self.store = Store(DEMO_SEED if seed is None else seed, self.clock, region)
         seed_settings = self.store.seed_settings()  # defaults < seed < constructor (CLI)
-        self.throttler = Throttler(merge_throttling_settings(
-            merge_throttling_settings(THROTTLING_DEFAULTS, seed_settings.get("throttling")), throttling))
-        self.lockout = AuthLockout(merge_lockout_settings(
-            merge_lockout_settings(LOCKOUT_DEFAULTS, seed_settings.get("auth_lockout")), auth_lockout))
+        self.throttler = Throttler(
+            merge_throttling_settings(
+                merge_throttling_settings(THROTTLING_DEFAULTS, seed_settings.get("throttling")), throttling
+            )
+        )
+        self.lockout = AuthLockout(
+            merge_lockout_settings(
+                merge_lockout_settings(LOCKOUT_DEFAULTS, seed_settings.get("auth_lockout")), auth_lockout
+            )
+        )
         self.api = Api(self.store)
         self.faults = FaultInjector(fault_seed)
         self.calls = CallLog()
@@ -186,8 +201,12 @@ class Simulator:
             context.load_cert_chain(*self.tls)
         self._stopping.clear()
         self._server = _HttpServer((HOST, self._requested_port), self, context)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"osc-simulator-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"osc-simulator-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -240,9 +259,17 @@ class Simulator:
         """Shift the time X-Osc-Date is checked against (stale-date tests)."""
         self.clock.set_signing_skew(seconds)
 
-    def add_fault(self, action: str = "*", kind: str = "error_500", count: int | None = None, ratio: float | None = None,
-                  seconds: float | None = None, code: str | int | None = None, account_id: str | None = None,
-                  seed: int | None = None) -> dict:
+    def add_fault(
+        self,
+        action: str = "*",
+        kind: str = "error_500",
+        count: int | None = None,
+        ratio: float | None = None,
+        seconds: float | None = None,
+        code: str | int | None = None,
+        account_id: str | None = None,
+        seed: int | None = None,
+    ) -> dict:
         return self.faults.add(action, kind, count, ratio, seconds, code, account_id, seed)
 
     def clear_faults(self) -> None:
@@ -274,8 +301,9 @@ class Simulator:
     def log(self) -> list[dict]:
         return self.calls.entries()
 
-    def call_counts(self, action: str | None = None, account_id: str | None = None,
-                    include_throttled: bool = True) -> int | dict[str, int]:
+    def call_counts(
+        self, action: str | None = None, account_id: str | None = None, include_throttled: bool = True
+    ) -> int | dict[str, int]:
         return self.calls.counts(action, account_id, include_throttled)
 
     def clear_log(self) -> None:
@@ -327,8 +355,9 @@ class Simulator:
         _send(handler, status, "application/json", json.dumps(document).encode())
 
     def _handle_api(self, handler: _Handler, path: str, body: bytes | None) -> None:
-        call = _Call(action=path[len(API_PREFIX):] if path.startswith(API_PREFIX) else path,
-                     request_id=new_request_id())
+        call = _Call(
+            action=path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path, request_id=new_request_id()
+        )
         # The log entry is written before anything reaches the client, so a test that
         # reads the log right after a response (or a dropped connection) sees the call.
         try:
@@ -346,9 +375,16 @@ class Simulator:
         _send(handler, status, "application/json", json.dumps(document).encode())
 
     def _log(self, call: _Call, status: int | None, code: str | None) -> None:
-        self.calls.record(time=iso(self.clock.time()), action=call.action, account_id=call.account_id,
-                          status=status, code=code, fault=call.fault, request_id=call.request_id,
-                          throttled=call.throttled)
+        self.calls.record(
+            time=iso(self.clock.time()),
+            action=call.action,
+            account_id=call.account_id,
+            status=status,
+            code=code,
+            fault=call.fault,
+            request_id=call.request_id,
+            throttled=call.throttled,
+        )
 
     def _answer(self, handler: _Handler, call: _Call, body: bytes | None) -> tuple[int, dict]:
         """(status, JSON document) of one API call; raises _Dropped or _ProxyPage."""
@@ -403,10 +439,13 @@ class Simulator:
             remaining = self.lockout.blocked_for(subject, self.clock.time())
             if remaining > 0:
                 call.throttled = "auth_lockout"
-                raise ApiError(AUTH_BLOCKED, f"Authentication blocked for {remaining:.0f} s after repeated invalid access keys.")
+                raise ApiError(
+                    AUTH_BLOCKED, f"Authentication blocked for {remaining:.0f} s after repeated invalid access keys."
+                )
         try:
-            access_key = authenticate(handler.headers, handler.path, body, self.store.region,
-                                      self.store.secret_for, self.clock.signing_time())
+            access_key = authenticate(
+                handler.headers, handler.path, body, self.store.region, self.store.secret_for, self.clock.signing_time()
+            )
         except ApiError as error:
             if subject is not None and error.kind == UNKNOWN_ACCESS_KEY:
                 self.lockout.failure(subject, self.clock.time())

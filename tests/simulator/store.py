@@ -61,8 +61,12 @@ class Account:
 
     def keys(self) -> list[dict]:
         """Every access key of the account with its permissions (the account's own first)."""
-        own = {"access_key": self.access_key, "secret_key": self.secret_key,
-               "denied_actions": self.denied_actions, "allowed_actions": self.allowed_actions}
+        own = {
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+            "denied_actions": self.denied_actions,
+            "allowed_actions": self.allowed_actions,
+        }
         return [own, *self.eim_users]
 
 
@@ -186,18 +190,30 @@ class Store:
         with self.lock:
             self._clear()
             for entry in self._seed["accounts"]:
-                account = Account(entry["account_id"], entry["access_key"], entry["secret_key"],
-                                  denied_actions=entry.get("denied_actions"), allowed_actions=entry.get("allowed_actions"),
-                                  eim_users=copy.deepcopy(entry.get("eim_users", [])))
+                account = Account(
+                    entry["account_id"],
+                    entry["access_key"],
+                    entry["secret_key"],
+                    denied_actions=entry.get("denied_actions"),
+                    allowed_actions=entry.get("allowed_actions"),
+                    eim_users=copy.deepcopy(entry.get("eim_users", [])),
+                )
                 self.accounts[account.account_id] = account
                 for net in entry.get("nets", []):
-                    self.nets[net["net_id"]] = Net(net["net_id"], account.account_id, net["ip_range"], self._next_seq(),
-                                                   net.get("tenancy", "default"))
+                    self.nets[net["net_id"]] = Net(
+                        net["net_id"],
+                        account.account_id,
+                        net["ip_range"],
+                        self._next_seq(),
+                        net.get("tenancy", "default"),
+                    )
 
     def seed_settings(self) -> dict:
         """The seed's ``throttling`` and ``auth_lockout`` documents (None when absent)."""
-        return {"throttling": copy.deepcopy(self._seed.get("throttling")),
-                "auth_lockout": copy.deepcopy(self._seed.get("auth_lockout"))}
+        return {
+            "throttling": copy.deepcopy(self._seed.get("throttling")),
+            "auth_lockout": copy.deepcopy(self._seed.get("auth_lockout")),
+        }
 
     def reset(self) -> None:
         """Back to the seed: no peering, no tag, no quota, no accept delay."""
@@ -242,8 +258,11 @@ class Store:
                     "account_id": account.account_id,
                     "access_key": account.access_key,
                     "secret_key": account.secret_key,
-                    "nets": [{"net_id": n.net_id, "ip_range": n.ip_range} for n in self.nets.values()
-                             if n.account_id == account.account_id],
+                    "nets": [
+                        {"net_id": n.net_id, "ip_range": n.ip_range}
+                        for n in self.nets.values()
+                        if n.account_id == account.account_id
+                    ],
                 }
                 for field in ("denied_actions", "allowed_actions"):
                     if getattr(account, field) is not None:
@@ -329,12 +348,18 @@ class Store:
         # the spec's AcceptNetPeering example shows a date on an active peering) and once
         # expired (the moment it expired). Guess: null once rejected, failed or deleted.
         return {
-            "AccepterNet": {"AccountId": peering.accepter_account_id, "IpRange": peering.accepter_ip_range,
-                            "NetId": peering.accepter_net_id},
+            "AccepterNet": {
+                "AccountId": peering.accepter_account_id,
+                "IpRange": peering.accepter_ip_range,
+                "NetId": peering.accepter_net_id,
+            },
             "ExpirationDate": iso(peering.expires_at) if peering.expires_at is not None else None,
             "NetPeeringId": peering.peering_id,
-            "SourceNet": {"AccountId": peering.source_account_id, "IpRange": peering.source_ip_range,
-                          "NetId": peering.source_net_id},
+            "SourceNet": {
+                "AccountId": peering.source_account_id,
+                "IpRange": peering.source_ip_range,
+                "NetId": peering.source_net_id,
+            },
             "State": {"Message": peering.message, "Name": peering.public_state},
             "Tags": self._tags_view(peering.peering_id, account_id),
         }
@@ -370,13 +395,22 @@ class Store:
         return peering
 
     def _live_count(self, account_id: str) -> int:
-        return sum(1 for p in self.peerings.values()
-                   if p.state in LIVE and account_id in (p.source_account_id, p.accepter_account_id))
+        return sum(
+            1
+            for p in self.peerings.values()
+            if p.state in LIVE and account_id in (p.source_account_id, p.accepter_account_id)
+        )
 
     # ----- Net peerings ----------------------------------------------------------------
 
-    def create_peering(self, caller: str, source_net_id: str, accepter_net_id: str,
-                       accepter_owner_id: str | None, dry_run: bool = False) -> dict | None:
+    def create_peering(
+        self,
+        caller: str,
+        source_net_id: str,
+        accepter_net_id: str,
+        accepter_owner_id: str | None,
+        dry_run: bool = False,
+    ) -> dict | None:
         with self.lock:
             now = self._refresh()
             if source_net_id == accepter_net_id:
@@ -400,27 +434,40 @@ class Store:
                     # live peering in the same direction is refused. Guess: 409/9067 (ricochet
                     # returns the existing one instead; the real code is unknown).
                     if other.source_net_id == source_net_id and other.accepter_net_id == accepter_net_id:
-                        raise ApiError(PEERING_ALREADY_EXISTS,
-                                       f"The Net peering '{other.peering_id}' already links {source_net_id} to {accepter_net_id}.")
+                        raise ApiError(
+                            PEERING_ALREADY_EXISTS,
+                            f"The Net peering '{other.peering_id}' already links {source_net_id} to {accepter_net_id}.",
+                        )
                     # Documented (CreateNetPeering) and modelled (ricochet): B->A while A->B is
                     # active is created, then automatically rejected. While A->B is pending,
                     # B->A is created pending too (AcceptNetPeering: "rejects any pending B-to-A").
-                    if (other.state in ("active", "provisioning") and other.source_net_id == accepter_net_id
-                            and other.accepter_net_id == source_net_id):
+                    if (
+                        other.state in ("active", "provisioning")
+                        and other.source_net_id == accepter_net_id
+                        and other.accepter_net_id == source_net_id
+                    ):
                         reverse_active = other
                 quota = self.accounts[caller].max_live_peerings
                 # Guess: the quota counts the requester's live peerings on either side.
                 if reverse_active is None and quota is not None and self._live_count(caller) >= quota:
-                    raise ApiError(TOO_MANY_NET_PEERINGS, f"Account {caller} reached its limit of {quota} Net peerings.")
+                    raise ApiError(
+                        TOO_MANY_NET_PEERINGS, f"Account {caller} reached its limit of {quota} Net peerings."
+                    )
             if dry_run:
                 return None
             peering = Peering(
-                peering_id=self._new_id("pcx"), seq=self._next_seq(),
-                source_net_id=source.net_id, source_account_id=source.account_id, source_ip_range=source.ip_range,
-                accepter_net_id=accepter.net_id, accepter_account_id=accepter.account_id,
+                peering_id=self._new_id("pcx"),
+                seq=self._next_seq(),
+                source_net_id=source.net_id,
+                source_account_id=source.account_id,
+                source_ip_range=source.ip_range,
+                accepter_net_id=accepter.net_id,
+                accepter_account_id=accepter.account_id,
                 accepter_ip_range=accepter.ip_range,
-                state="pending-acceptance", message=f"Pending acceptance by {accepter.account_id}",
-                created_at=now, expires_at=now + PENDING_LIFETIME,
+                state="pending-acceptance",
+                message=f"Pending acceptance by {accepter.account_id}",
+                created_at=now,
+                expires_at=now + PENDING_LIFETIME,
             )
             if overlap:
                 # Documented: overlapping ranges are not refused, the peering is created failed.
@@ -436,24 +483,35 @@ class Store:
             now = self._refresh()
             peering = self._visible_peering(caller, peering_id)
             if caller != peering.accepter_account_id:
-                raise ApiError(NOT_AUTHORIZED, f"Only the owner of {peering.accepter_net_id} can accept '{peering_id}'.")
+                raise ApiError(
+                    NOT_AUTHORIZED, f"Only the owner of {peering.accepter_net_id} can accept '{peering_id}'."
+                )
             if peering.state == "provisioning":
                 # Already accepted and still provisioning: a repeated accept (a retry after a
                 # timeout, typically) succeeds again instead of failing on the reported state.
                 return None if dry_run else self.accept_view(peering)
             if peering.state != "pending-acceptance":
-                raise ApiError(INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance.")
+                raise ApiError(
+                    INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance."
+                )
             if dry_run:
                 return None
             if self.accept_delay > 0:
-                peering.state, peering.message, peering.active_at = "provisioning", "Provisioning", now + self.accept_delay
+                peering.state, peering.message, peering.active_at = (
+                    "provisioning",
+                    "Provisioning",
+                    now + self.accept_delay,
+                )
             else:
                 peering.state, peering.message = "active", "Active"
             # Documented (AcceptNetPeering) and modelled (ricochet): accepting A->B rejects a
             # pending B->A as redundant.
             for other in self.peerings.values():
-                if (other.state == "pending-acceptance" and other.source_net_id == peering.accepter_net_id
-                        and other.accepter_net_id == peering.source_net_id):
+                if (
+                    other.state == "pending-acceptance"
+                    and other.source_net_id == peering.accepter_net_id
+                    and other.accepter_net_id == peering.source_net_id
+                ):
                     other.end("rejected", f"Rejected by {caller} (redundant with {peering_id})", now)
             return self.accept_view(peering)
 
@@ -473,9 +531,13 @@ class Store:
             now = self._refresh()
             peering = self._visible_peering(caller, peering_id)
             if caller != peering.accepter_account_id:
-                raise ApiError(NOT_AUTHORIZED, f"Only the owner of {peering.accepter_net_id} can reject '{peering_id}'.")
+                raise ApiError(
+                    NOT_AUTHORIZED, f"Only the owner of {peering.accepter_net_id} can reject '{peering_id}'."
+                )
             if peering.state != "pending-acceptance":
-                raise ApiError(INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance.")
+                raise ApiError(
+                    INVALID_STATE, f"The Net peering '{peering_id}' is {peering.public_state}, not pending-acceptance."
+                )
             if not dry_run:
                 peering.end("rejected", f"Rejected by {caller}", now)
 
@@ -484,7 +546,9 @@ class Store:
             now = self._refresh()
             peering = self._visible_peering(caller, peering_id)
             if peering.state in ENDED:
-                raise ApiError(CANNOT_DELETE, f"The Net peering '{peering_id}' is {peering.state} and cannot be deleted.")
+                raise ApiError(
+                    CANNOT_DELETE, f"The Net peering '{peering_id}' is {peering.state} and cannot be deleted."
+                )
             # An accepted peering still provisioning counts as active here: either owner may
             # delete it, so the accepter can undo its own accept.
             if peering.state == "pending-acceptance" and caller != peering.source_account_id:
@@ -500,8 +564,11 @@ class Store:
         """
         with self.lock:
             self._refresh()
-            visible = (p for p in self.peerings.values()
-                       if p.seq > after and caller in (p.source_account_id, p.accepter_account_id))
+            visible = (
+                p
+                for p in self.peerings.values()
+                if p.seq > after and caller in (p.source_account_id, p.accepter_account_id)
+            )
             return _select(visible, lambda p: self._peering_view(p, caller), keep, limit)
 
     # ----- Nets ---------------------------------------------------------------------------
@@ -529,10 +596,15 @@ class Store:
             # refused while the Net has peerings. Guess: only live (pending or active) ones
             # count, since ended ones cannot be deleted and vanish by themselves; the code
             # (409/9066) is a guess too, see errors.NET_HAS_PEERINGS.
-            blocking = [p.peering_id for p in self.peerings.values()
-                        if p.state in LIVE and net_id in (p.source_net_id, p.accepter_net_id)]
+            blocking = [
+                p.peering_id
+                for p in self.peerings.values()
+                if p.state in LIVE and net_id in (p.source_net_id, p.accepter_net_id)
+            ]
             if blocking:
-                raise ApiError(NET_HAS_PEERINGS, f"The Net '{net_id}' has Net peerings ({', '.join(blocking)}); delete them first.")
+                raise ApiError(
+                    NET_HAS_PEERINGS, f"The Net '{net_id}' has Net peerings ({', '.join(blocking)}); delete them first."
+                )
             if dry_run:
                 return
             del self.nets[net_id]
@@ -597,17 +669,28 @@ class Store:
             for _index in range(count):
                 accepter = self._bulk_net(account_id)
                 peering = Peering(
-                    peering_id=self._new_id("pcx"), seq=self._next_seq(),
-                    source_net_id=source.net_id, source_account_id=account_id, source_ip_range=source.ip_range,
-                    accepter_net_id=accepter.net_id, accepter_account_id=account_id, accepter_ip_range=accepter.ip_range,
-                    state="pending-acceptance", message=f"Pending acceptance by {account_id}",
-                    created_at=now, expires_at=now + PENDING_LIFETIME,
+                    peering_id=self._new_id("pcx"),
+                    seq=self._next_seq(),
+                    source_net_id=source.net_id,
+                    source_account_id=account_id,
+                    source_ip_range=source.ip_range,
+                    accepter_net_id=accepter.net_id,
+                    accepter_account_id=account_id,
+                    accepter_ip_range=accepter.ip_range,
+                    state="pending-acceptance",
+                    message=f"Pending acceptance by {account_id}",
+                    created_at=now,
+                    expires_at=now + PENDING_LIFETIME,
                 )
                 if state == "active":
                     peering.state, peering.message = "active", "Active"
                 elif state != "pending-acceptance":
-                    messages = {"rejected": f"Rejected by {account_id}", "failed": "Failed due to overlapping IP ranges",
-                                "expired": "Expired", "deleted": f"Deleted by {account_id}"}
+                    messages = {
+                        "rejected": f"Rejected by {account_id}",
+                        "failed": "Failed due to overlapping IP ranges",
+                        "expired": "Expired",
+                        "deleted": f"Deleted by {account_id}",
+                    }
                     peering.end(state, messages[state], now)
                 self.peerings[peering.peering_id] = peering
                 created.append(peering.peering_id)

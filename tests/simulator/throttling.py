@@ -149,7 +149,9 @@ class Throttler:
         for bucket in buckets.values():  # only a call that passes takes its tokens
             bucket.tokens -= 1.0
         if len(self._identical) > 10_000:  # forget idle windows now and then
-            self._identical = {k: w for k, w in self._identical.items() if w and w[-1] > now - identical["window_seconds"]}
+            self._identical = {
+                k: w for k, w in self._identical.items() if w and w[-1] > now - identical["window_seconds"]
+            }
         return None
 
     def stats(self) -> dict:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ansible-lint (production profile, offline) on the collection, docs/examples
+# ruff (format check and lint, ruff.toml) on all Python; ansible-lint (production profile, offline) on the collection, docs/examples
 # and the test playbooks (configuration in .ansible-lint); then antsibull-docs
 # lint-collection-docs --plugin-docs (plugin docs and the docsite's extra docs),
 # and a check that docs/docsite/rst/ matches the Markdown guides.
@@ -23,6 +23,9 @@ ln -s "$ROOT" "$TMP/ansible_collections/outscale/cloud"
 cd "$ROOT"
 export PATH=$VENV/bin:$PATH
 rc=0
+echo "== ruff (one formatter and linter for all Python, ruff.toml)"
+"$VENV/bin/ruff" format --check --quiet . || { echo "ruff format: files above need formatting: make format" >&2; rc=1; }
+"$VENV/bin/ruff" check --quiet . || rc=1
 echo "== ansible-lint"
 ANSIBLE_COLLECTIONS_PATH=$TMP "$VENV/bin/ansible-lint" "$@" || rc=1
 echo "== antsibull-docs lint-collection-docs --plugin-docs"
@@ -31,5 +34,5 @@ echo "== antsibull-docs lint-collection-docs --plugin-docs"
     ANSIBLE_COLLECTIONS_PATH=$TMP "$VENV/bin/antsibull-docs" lint-collection-docs --plugin-docs .) || rc=1
 echo "== docs/docsite/rst up to date with docs/*.md"
 "$VENV/bin/python" tests/utils/docsite.py --check || rc=1
-[ "$rc" -eq 0 ] && echo "lint: ansible-lint, antsibull-docs and docsite check clean"
+[ "$rc" -eq 0 ] && echo "lint: ruff, ansible-lint, antsibull-docs and docsite check clean"
 exit "$rc"

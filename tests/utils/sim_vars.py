@@ -27,19 +27,22 @@ def simulator_vars(seed_file, url, python):
     readers = [user for user in account_a.get("eim_users", []) if user.get("allowed_actions")]
     if readers:  # an EIM user of account A allowed only some actions (403 Code 4 for the others)
         optional["osc_eim_reader"] = {key: readers[0][key] for key in ("access_key", "secret_key")}
-    return dict(optional, **{
-        "ansible_python_interpreter": python,
-        "osc_is_simulator": True,
-        "osc_endpoint": url,
-        "osc_sim": url[:-len("/api/v1")] + "/_sim",
-        "osc_region": seed.get("region", "eu-west-2"),
-        "osc_account_a": {key: account_a[key] for key in ("account_id", "access_key", "secret_key")},
-        "osc_account_b": {key: account_b[key] for key in ("account_id", "access_key", "secret_key")},
-        "osc_net_a1": account_a["nets"][0]["net_id"],
-        "osc_net_a1_ip_range": account_a["nets"][0]["ip_range"],
-        "osc_net_a2": account_a["nets"][1]["net_id"],
-        "osc_net_b1": account_b["nets"][0]["net_id"],
-    })
+    return dict(
+        optional,
+        **{
+            "ansible_python_interpreter": python,
+            "osc_is_simulator": True,
+            "osc_endpoint": url,
+            "osc_sim": url[: -len("/api/v1")] + "/_sim",
+            "osc_region": seed.get("region", "eu-west-2"),
+            "osc_account_a": {key: account_a[key] for key in ("account_id", "access_key", "secret_key")},
+            "osc_account_b": {key: account_b[key] for key in ("account_id", "access_key", "secret_key")},
+            "osc_net_a1": account_a["nets"][0]["net_id"],
+            "osc_net_a1_ip_range": account_a["nets"][0]["ip_range"],
+            "osc_net_a2": account_a["nets"][1]["net_id"],
+            "osc_net_b1": account_b["nets"][0]["net_id"],
+        },
+    )
 
 
 def fill_template(template_file, variables):
@@ -48,7 +51,7 @@ def fill_template(template_file, variables):
         template = yaml.safe_load(handle)
     missing = sorted(set(template) - set(variables))
     if missing:
-        raise SystemExit("%s: no value from the simulator for %s" % (template_file, ", ".join(missing)))
+        raise SystemExit("{}: no value from the simulator for {}".format(template_file, ", ".join(missing)))
     return {name: variables[name] for name in template}
 
 

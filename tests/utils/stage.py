@@ -42,13 +42,13 @@ def describe(name, text, code):
     counts = pytest_counts(text)
     if counts is not None:
         order = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")
-        return ", ".join("%d %s" % (counts[key], key) for key in order if counts.get(key)), counts
+        return ", ".join(f"{counts[key]} {key}" for key in order if counts.get(key)), counts
     targets = re.findall(r"^Running (\S+) integration test role", text, re.MULTILINE)
     if targets:
-        return "%d targets %s" % (len(targets), "ok" if code == 0 else "run"), None
+        return "{} targets {}".format(len(targets), "ok" if code == 0 else "run"), None
     sanity = re.findall(r"^Running sanity test '([^']+)'", text, re.MULTILINE)
     if sanity:
-        return "%d tests %s" % (len(sanity), "ok" if code == 0 else "run"), None
+        return "{} tests {}".format(len(sanity), "ok" if code == 0 else "run"), None
     for line in reversed(text.splitlines()):  # a tool's own closing line, e.g. ansible-lint's
         if line.strip().startswith("Passed:") or line.strip().startswith("Failed:"):
             return line.strip(), None
@@ -64,12 +64,12 @@ def run(name, command):
     env["PY_COLORS"] = "0"
     start = time.monotonic()
     with open(log_path, "w") as log:
-        log.write("$ %s\n" % " ".join(command))
+        log.write("$ {}\n".format(" ".join(command)))
         log.flush()
         try:
             code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         except OSError as exc:
-            log.write("cannot run %s: %s\n" % (command[0], exc))
+            log.write(f"cannot run {command[0]}: {exc}\n")
             code = 127
     seconds = time.monotonic() - start
     with open(log_path, errors="replace") as log:
@@ -77,20 +77,20 @@ def run(name, command):
     what, counts = describe(name, text, code)
     skipped = re.search(r"^skipped: (.*)$", text, re.MULTILINE)
     if skipped and code == 0:
-        what, counts = "skipped (%s)" % skipped.group(1), None
+        what, counts = f"skipped ({skipped.group(1)})", None
     using = re.search(r"^using: (.*)$", text, re.MULTILINE)
     if using:
-        what = "%s [%s]" % (what or "ok", using.group(1))
+        what = "{} [{}]".format(what or "ok", using.group(1))
     relative_log = os.path.relpath(log_path, ROOT)
     if code == 0:
-        line = "%s: %s (%d s)" % (name, what or "ok", seconds)
+        line = "{}: {} ({:.0f} s)".format(name, what or "ok", seconds)
     else:
         tail = text.splitlines()[-TAIL_LINES:]
-        print("---- %s failed; the last %d lines of %s:" % (name, len(tail), relative_log))
+        print(f"---- {name} failed; the last {len(tail)} lines of {relative_log}:")
         print("\n".join(tail))
         print("----")
         details = ", " + what if what else ""
-        line = "%s: FAILED%s (exit %d, %d s; full log: %s)" % (name, details, code, seconds, relative_log)
+        line = f"{name}: FAILED{details} (exit {code}, {seconds:.0f} s; full log: {relative_log})"
     print(line, flush=True)
     with open(RESULTS, "a") as results:
         results.write(json.dumps({"stage": name, "code": code, "line": line, "counts": counts}) + "\n")
@@ -103,7 +103,7 @@ def verdict():
         with open(RESULTS) as results:
             stages = [json.loads(line) for line in results if line.strip()]
     print()
-    print("Summary (logs in %s):" % os.path.relpath(LOGS, ROOT))
+    print(f"Summary (logs in {os.path.relpath(LOGS, ROOT)}):")
     totals = {"passed": 0, "failed": 0, "skipped": 0}
     for stage in stages:
         print("  " + stage["line"])
@@ -114,8 +114,8 @@ def verdict():
     failed = [stage["stage"] for stage in stages if stage["code"] != 0]
     if not stages:
         failed = ["(no stage ran)"]
-    print("%d passed, %d failed, %d skipped" % (totals["passed"], totals["failed"], totals["skipped"]))
-    print("FAILED: %s" % ", ".join(failed) if failed else "PASSED")
+    print("{} passed, {} failed, {} skipped".format(totals["passed"], totals["failed"], totals["skipped"]))
+    print("FAILED: {}".format(", ".join(failed)) if failed else "PASSED")
     return 1 if failed else 0
 
 

@@ -2,6 +2,7 @@
 
 Run from the repository root: .venv/bin/python tests/simulator/examples/sdk_session.py
 """
+
 import os
 import sys
 
@@ -18,16 +19,30 @@ with Simulator(seed=os.path.join(TESTS_DIR, "simulator", "seeds", "demo.json")) 
     a, b = sim.accounts[:2]
 
     def gw(acc):
-        return OutscaleGateway(access_key=acc["access_key"], secret_key=acc["secret_key"], region="eu-west-2",
-                               endpoints=Endpoint(api=sim.url), max_retries=0)
+        return OutscaleGateway(
+            access_key=acc["access_key"],
+            secret_key=acc["secret_key"],
+            region="eu-west-2",
+            endpoints=Endpoint(api=sim.url),
+            max_retries=0,
+        )
+
     ga, gb = gw(a), gw(b)
-    p = ga.CreateNetPeering(SourceNetId="vpc-a1a1a1a1", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])["NetPeering"]
+    p = ga.CreateNetPeering(SourceNetId="vpc-a1a1a1a1", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])[
+        "NetPeering"
+    ]
     print("A CreateNetPeering ->", p["NetPeeringId"], p["State"])
     print("B AcceptNetPeering ->", gb.AcceptNetPeering(NetPeeringId=p["NetPeeringId"])["NetPeering"]["State"])
-    print("A ReadNetPeerings ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in ga.ReadNetPeerings()["NetPeerings"]])
-    r = gb.CreateNetPeering(SourceNetId="vpc-b1b1b1b1", AccepterNetId="vpc-a1a1a1a1", AccepterOwnerId=a["account_id"])["NetPeering"]
+    print(
+        "A ReadNetPeerings ->", [(x["NetPeeringId"], x["State"]["Name"]) for x in ga.ReadNetPeerings()["NetPeerings"]]
+    )
+    r = gb.CreateNetPeering(SourceNetId="vpc-b1b1b1b1", AccepterNetId="vpc-a1a1a1a1", AccepterOwnerId=a["account_id"])[
+        "NetPeering"
+    ]
     print("B CreateNetPeering in reverse while A->B is active ->", r["NetPeeringId"], r["State"]["Name"])
-    q = ga.CreateNetPeering(SourceNetId="vpc-a2a2a2a2", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])["NetPeering"]
+    q = ga.CreateNetPeering(SourceNetId="vpc-a2a2a2a2", AccepterNetId="vpc-b1b1b1b1", AccepterOwnerId=b["account_id"])[
+        "NetPeering"
+    ]
     print("A CreateNetPeering ->", q["NetPeeringId"], q["State"])
     gb.RejectNetPeering(NetPeeringId=q["NetPeeringId"])
     seen_by_b = [(x["NetPeeringId"], x["State"]["Name"]) for x in gb.ReadNetPeerings()["NetPeerings"]]

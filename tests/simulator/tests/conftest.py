@@ -60,8 +60,9 @@ def gateway(sim, account_id: str, **options) -> CachedGateway:
     options.setdefault("max_retries", 0)
     options.setdefault("limiter_max_requests", 1_000_000)
     options.setdefault("region", sim.region)
-    return CachedGateway(access_key=account["access_key"], secret_key=account["secret_key"],
-                         endpoints=Endpoint(api=sim.url), **options)
+    return CachedGateway(
+        access_key=account["access_key"], secret_key=account["secret_key"], endpoints=Endpoint(api=sim.url), **options
+    )
 
 
 def api_error(call, *args, **kwargs) -> tuple[int, dict]:
@@ -100,20 +101,35 @@ class RawClient:
         # Passed on every call: a Session.verify would lose to REQUESTS_CA_BUNDLE.
         self.verify = verify
 
-    def headers(self, action: str, body: str, *, date_iso=None, region=None, host="127.0.0.1",
-                content_type="application/json; charset=utf-8", access_key=None, secret_key=None) -> dict:
-        profile = Profile(access_key=access_key or self.access_key, secret_key=secret_key or self.secret_key,
-                          region=region or self.sim.region)
+    def headers(
+        self,
+        action: str,
+        body: str,
+        *,
+        date_iso=None,
+        region=None,
+        host="127.0.0.1",
+        content_type="application/json; charset=utf-8",
+        access_key=None,
+        secret_key=None,
+    ) -> dict:
+        profile = Profile(
+            access_key=access_key or self.access_key,
+            secret_key=secret_key or self.secret_key,
+            region=region or self.sim.region,
+        )
         signer = PinnedAuthentication(profile, host, content_type, date_iso)
         return signer.forge_headers_signed(f"/api/v1/{action}", body)
 
-    def post(self, action: str, payload=None, *, raw_body: str | None = None, headers: dict | None = None,
-             **signing) -> requests.Response:
+    def post(
+        self, action: str, payload=None, *, raw_body: str | None = None, headers: dict | None = None, **signing
+    ) -> requests.Response:
         body = raw_body if raw_body is not None else json.dumps(payload if payload is not None else {})
         sent = self.headers(action, body, **signing)
         sent.update(headers or {})
-        return self.session.post(f"{self.sim.url}/{action}", data=body.encode("utf-8"), headers=sent, timeout=10,
-                                 verify=self.verify)
+        return self.session.post(
+            f"{self.sim.url}/{action}", data=body.encode("utf-8"), headers=sent, timeout=10, verify=self.verify
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from osc_sdk_python.credentials import Profile
 
 from simulator.auth import expected_signature, signed_host
 
-from .conftest import A, NET_A1, PinnedAuthentication, api_error, error_code, gateway
+from .conftest import NET_A1, A, PinnedAuthentication, api_error, error_code, gateway
 
 
 def _osc_date(offset_seconds: float = 0.0) -> str:
@@ -32,9 +32,14 @@ def _assert_401(response, secret_key: str) -> None:
 
 def test_known_vector_from_the_facts_sheet():
     signature = expected_signature(
-        "SECRETEXAMPLE0123456789012345678901234567", "eu-west-2", "api.eu-west-2.outscale.com",
-        "application/json; charset=utf-8", "20240102T030405Z", "/api/v1/CreateNetPeering",
-        '{"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"}')
+        "SECRETEXAMPLE0123456789012345678901234567",
+        "eu-west-2",
+        "api.eu-west-2.outscale.com",
+        "application/json; charset=utf-8",
+        "20240102T030405Z",
+        "/api/v1/CreateNetPeering",
+        '{"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"}',
+    )
     assert signature == "7ddabf155c42a9c979172f788042343bc14923d6f25204bad0a3d93476b02237"
 
 
@@ -81,9 +86,13 @@ def test_unknown_access_key(raw):
 
 
 def test_malformed_or_missing_authorization(raw):
-    for authorization in ("", "Basic Zm9vOmJhcg==", "OSC4-HMAC-SHA256 Credential=AK, Signature=zz",
-                          "OSC4-HMAC-SHA256 Credential=AKSIMDEMOACCOUNTA001/20240101/eu-west-2/api/osc4_request, "
-                          "SignedHeaders=host;x-osc-date, Signature=" + "0" * 64):
+    for authorization in (
+        "",
+        "Basic Zm9vOmJhcg==",
+        "OSC4-HMAC-SHA256 Credential=AK, Signature=zz",
+        "OSC4-HMAC-SHA256 Credential=AKSIMDEMOACCOUNTA001/20240101/eu-west-2/api/osc4_request, "
+        "SignedHeaders=host;x-osc-date, Signature=" + "0" * 64,
+    ):
         response = raw.post("ReadNets", {}, headers={"Authorization": authorization})
         _assert_401(response, raw.secret_key)
 

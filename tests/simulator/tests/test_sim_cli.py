@@ -10,7 +10,7 @@ import sys
 
 from simulator import DEMO_SEED, Simulator
 
-from .conftest import A, B, NET_A1, NET_B1, TESTS_DIR, gateway
+from .conftest import NET_A1, NET_B1, TESTS_DIR, A, B, gateway
 
 
 class _Endpoint:
@@ -24,8 +24,13 @@ class _Endpoint:
 
 def _start(*args: str) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ, PYTHONPATH=TESTS_DIR)
-    process = subprocess.Popen([sys.executable, "-m", "simulator", "--port", "0", "--seed", DEMO_SEED, *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "--port", "0", "--seed", DEMO_SEED, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     url = process.stdout.readline().strip()
     return process, url
 
@@ -76,8 +81,14 @@ def test_cli_over_tls(osc_simulator_certificates, monkeypatch):
 
 
 def test_cli_rejects_half_tls_options():
-    result = subprocess.run([sys.executable, "-m", "simulator", "--tls-cert", "x.pem"], capture_output=True, text=True,
-                            env=dict(os.environ, PYTHONPATH=TESTS_DIR), timeout=30, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "--tls-cert", "x.pem"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=TESTS_DIR),
+        timeout=30,
+        check=False,
+    )
     assert result.returncode == 2
     assert "--tls-key" in result.stderr
 

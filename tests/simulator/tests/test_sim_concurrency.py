@@ -41,8 +41,9 @@ def test_concurrent_creates_and_reads(sim):
                 if rng.random() < 0.6:
                     source = rng.choice(nets[account])
                     accepter = rng.choice([n for n in owners if n != source])
-                    response = client.CreateNetPeering(SourceNetId=source, AccepterNetId=accepter,
-                                                       AccepterOwnerId=owners[accepter])
+                    response = client.CreateNetPeering(
+                        SourceNetId=source, AccepterNetId=accepter, AccepterOwnerId=owners[accepter]
+                    )
                     with lock:
                         created.append(response["NetPeering"]["NetPeeringId"])
                         outcomes["created"] += 1
@@ -51,8 +52,9 @@ def test_concurrent_creates_and_reads(sim):
                     with lock:
                         outcomes["read"] += 1
                 else:
-                    pending = client.ReadNetPeerings(Filters={"StateNames": ["pending-acceptance"],
-                                                              "SourceNetAccountIds": [account]})["NetPeerings"]
+                    pending = client.ReadNetPeerings(
+                        Filters={"StateNames": ["pending-acceptance"], "SourceNetAccountIds": [account]}
+                    )["NetPeerings"]
                     if pending:
                         with lock:
                             outcomes["calls"] += 1  # the delete below is a second call
@@ -84,8 +86,11 @@ def test_concurrent_creates_and_reads(sim):
     assert len(sim.store.peerings) == len(created)
     # No second live peering in the same direction between two Nets (B->A may be live
     # next to A->B: both pending at once is allowed).
-    live = collections.Counter((p.source_net_id, p.accepter_net_id)
-                               for p in sim.store.peerings.values() if p.state in ("pending-acceptance", "active"))
+    live = collections.Counter(
+        (p.source_net_id, p.accepter_net_id)
+        for p in sim.store.peerings.values()
+        if p.state in ("pending-acceptance", "active")
+    )
     assert all(count == 1 for count in live.values()), live.most_common(3)
     # Every call was logged exactly once, with unique sequence numbers.
     log = sim.log()

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from .conftest import A, B, NET_A1, NET_B1, api_error, error_code, gateway
+from .conftest import NET_A1, NET_B1, A, B, api_error, error_code, gateway
 
 
 def _create(gw):
@@ -18,13 +18,16 @@ def _peerings(sim) -> list[str]:
     return list(sim.store.peerings)
 
 
-@pytest.mark.parametrize("kind,status,code,code_override", [
-    ("throttle_429", 429, "24", None),
-    ("throttle_429", 429, "25", "25"),
-    ("throttle_503", 503, "6", None),
-    ("error_500", 500, "2000", None),
-    ("error_500", 500, "42", 42),
-])
+@pytest.mark.parametrize(
+    "kind,status,code,code_override",
+    [
+        ("throttle_429", 429, "24", None),
+        ("throttle_429", 429, "25", "25"),
+        ("throttle_503", 503, "6", None),
+        ("error_500", 500, "2000", None),
+        ("error_500", 500, "42", 42),
+    ],
+)
 def test_json_error_faults(sim, gw_a, kind, status, code, code_override):
     sim.add_fault(action="CreateNetPeering", kind=kind, count=1, code=code_override)
     got_status, body = api_error(_create, gw_a)
@@ -156,9 +159,15 @@ def test_clear_faults(sim, gw_a):
     assert gw_a.ReadNets()["Nets"]
 
 
-@pytest.mark.parametrize("bad", [
-    {"kind": "explode"}, {"kind": "delay"}, {"kind": "error_500", "ratio": 1.5}, {"kind": "error_500", "count": 0},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"kind": "explode"},
+        {"kind": "delay"},
+        {"kind": "error_500", "ratio": 1.5},
+        {"kind": "error_500", "count": 0},
+    ],
+)
 def test_bad_fault_definitions(sim, bad):
     with pytest.raises(ValueError):
         sim.add_fault(**bad)
@@ -167,8 +176,11 @@ def test_bad_fault_definitions(sim, bad):
 
 
 def test_faults_over_http_control(sim, gw_a):
-    response = requests.post(f"{sim.base_url}/_sim/faults",
-                             json={"action": "ReadNets", "kind": "throttle_429", "count": 1, "code": "25"}, timeout=10)
+    response = requests.post(
+        f"{sim.base_url}/_sim/faults",
+        json={"action": "ReadNets", "kind": "throttle_429", "count": 1, "code": "25"},
+        timeout=10,
+    )
     assert response.status_code == 200 and response.json()["kind"] == "throttle_429"
     assert len(requests.get(f"{sim.base_url}/_sim/faults", timeout=10).json()["faults"]) == 1
     status, body = api_error(gw_a.ReadNets)

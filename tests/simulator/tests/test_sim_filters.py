@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import A, B, NET_A1, NET_A2, NET_B1, api_error, error_code
+from .conftest import NET_A1, NET_A2, NET_B1, A, B, api_error, error_code
 
 
 @pytest.fixture
@@ -19,14 +19,20 @@ def world(sim, gw_a, gw_b):
     incoming = gw_b.CreateNetPeering(SourceNetId=NET_B1, AccepterNetId=NET_A2, AccepterOwnerId=A)["NetPeering"]
     gw_a.RejectNetPeering(NetPeeringId=incoming["NetPeeringId"])
     sim.bulk_peerings(B, 1, state="active")  # B's own, invisible to A
-    gw_a.CreateTags(ResourceIds=[active["NetPeeringId"]], Tags=[{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "net"}])
+    gw_a.CreateTags(
+        ResourceIds=[active["NetPeeringId"]], Tags=[{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "net"}]
+    )
     gw_a.CreateTags(ResourceIds=[pending["NetPeeringId"]], Tags=[{"Key": "env", "Value": "dev"}])
     gw_a.CreateTags(ResourceIds=[failed["NetPeeringId"]], Tags=[{"Key": "team", "Value": "prod"}])
     # B's tags on the shared peering must not match A's filters.
     gw_b.CreateTags(ResourceIds=[active["NetPeeringId"]], Tags=[{"Key": "owner", "Value": "b"}])
     return {
-        "active": active["NetPeeringId"], "pending": pending["NetPeeringId"], "failed": failed["NetPeeringId"],
-        "rejected": incoming["NetPeeringId"], "net_a3": net_a3, "net_a4": net_a4,
+        "active": active["NetPeeringId"],
+        "pending": pending["NetPeeringId"],
+        "failed": failed["NetPeeringId"],
+        "rejected": incoming["NetPeeringId"],
+        "net_a3": net_a3,
+        "net_a4": net_a4,
         "pending_expiration": pending["ExpirationDate"],
     }
 
@@ -65,7 +71,10 @@ def test_expiration_dates(gw_a, world):
 
 
 def test_net_peering_ids(gw_a, world):
-    assert _ids(gw_a, NetPeeringIds=[world["active"], world["failed"], "pcx-0badf00d"]) == {world["active"], world["failed"]}
+    assert _ids(gw_a, NetPeeringIds=[world["active"], world["failed"], "pcx-0badf00d"]) == {
+        world["active"],
+        world["failed"],
+    }
 
 
 def test_source_net_account_ids(gw_a, world):
@@ -85,7 +94,10 @@ def test_source_net_net_ids(gw_a, world):
 
 def test_state_messages(gw_a, world):
     assert _ids(gw_a, StateMessages=["Active"]) == {world["active"]}
-    assert _ids(gw_a, StateMessages=[f"Pending acceptance by {A}", f"Rejected by {A}"]) == {world["pending"], world["rejected"]}
+    assert _ids(gw_a, StateMessages=[f"Pending acceptance by {A}", f"Rejected by {A}"]) == {
+        world["pending"],
+        world["rejected"],
+    }
 
 
 def test_state_names(gw_a, world):
@@ -98,7 +110,9 @@ def test_tag_keys(gw_a, gw_b, world):
     assert _ids(gw_a, TagKeys=["env"]) == {world["active"], world["pending"]}
     assert _ids(gw_a, TagKeys=["team", "nothing"]) == {world["active"], world["failed"]}
     assert _ids(gw_a, TagKeys=["owner"]) == set()  # B's tag
-    assert {p["NetPeeringId"] for p in gw_b.ReadNetPeerings(Filters={"TagKeys": ["owner"]})["NetPeerings"]} == {world["active"]}
+    assert {p["NetPeeringId"] for p in gw_b.ReadNetPeerings(Filters={"TagKeys": ["owner"]})["NetPeerings"]} == {
+        world["active"]
+    }
 
 
 def test_tag_values(gw_a, world):
@@ -132,7 +146,7 @@ def test_every_peering_filter_is_covered():
     from simulator.spec import document  # pylint: disable=import-outside-toplevel
 
     declared = set(document()["components"]["schemas"]["FiltersNetPeering"]["properties"])
-    tested = {name[len("test_"):] for name in globals() if name.startswith("test_")}
+    tested = {name[len("test_") :] for name in globals() if name.startswith("test_")}
     snake = {"".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_") for name in declared}
     assert len(declared) == 13
     assert snake - {"tags"} <= tested and "tags_key_equals_value" in tested

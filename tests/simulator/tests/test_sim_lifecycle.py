@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import A, B, NET_A1, NET_A2, NET_B1, api_error, error_code
+from .conftest import NET_A1, NET_A2, NET_B1, A, B, api_error, error_code
 
 DAY = 86400
 
@@ -41,6 +41,7 @@ def _parse(date: str) -> datetime.datetime:
 
 # ----- create ------------------------------------------------------------------------------
 
+
 def test_create_cross_account_is_pending(gw_a, gw_b):
     peering = _create(gw_a)
     assert peering["NetPeeringId"].startswith("pcx-") and len(peering["NetPeeringId"]) == 12
@@ -69,7 +70,9 @@ def test_accepter_owner_required_for_another_accounts_net(gw_a):
 
 def test_accepter_owner_must_match(gw_a):
     _refused(gw_a.CreateNetPeering, 400, "5065", SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=A)
-    _refused(gw_a.CreateNetPeering, 400, "5065", SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId="333333333333")
+    _refused(
+        gw_a.CreateNetPeering, 400, "5065", SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId="333333333333"
+    )
     _refused(gw_a.CreateNetPeering, 400, "4047", SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId="22")
 
 
@@ -162,6 +165,7 @@ def test_quota_error_type(sim, gw_a):
 
 # ----- accept / reject ---------------------------------------------------------------------
 
+
 def test_accept_by_accepter_owner(gw_a, gw_b):
     pcx = _create(gw_a)["NetPeeringId"]
     created = _read(gw_a, pcx)
@@ -248,6 +252,7 @@ def test_accepting_rejects_the_pending_reverse_peering(gw_a, gw_b):
 
 # ----- delete ------------------------------------------------------------------------------
 
+
 def test_delete_active_by_either_owner(gw_a, gw_b):
     first = _create(gw_a)["NetPeeringId"]
     gw_b.AcceptNetPeering(NetPeeringId=first)
@@ -287,6 +292,7 @@ def test_failed_peering_cannot_be_deleted(gw_a):
 
 
 # ----- time ----------------------------------------------------------------------------------
+
 
 def test_pending_expires_after_seven_days(sim, gw_a, gw_b):
     peering = _create(gw_a)
@@ -373,6 +379,7 @@ def test_accept_delay_peering_does_not_expire(sim, gw_a, gw_b):
 
 # ----- tags -----------------------------------------------------------------------------------
 
+
 def test_tags_are_per_account(gw_a, gw_b):
     pcx = _create(gw_a)["NetPeeringId"]
     gw_a.CreateTags(ResourceIds=[pcx], Tags=[{"Key": "Name", "Value": "from-a"}])
@@ -392,13 +399,17 @@ def test_create_tags_overwrites_a_value(gw_a):
 
 def test_delete_tags_value_must_match(gw_a):
     pcx = _create(gw_a)["NetPeeringId"]
-    gw_a.CreateTags(ResourceIds=[pcx], Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": "c", "Value": ""}])
+    gw_a.CreateTags(
+        ResourceIds=[pcx], Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}, {"Key": "c", "Value": ""}]
+    )
     gw_a.DeleteTags(ResourceIds=[pcx], Tags=[{"Key": "a", "Value": "other"}])
     assert [t["Key"] for t in _read(gw_a, pcx)["Tags"]] == ["a", "b", "c"]
     gw_a.DeleteTags(ResourceIds=[pcx], Tags=[{"Key": "a", "Value": "1"}])
     assert [t["Key"] for t in _read(gw_a, pcx)["Tags"]] == ["b", "c"]
     # An empty Value deletes the key whatever its value.
-    gw_a.DeleteTags(ResourceIds=[pcx], Tags=[{"Key": "b", "Value": ""}, {"Key": "c", "Value": ""}, {"Key": "zz", "Value": ""}])
+    gw_a.DeleteTags(
+        ResourceIds=[pcx], Tags=[{"Key": "b", "Value": ""}, {"Key": "c", "Value": ""}, {"Key": "zz", "Value": ""}]
+    )
     assert _read(gw_a, pcx)["Tags"] == []
 
 
@@ -428,6 +439,7 @@ def test_tag_limits_and_missing_resources(gw_a):
 
 
 # ----- Nets ------------------------------------------------------------------------------------
+
 
 def test_create_read_delete_net(gw_a, gw_b):
     net = gw_a.CreateNet(IpRange="192.168.0.0/16", Tenancy="dedicated")["Net"]

@@ -84,9 +84,15 @@ def test_order_is_stable_across_changes(sim, gw_a):
     assert [pcx for page in rest for pcx in page] == created[6:] + late
 
 
-@pytest.mark.parametrize("token", ["!!not base64!!", base64.b64encode(b"garbage").decode(),
-                                   base64.b64encode(json.dumps({"after": 1, "mac": "0" * 32}).encode()).decode(),
-                                   base64.b64encode(json.dumps({"after": "x"}).encode()).decode()])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "!!not base64!!",
+        base64.b64encode(b"garbage").decode(),
+        base64.b64encode(json.dumps({"after": 1, "mac": "0" * 32}).encode()).decode(),
+        base64.b64encode(json.dumps({"after": "x"}).encode()).decode(),
+    ],
+)
 def test_invalid_token(sim, gw_a, token):
     sim.bulk_peerings(A, 3)
     status, body = api_error(gw_a.ReadNetPeerings, NextPageToken=token)
@@ -109,7 +115,10 @@ def test_foreign_tokens(sim, gw_a, gw_b):
     token = gw_a.ReadNetPeerings(ResultsPerPage=2)["NextPageToken"]
     # Another account, other filters, another action, another simulator: all refused.
     assert api_error(gw_b.ReadNetPeerings, ResultsPerPage=2, NextPageToken=token)[0] == 400
-    assert api_error(gw_a.ReadNetPeerings, ResultsPerPage=2, NextPageToken=token, Filters={"StateNames": ["active"]})[0] == 400
+    assert (
+        api_error(gw_a.ReadNetPeerings, ResultsPerPage=2, NextPageToken=token, Filters={"StateNames": ["active"]})[0]
+        == 400
+    )
     assert api_error(gw_a.ReadNets, NextPageToken=token)[0] == 400
     with Simulator() as other:
         other.bulk_peerings(A, 5)

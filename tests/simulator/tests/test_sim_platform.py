@@ -11,7 +11,7 @@ from osc_sdk_python.credentials import Endpoint
 
 from simulator import Simulator
 
-from .conftest import A, B, NET_A1, NET_B1, CachedGateway, RawClient, api_error, error_code, gateway
+from .conftest import NET_A1, NET_B1, A, B, CachedGateway, RawClient, api_error, error_code, gateway
 
 READER_KEY, READER_SECRET = "AKSIMDEMOREADER00001", "SKsimDemoSecretReader0000000000000000001"
 NO_ACCEPT_KEY, NO_ACCEPT_SECRET = "AKSIMDEMONOACCEPT001", "SKsimDemoSecretNoAccept00000000000000001"
@@ -24,14 +24,23 @@ def platform_seed(demo_seed):
     # Account A: a read-only EIM user (allow-list). Account B: its own key may not accept,
     # and an EIM user denied nothing.
     seed["accounts"][0]["eim_users"] = [
-        {"name": "reader", "access_key": READER_KEY, "secret_key": READER_SECRET,
-         "allowed_actions": ["ReadNetPeerings", "ReadNets"]}]
+        {
+            "name": "reader",
+            "access_key": READER_KEY,
+            "secret_key": READER_SECRET,
+            "allowed_actions": ["ReadNetPeerings", "ReadNets"],
+        }
+    ]
     seed["accounts"][1]["denied_actions"] = ["AcceptNetPeering"]
-    seed["accounts"][1]["eim_users"] = [
-        {"name": "admin", "access_key": NO_ACCEPT_KEY, "secret_key": NO_ACCEPT_SECRET}]
-    seed["accounts"].append({"account_id": ZERO_ACCOUNT, "access_key": "AKSIMDEMOACCOUNTC001",
-                             "secret_key": "SKsimDemoSecretC0000000000000000000000001",
-                             "nets": [{"net_id": NET_C1, "ip_range": "10.9.0.0/16"}]})
+    seed["accounts"][1]["eim_users"] = [{"name": "admin", "access_key": NO_ACCEPT_KEY, "secret_key": NO_ACCEPT_SECRET}]
+    seed["accounts"].append(
+        {
+            "account_id": ZERO_ACCOUNT,
+            "access_key": "AKSIMDEMOACCOUNTC001",
+            "secret_key": "SKsimDemoSecretC0000000000000000000000001",
+            "nets": [{"net_id": NET_C1, "ip_range": "10.9.0.0/16"}],
+        }
+    )
     return seed
 
 
@@ -44,11 +53,18 @@ def platform_sim(platform_seed):
 
 
 def _key_gateway(sim, access_key: str, secret_key: str) -> CachedGateway:
-    return CachedGateway(access_key=access_key, secret_key=secret_key, region=sim.region, endpoints=Endpoint(api=sim.url),
-                         max_retries=0, limiter_max_requests=1_000_000)
+    return CachedGateway(
+        access_key=access_key,
+        secret_key=secret_key,
+        region=sim.region,
+        endpoints=Endpoint(api=sim.url),
+        max_retries=0,
+        limiter_max_requests=1_000_000,
+    )
 
 
 # ----- EIM permissions (recorded: stephrobert/pepin, 403/4) ------------------------------------
+
 
 def test_eim_allow_list(platform_sim):
     reader = _key_gateway(platform_sim, READER_KEY, READER_SECRET)
@@ -56,7 +72,10 @@ def test_eim_allow_list(platform_sim):
     assert reader.ReadNetPeerings()["NetPeerings"] == []
     status, body = api_error(reader.CreateNetPeering, SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)
     assert (status, error_code(body), body["Errors"][0]["Details"]) == (
-        403, "4", "You are not authorized to perform this action.")
+        403,
+        "4",
+        "You are not authorized to perform this action.",
+    )
     assert platform_sim.store.peerings == {}
     entry = platform_sim.log()[-1]
     assert (entry["account_id"], entry["status"], entry["code"], entry["throttled"]) == (A, 403, "4", None)
@@ -64,7 +83,9 @@ def test_eim_allow_list(platform_sim):
 
 def test_eim_deny_list_on_the_accounts_own_key(platform_sim):
     owner_a, owner_b = gateway(platform_sim, A), gateway(platform_sim, B)
-    pcx = owner_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"]["NetPeeringId"]
+    pcx = owner_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"][
+        "NetPeeringId"
+    ]
     status, body = api_error(owner_b.AcceptNetPeering, NetPeeringId=pcx)
     assert (status, error_code(body)) == (403, "4")
     # The same account's other key is not restricted; the permission is per key.
@@ -84,6 +105,7 @@ def test_eim_seed_is_checked(demo_seed):
 
 
 # ----- lockout after four invalid access keys (documented: OpenAPI 1.42.0) ---------------------
+
 
 def _unknown(raw, key="AKUNKNOWN00000000000", **signing):
     response = raw.post("ReadNets", {}, access_key=key, **signing)
@@ -151,6 +173,7 @@ def test_lockout_settings_from_seed_and_control(demo_seed):
         simulator.reset()  # back to the seed's settings, no block
         assert _unknown(raw) == (400, "4120")
         import requests  # pylint: disable=import-outside-toplevel
+
         answer = requests.post(f"{simulator.base_url}/_sim/auth_lockout", json={"enabled": False}, timeout=10).json()
         assert answer["settings"]["enabled"] is False and answer["settings"]["threshold"] == 2
         bad = requests.post(f"{simulator.base_url}/_sim/auth_lockout", json={"scope": "planet"}, timeout=10)
@@ -159,14 +182,18 @@ def test_lockout_settings_from_seed_and_control(demo_seed):
 
 # ----- filters, AccepterOwnerId, conflicts ------------------------------------------------------
 
-@pytest.mark.parametrize("action,filters,code", [
-    ("ReadNetPeerings", {"NetPeeringIds": ["bad"]}, "4104"),
-    ("ReadNetPeerings", {"SourceNetNetIds": ["xyz"]}, "4104"),
-    ("ReadNetPeerings", {"AccepterNetNetIds": ["pcx-12345678"]}, "4104"),
-    ("ReadNetPeerings", {"NetPeeringIds": ["pcx-12345678", "vpc-12345678"]}, "4104"),
-    ("ReadNetPeerings", {"NetPeeringIds": ["pcx-zz"]}, "4105"),
-    ("ReadNets", {"NetIds": ["bad"]}, "4104"),
-])
+
+@pytest.mark.parametrize(
+    "action,filters,code",
+    [
+        ("ReadNetPeerings", {"NetPeeringIds": ["bad"]}, "4104"),
+        ("ReadNetPeerings", {"SourceNetNetIds": ["xyz"]}, "4104"),
+        ("ReadNetPeerings", {"AccepterNetNetIds": ["pcx-12345678"]}, "4104"),
+        ("ReadNetPeerings", {"NetPeeringIds": ["pcx-12345678", "vpc-12345678"]}, "4104"),
+        ("ReadNetPeerings", {"NetPeeringIds": ["pcx-zz"]}, "4105"),
+        ("ReadNets", {"NetIds": ["bad"]}, "4104"),
+    ],
+)
 def test_malformed_ids_in_filters(gw_a, action, filters, code):
     # Recorded: a bad ID inside a filter is 400/4104 (ReadVms).
     status, body = api_error(getattr(gw_a, action), Filters=filters)
@@ -175,18 +202,25 @@ def test_malformed_ids_in_filters(gw_a, action, filters, code):
 
 
 def test_well_formed_ids_in_filters_still_match(gw_a):
-    assert gw_a.ReadNetPeerings(Filters={"NetPeeringIds": ["pcx-12345678"], "SourceNetNetIds": [NET_A1]})["NetPeerings"] == []
+    assert (
+        gw_a.ReadNetPeerings(Filters={"NetPeeringIds": ["pcx-12345678"], "SourceNetNetIds": [NET_A1]})["NetPeerings"]
+        == []
+    )
     assert [n["NetId"] for n in gw_a.ReadNets(Filters={"NetIds": [NET_A1]})["Nets"]] == [NET_A1]
 
 
 def test_accepter_owner_id_with_a_lost_leading_zero(platform_sim):
     # terraform-provider-outscale issue #566: 11 digits accepted, answered with 12.
     client = gateway(platform_sim, A)
-    peering = client.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_C1, AccepterOwnerId=ZERO_ACCOUNT[1:])["NetPeering"]
+    peering = client.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_C1, AccepterOwnerId=ZERO_ACCOUNT[1:])[
+        "NetPeering"
+    ]
     assert peering["AccepterNet"]["AccountId"] == ZERO_ACCOUNT
     assert peering["State"]["Message"] == f"Pending acceptance by {ZERO_ACCOUNT}"
     # Shorter still is not a lost zero: refused as before.
-    status, body = api_error(client.CreateNetPeering, SourceNetId=NET_A1, AccepterNetId=NET_C1, AccepterOwnerId="2345678901")
+    status, body = api_error(
+        client.CreateNetPeering, SourceNetId=NET_A1, AccepterNetId=NET_C1, AccepterOwnerId="2345678901"
+    )
     assert (status, error_code(body)) == (400, "4047")
 
 

@@ -10,7 +10,7 @@ import requests
 from simulator import errors
 from simulator.spec import gateway_errors
 
-from .conftest import A, B, NET_A1, NET_A2, NET_B1, api_error, error_code
+from .conftest import NET_A1, NET_A2, NET_B1, A, B, api_error, error_code
 
 
 def _assert_error_shape(response, status: int, code: str) -> dict:
@@ -80,10 +80,13 @@ def test_missing_parameter(raw):
     assert "AccepterNetId" in body["Errors"][0]["Details"]
 
 
-@pytest.mark.parametrize("payload", [
-    {"NetPeeringId": 12345678},
-    {"NetPeeringId": "pcx-12345678", "DryRun": "yes"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"NetPeeringId": 12345678},
+        {"NetPeeringId": "pcx-12345678", "DryRun": "yes"},
+    ],
+)
 def test_wrong_type(raw, payload):
     _assert_error_shape(raw.post("AcceptNetPeering", payload), 400, "4108")
 
@@ -101,17 +104,20 @@ def test_tag_without_value_is_refused_by_the_schema(raw):
     _assert_error_shape(raw.post("DeleteTags", payload), 400, "7000")
 
 
-@pytest.mark.parametrize("action,payload,code", [
-    ("AcceptNetPeering", {"NetPeeringId": "vpc-12345678"}, "4104"),
-    ("RejectNetPeering", {"NetPeeringId": "pcx12345678"}, "4104"),
-    ("DeleteNetPeering", {"NetPeeringId": ""}, "4104"),
-    ("DeleteNetPeering", {"NetPeeringId": "pcx-1234"}, "4105"),
-    ("DeleteNetPeering", {"NetPeeringId": "pcx-ABCDEF12"}, "4105"),
-    ("CreateNetPeering", {"SourceNetId": "net-12345678", "AccepterNetId": NET_B1}, "4104"),
-    ("CreateNetPeering", {"SourceNetId": NET_A1, "AccepterNetId": "subnet-12345678"}, "4104"),
-    ("CreateTags", {"ResourceIds": ["i-12345678"], "Tags": [{"Key": "k", "Value": "v"}]}, "4104"),
-    ("DeleteNet", {"NetId": "pcx-12345678"}, "4104"),
-])
+@pytest.mark.parametrize(
+    "action,payload,code",
+    [
+        ("AcceptNetPeering", {"NetPeeringId": "vpc-12345678"}, "4104"),
+        ("RejectNetPeering", {"NetPeeringId": "pcx12345678"}, "4104"),
+        ("DeleteNetPeering", {"NetPeeringId": ""}, "4104"),
+        ("DeleteNetPeering", {"NetPeeringId": "pcx-1234"}, "4105"),
+        ("DeleteNetPeering", {"NetPeeringId": "pcx-ABCDEF12"}, "4105"),
+        ("CreateNetPeering", {"SourceNetId": "net-12345678", "AccepterNetId": NET_B1}, "4104"),
+        ("CreateNetPeering", {"SourceNetId": NET_A1, "AccepterNetId": "subnet-12345678"}, "4104"),
+        ("CreateTags", {"ResourceIds": ["i-12345678"], "Tags": [{"Key": "k", "Value": "v"}]}, "4104"),
+        ("DeleteNet", {"NetId": "pcx-12345678"}, "4104"),
+    ],
+)
 def test_id_prefixes(raw, action, payload, code):
     _assert_error_shape(raw.post(action, payload), 400, code)
 
@@ -122,7 +128,9 @@ def test_dry_run_changes_nothing(sim, gw_a, gw_b):
     assert set(dry) == {"ResponseContext"}
     assert gw_a.ReadNetPeerings()["NetPeerings"] == []
 
-    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"]["NetPeeringId"]
+    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"][
+        "NetPeeringId"
+    ]
     for action, account_gw in (("AcceptNetPeering", gw_b), ("RejectNetPeering", gw_b), ("DeleteNetPeering", gw_a)):
         assert set(account_gw.raw(action, NetPeeringId=pcx, DryRun=True)) == {"ResponseContext"}
         states = [p["State"]["Name"] for p in account_gw.ReadNetPeerings()["NetPeerings"]]
@@ -138,7 +146,9 @@ def test_dry_run_changes_nothing(sim, gw_a, gw_b):
 
 
 def test_dry_run_still_validates(gw_a, gw_b):
-    status, body = api_error(gw_a.raw, "CreateNetPeering", SourceNetId=NET_A1, AccepterNetId="vpc-99999999", DryRun=True)
+    status, body = api_error(
+        gw_a.raw, "CreateNetPeering", SourceNetId=NET_A1, AccepterNetId="vpc-99999999", DryRun=True
+    )
     assert (status, error_code(body)) == (400, "5065")
     status, body = api_error(gw_b.raw, "AcceptNetPeering", NetPeeringId="pcx-99999999", DryRun=True)
     assert (status, error_code(body)) == (400, "5035")
@@ -158,7 +168,13 @@ def test_log_entry_shape(sim, gw_a):
     gw_a.ReadNets()
     (entry,) = sim.log()
     assert {"seq", "time", "action", "account_id", "status", "code", "fault"} <= set(entry)
-    assert (entry["action"], entry["account_id"], entry["status"], entry["code"], entry["fault"]) == ("ReadNets", A, 200, None, None)
+    assert (entry["action"], entry["account_id"], entry["status"], entry["code"], entry["fault"]) == (
+        "ReadNets",
+        A,
+        200,
+        None,
+        None,
+    )
 
 
 def test_chosen_yaml_codes_have_the_names_we_claim():

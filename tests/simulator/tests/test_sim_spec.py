@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.spec import response_problems, validate_request
 from simulator.errors import ApiError
+from simulator.spec import response_problems, validate_request
 
 GOOD_PEERING = {
     "AccepterNet": {"AccountId": "222222222222", "IpRange": "10.3.0.0/16", "NetId": "vpc-b1b1b1b1"},

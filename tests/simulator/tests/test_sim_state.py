@@ -9,7 +9,7 @@ import requests
 
 from simulator import Clock, Simulator, load_seed
 
-from .conftest import A, B, NET_A1, NET_B1, gateway
+from .conftest import NET_A1, NET_B1, A, B, gateway
 
 
 def _control(sim, method: str, path: str, payload: dict | None = None, **params):
@@ -18,7 +18,9 @@ def _control(sim, method: str, path: str, payload: dict | None = None, **params)
 
 
 def test_save_and_load_roundtrip(sim, gw_a, gw_b, tmp_path):
-    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"]["NetPeeringId"]
+    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"][
+        "NetPeeringId"
+    ]
     gw_b.CreateTags(ResourceIds=[pcx], Tags=[{"Key": "side", "Value": "b"}])
     sim.set_quota(A, 7)
     sim.set_accept_delay(30)
@@ -42,7 +44,9 @@ def test_save_and_load_roundtrip(sim, gw_a, gw_b, tmp_path):
 
 
 def test_load_into_another_simulator(sim, gw_a, tmp_path):
-    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"]["NetPeeringId"]
+    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"][
+        "NetPeeringId"
+    ]
     path = tmp_path / "state.json"
     status, _body = _control(sim, "POST", "save", {"path": str(path)})
     assert status == 200
@@ -97,7 +101,9 @@ def test_other_controls_over_http(sim, gw_a, gw_b):
     assert _control(sim, "POST", "quota", {"account_id": "999999999999", "max_live_peerings": 1})[0] == 400
 
     assert _control(sim, "POST", "accept_delay", {"seconds": 3600}) == (200, {"seconds": 3600})
-    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"]["NetPeeringId"]
+    pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"][
+        "NetPeeringId"
+    ]
     assert gw_b.AcceptNetPeering(NetPeeringId=pcx)["NetPeering"]["State"]["Name"] == "pending-acceptance"
 
     status, body = _control(sim, "POST", "bulk_peerings", {"account_id": B, "count": 4, "state": "rejected"})
@@ -105,7 +111,11 @@ def test_other_controls_over_http(sim, gw_a, gw_b):
     assert _control(sim, "POST", "bulk_peerings", {"account_id": B, "count": 1, "state": "bogus"})[0] == 400
 
     status, body = _control(sim, "GET", "log")
-    assert status == 200 and [c["action"] for c in body["calls"]] == ["CreateNetPeering", "CreateNetPeering", "AcceptNetPeering"]
+    assert status == 200 and [c["action"] for c in body["calls"]] == [
+        "CreateNetPeering",
+        "CreateNetPeering",
+        "AcceptNetPeering",
+    ]
     assert _control(sim, "GET", "counts")[1] == {"counts": {"CreateNetPeering": 2, "AcceptNetPeering": 1}}
     assert _control(sim, "GET", "counts", action="CreateNetPeering", account_id=A)[1] == {"counts": 2}
     assert _control(sim, "POST", "log/clear", {})[0] == 200
@@ -136,35 +146,78 @@ def test_demo_seed_file_shape(demo_seed):
     assert demo_seed == {
         "region": "eu-west-2",
         "accounts": [
-            {"account_id": "111111111111", "access_key": "AKSIMDEMOACCOUNTA001",
-             "secret_key": "SKsimDemoSecretA0000000000000000000000001",
-             "nets": [{"net_id": "vpc-a1a1a1a1", "ip_range": "10.1.0.0/16"}, {"net_id": "vpc-a2a2a2a2", "ip_range": "10.2.0.0/16"}],
-             # An EIM user of account A allowed to read only: the 403 Code 4 advice is tested with it.
-             "eim_users": [{"name": "reader", "access_key": "AKSIMDEMOREADERA0001",
-                            "secret_key": "SKsimDemoReaderA000000000000000000000001",
-                            "allowed_actions": ["ReadNetPeerings", "ReadNets"]}]},
-            {"account_id": "222222222222", "access_key": "AKSIMDEMOACCOUNTB001",
-             "secret_key": "SKsimDemoSecretB0000000000000000000000001",
-             "nets": [{"net_id": "vpc-b1b1b1b1", "ip_range": "10.3.0.0/16"}]},
+            {
+                "account_id": "111111111111",
+                "access_key": "AKSIMDEMOACCOUNTA001",
+                "secret_key": "SKsimDemoSecretA0000000000000000000000001",
+                "nets": [
+                    {"net_id": "vpc-a1a1a1a1", "ip_range": "10.1.0.0/16"},
+                    {"net_id": "vpc-a2a2a2a2", "ip_range": "10.2.0.0/16"},
+                ],
+                # An EIM user of account A allowed to read only: the 403 Code 4 advice is tested with it.
+                "eim_users": [
+                    {
+                        "name": "reader",
+                        "access_key": "AKSIMDEMOREADERA0001",
+                        "secret_key": "SKsimDemoReaderA000000000000000000000001",
+                        "allowed_actions": ["ReadNetPeerings", "ReadNets"],
+                    }
+                ],
+            },
+            {
+                "account_id": "222222222222",
+                "access_key": "AKSIMDEMOACCOUNTB001",
+                "secret_key": "SKsimDemoSecretB0000000000000000000000001",
+                "nets": [{"net_id": "vpc-b1b1b1b1", "ip_range": "10.3.0.0/16"}],
+            },
         ],
     }
 
 
-@pytest.mark.parametrize("bad", [
-    {"accounts": []},
-    {"accounts": [{"account_id": "1", "access_key": "a", "secret_key": "s"}]},
-    {"accounts": [{"account_id": "111111111111", "access_key": "a", "secret_key": "s", "nets": [{"net_id": "net-1", "ip_range": "10.0.0.0/16"}]}]},
-    {"accounts": [{"account_id": "111111111111", "access_key": "a", "secret_key": "s", "nets": [{"net_id": "vpc-12345678", "ip_range": "nope"}]}]},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"accounts": []},
+        {"accounts": [{"account_id": "1", "access_key": "a", "secret_key": "s"}]},
+        {
+            "accounts": [
+                {
+                    "account_id": "111111111111",
+                    "access_key": "a",
+                    "secret_key": "s",
+                    "nets": [{"net_id": "net-1", "ip_range": "10.0.0.0/16"}],
+                }
+            ]
+        },
+        {
+            "accounts": [
+                {
+                    "account_id": "111111111111",
+                    "access_key": "a",
+                    "secret_key": "s",
+                    "nets": [{"net_id": "vpc-12345678", "ip_range": "nope"}],
+                }
+            ]
+        },
+    ],
+)
 def test_bad_seeds(bad):
     with pytest.raises(ValueError):
         Simulator(seed=bad)
 
 
 def test_custom_seed_and_region():
-    seed = {"region": "us-east-2", "accounts": [
-        {"account_id": "333333333333", "access_key": "AKCUSTOM", "secret_key": "SKCUSTOM",
-         "nets": [{"net_id": "vpc-0000000c", "ip_range": "192.168.0.0/16"}]}]}
+    seed = {
+        "region": "us-east-2",
+        "accounts": [
+            {
+                "account_id": "333333333333",
+                "access_key": "AKCUSTOM",
+                "secret_key": "SKCUSTOM",
+                "nets": [{"net_id": "vpc-0000000c", "ip_range": "192.168.0.0/16"}],
+            }
+        ],
+    }
     with Simulator(seed=seed) as simulator:
         assert simulator.region == "us-east-2"
         assert gateway(simulator, "333333333333").ReadNets()["Nets"][0]["NetId"] == "vpc-0000000c"

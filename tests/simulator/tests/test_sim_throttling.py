@@ -13,7 +13,7 @@ from simulator import Simulator
 from simulator.__main__ import parse_args, throttling_settings
 from simulator.throttling import DEFAULT_SETTINGS, Throttler
 
-from .conftest import A, B, NET_A1, RawClient, api_error, error_code, gateway
+from .conftest import NET_A1, A, B, RawClient, api_error, error_code, gateway
 
 SLOW = 0.001  # tokens per second: no refill worth counting during a test
 WIDE = {"rate": 1000.0, "burst": 1000.0}
@@ -21,8 +21,13 @@ WIDE = {"rate": 1000.0, "burst": 1000.0}
 
 def _only(sim, **buckets) -> None:
     """Every limit wide open except the given ones."""
-    settings = {"enabled": True, "platform": WIDE, "account": WIDE, "action": WIDE,
-                "identical": {"max": 1000, "window_seconds": 1.0}}
+    settings = {
+        "enabled": True,
+        "platform": WIDE,
+        "account": WIDE,
+        "action": WIDE,
+        "identical": {"max": 1000, "window_seconds": 1.0},
+    }
     settings.update(buckets)
     sim.configure_throttling(settings)
 
@@ -98,11 +103,14 @@ def test_stats_counts_and_control_api(sim, gw_a):
     assert stats["by_account"] == {A: {"account": 3}}
     # Counts: every attempt by default; ?throttled=false leaves the refused ones out.
     assert requests.get(f"{base}/counts", params={"action": "ReadNets"}, timeout=10).json() == {"counts": 4}
-    assert requests.get(f"{base}/counts", params={"action": "ReadNets", "throttled": "false"},
-                        timeout=10).json() == {"counts": 1}
+    assert requests.get(f"{base}/counts", params={"action": "ReadNets", "throttled": "false"}, timeout=10).json() == {
+        "counts": 1
+    }
     assert sim.call_counts("ReadNets", include_throttled=False) == 1
     # Off switch, then a bad setting.
-    assert requests.post(f"{base}/throttling", json={"enabled": False}, timeout=10).json()["settings"]["enabled"] is False
+    assert (
+        requests.post(f"{base}/throttling", json={"enabled": False}, timeout=10).json()["settings"]["enabled"] is False
+    )
     assert gw_a.ReadNets()["Nets"]
     bad = requests.post(f"{base}/throttling", json={"account": {"rate": 0}}, timeout=10)
     assert bad.status_code == 400 and "error" in bad.json()
@@ -138,14 +146,18 @@ def test_seed_and_constructor_settings(demo_seed):
 
 def test_command_line_settings():
     args = parse_args(["--throttle-account", "2,4", "--throttle-identical", "5,60", "--no-throttling"])
-    assert throttling_settings(args) == {"account": {"rate": 2.0, "burst": 4.0},
-                                         "identical": {"max": 5, "window_seconds": 60.0}, "enabled": False}
+    assert throttling_settings(args) == {
+        "account": {"rate": 2.0, "burst": 4.0},
+        "identical": {"max": 5, "window_seconds": 60.0},
+        "enabled": False,
+    }
     assert throttling_settings(parse_args([])) is None
     with pytest.raises(SystemExit):
         parse_args(["--throttle-platform", "fast"])
 
 
 # ----- the defaults against the traffic they are meant for (pure logic, simulated time) ------
+
 
 def _run(throttler: Throttler, calls: list[tuple[float, str, str, bytes]]) -> int:
     refused = 0
@@ -168,12 +180,16 @@ def test_defaults_throttle_forks_8_now_and_then_but_never_a_sequential_playbook(
     # forks 8, one call each: not throttled.
     assert _run(Throttler(), [(fork * 0.02, A, "ReadNetPeerings", str(fork).encode()) for fork in range(8)]) == 0
     # Sequential: 3 calls per second for ten minutes.
-    sequential = [(index / 3, A, ("ReadNetPeerings", "CreateTags", "AcceptNetPeering")[index % 3], str(index).encode())
-                  for index in range(1800)]
+    sequential = [
+        (index / 3, A, ("ReadNetPeerings", "CreateTags", "AcceptNetPeering")[index % 3], str(index).encode())
+        for index in range(1800)
+    ]
     assert _run(Throttler(), sequential) == 0
     # A wait loop polling the same peering every second for ten minutes.
-    polls = [(float(second), A, "ReadNetPeerings", b'{"Filters": {"NetPeeringIds": ["pcx-12345678"]}}')
-             for second in range(600)]
+    polls = [
+        (float(second), A, "ReadNetPeerings", b'{"Filters": {"NetPeeringIds": ["pcx-12345678"]}}')
+        for second in range(600)
+    ]
     assert _run(Throttler(), polls) == 0
     # osc-sdk-python's own limit, 5 calls per second of one action, is never throttled.
     assert _run(Throttler(), [(index / 5, A, "ReadNets", str(index).encode()) for index in range(3000)]) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .conftest import A, B, NET_A1, NET_B1, RawClient, gateway
+from .conftest import NET_A1, NET_B1, A, B, RawClient, gateway
 
 
 def test_url_is_https(osc_simulator_tls):

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A scriptable HTTP(S) server on 127.0.0.1 for testing the API client over real sockets.
@@ -14,11 +13,10 @@ import json
 import socket
 import ssl
 import threading
-
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class Reply(object):
+class Reply:
     """One scripted answer.
 
     ``body`` may be a dict/list (sent as JSON), str or bytes. ``delay`` waits
@@ -53,8 +51,13 @@ def ok(body=None, **kwargs):
 
 def osc_error(status, code, error_type="InvalidParameterValue", details="", request_id="req-0000"):
     """An error body shaped like the Outscale gateway's."""
-    return Reply(status, {"Errors": [{"Code": str(code), "Type": error_type, "Details": details}],
-                          "ResponseContext": {"RequestId": request_id}})
+    return Reply(
+        status,
+        {
+            "Errors": [{"Code": str(code), "Type": error_type, "Details": details}],
+            "ResponseContext": {"RequestId": request_id},
+        },
+    )
 
 
 def drop(delay=0.0):
@@ -69,7 +72,7 @@ def stall(seconds, then=None):
     return reply
 
 
-class Received(object):
+class Received:
     """What one request carried."""
 
     def __init__(self, method, path, headers, body, connection):
@@ -117,8 +120,9 @@ class _Handler(BaseHTTPRequestHandler):
         script = self.server.script
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        received = Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body,
-                            self.connection_id)
+        received = Received(
+            self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body, self.connection_id
+        )
         reply = script.record_and_next(received)
         if reply.delay:
             script.stopping.wait(reply.delay)
@@ -169,7 +173,7 @@ class _Server(ThreadingHTTPServer):
         pass  # a client hanging up mid-answer is expected in these tests
 
 
-class ScriptedServer(object):
+class ScriptedServer:
     """Serve scripted replies on 127.0.0.1; use as a context manager or start()/stop()."""
 
     def __init__(self, tls_context=None, default=None, port=0):
@@ -185,7 +189,7 @@ class ScriptedServer(object):
         self._thread = None
         scheme = "https" if tls_context is not None else "http"
         self.port = self._server.server_address[1]
-        self.url = "%s://127.0.0.1:%d" % (scheme, self.port)
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.endpoint = self.url + "/api/v1"
 
     # -- scripting ----------------------------------------------------------

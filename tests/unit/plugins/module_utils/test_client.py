@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """OscClient over real sockets, against a scriptable server on 127.0.0.1.
@@ -22,11 +21,21 @@ from osc_sdk_python.authentication import Authentication
 from osc_sdk_python.credentials import Profile
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _client as client_module
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError, OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils._client import (
+    OscAmbiguousWriteError,
+    OscApiError,
+    OscClient,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import ConnectionSettings, resolve_settings
-
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fixtures import (
-    Reply, ScriptedServer, drop, ok, osc_error, stall, unused_port)
+    Reply,
+    ScriptedServer,
+    drop,
+    ok,
+    osc_error,
+    stall,
+    unused_port,
+)
 
 ACCESS_KEY = "AKTESTCLIENT00000001"
 SECRET_KEY = "SKtestClientSecret/+000000000000000000001"
@@ -34,7 +43,16 @@ REGION = "eu-west-2"
 READ = "ReadNetPeerings"
 WRITES = ["CreateNetPeering", "DeleteNetPeering"]
 PEERING = {"NetPeeringId": "pcx-12345678", "State": {"Name": "active", "Message": "Active"}}
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "NO_PROXY", "no_proxy")
+PROXY_VARS = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
 
 
 def is_plain_api_error(error):
@@ -42,7 +60,7 @@ def is_plain_api_error(error):
     return error.__class__ is OscApiError  # exact class on purpose: subclasses mean something else
 
 
-class FakeTime(object):
+class FakeTime:
     """A clock that only moves when the client sleeps (or a test says so)."""
 
     def __init__(self):
@@ -62,9 +80,19 @@ class FakeTime(object):
 
 
 def settings_for(endpoint, **overrides):
-    values = dict(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, endpoint=endpoint,
-                  validate_certs=True, ca_bundle=None, x509_client_cert=None, x509_client_key=None,
-                  request_timeout=2, max_retries=3, retry_max_time=60)
+    values = dict(
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        region=REGION,
+        endpoint=endpoint,
+        validate_certs=True,
+        ca_bundle=None,
+        x509_client_cert=None,
+        x509_client_key=None,
+        request_timeout=2,
+        max_retries=3,
+        retry_max_time=60,
+    )
     values.update(overrides)
     return ConnectionSettings(**values)
 
@@ -93,8 +121,12 @@ def make_client(fake):
 
     def factory(endpoint, jitter=0.5, settings=None, **overrides):
         endpoint = getattr(endpoint, "endpoint", endpoint)
-        client = OscClient(settings or settings_for(endpoint, **overrides), sleep=fake.sleep, clock=fake.clock,
-                           jitter=(lambda: jitter) if not callable(jitter) else jitter)
+        client = OscClient(
+            settings or settings_for(endpoint, **overrides),
+            sleep=fake.sleep,
+            clock=fake.clock,
+            jitter=(lambda: jitter) if not callable(jitter) else jitter,
+        )
         clients.append(client)
         return client
 
@@ -122,11 +154,15 @@ def assert_clean(error, server=None):
 
 # -- retries: throttling ------------------------------------------------------
 
+
 @pytest.mark.parametrize("action", [READ] + WRITES)
 @pytest.mark.parametrize("status,code", [(429, "24"), (503, "6")])
 def test_throttling_is_retried_for_reads_and_writes(server, make_client, fake, action, status, code):
-    server.push(osc_error(status, code, "TooManyRequests"), osc_error(status, code, "TooManyRequests"),
-                ok({"NetPeering": PEERING}))
+    server.push(
+        osc_error(status, code, "TooManyRequests"),
+        osc_error(status, code, "TooManyRequests"),
+        ok({"NetPeering": PEERING}),
+    )
     client = make_client(server)
 
     assert client.call(action, {"NetPeeringId": "pcx-12345678"})["NetPeering"] == PEERING
@@ -140,7 +176,7 @@ def test_throttling_is_retried_for_reads_and_writes(server, make_client, fake, a
 @pytest.mark.parametrize("action", [READ, "CreateNetPeering"])
 @pytest.mark.parametrize("status,code", [(429, "25"), (503, "6")])
 def test_throttling_gives_up_at_max_retries(server, make_client, fake, action, status, code):
-    server.push(*[osc_error(status, code, "Throttled", request_id="req-%d" % n) for n in range(10)])
+    server.push(*[osc_error(status, code, "Throttled", request_id=f"req-{n}") for n in range(10)])
     client = make_client(server, max_retries=2)
 
     with pytest.raises(OscApiError) as info:
@@ -155,8 +191,10 @@ def test_throttling_gives_up_at_max_retries(server, make_client, fake, action, s
 
 
 @pytest.mark.parametrize("action", [READ, "CreateNetPeering", "AcceptNetPeering"])
-@pytest.mark.parametrize("status,code,error_type", [
-    (400, "4104", "InvalidParameterValue"), (401, "1", "AccessDenied"), (409, "9029", "InvalidState")])
+@pytest.mark.parametrize(
+    "status,code,error_type",
+    [(400, "4104", "InvalidParameterValue"), (401, "1", "AccessDenied"), (409, "9029", "InvalidState")],
+)
 def test_client_errors_are_not_retried(server, make_client, fake, action, status, code, error_type):
     server.push(osc_error(status, code, error_type, "refused"), ok())
     client = make_client(server)
@@ -178,10 +216,14 @@ def test_client_errors_are_not_retried(server, make_client, fake, action, status
 
 # -- retries: server errors -----------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_server_errors_are_retried_for_reads(server, make_client, fake, status):
-    server.push(osc_error(status, "2000", "InternalError"), osc_error(status, "2000", "InternalError"),
-                ok({"NetPeerings": [PEERING]}))
+    server.push(
+        osc_error(status, "2000", "InternalError"),
+        osc_error(status, "2000", "InternalError"),
+        ok({"NetPeerings": [PEERING]}),
+    )
     client = make_client(server)
 
     assert client.call(READ, {})["NetPeerings"] == [PEERING]
@@ -227,6 +269,7 @@ def test_throttling_then_server_error_on_a_write_stops_at_the_server_error(serve
 
 # -- bounds: time and backoff -------------------------------------------------------
 
+
 def test_retry_max_time_bounds_the_total_time_slept(server, make_client, fake):
     server.push(*[osc_error(503, "6", "Throttled")] * 50)
     client = make_client(server, jitter=0.999, max_retries=100, retry_max_time=10)
@@ -256,14 +299,14 @@ def test_retry_max_time_counts_time_spent_in_requests(server, make_client, fake)
 @pytest.mark.parametrize("jitter", [0.0, 0.999])
 def test_backoff_is_full_jitter_within_bounds(server, make_client, fake, jitter):
     server.push(*[osc_error(429, "24", "Throttled")] * 9)
-    client = make_client(server, jitter=jitter, max_retries=8, retry_max_time=10 ** 6)
+    client = make_client(server, jitter=jitter, max_retries=8, retry_max_time=10**6)
 
     with pytest.raises(OscApiError):
         client.call(READ, {})
     assert len(server.received) == 9
     assert len(fake.sleeps) == 8
     for n, slept in enumerate(fake.sleeps):
-        ceiling = min(client_module.BACKOFF_CAP, client_module.BACKOFF_BASE * 2 ** n)
+        ceiling = min(client_module.BACKOFF_CAP, client_module.BACKOFF_BASE * 2**n)
         assert 0 <= slept <= ceiling
         assert slept == pytest.approx(jitter * ceiling)
     if jitter:
@@ -272,16 +315,17 @@ def test_backoff_is_full_jitter_within_bounds(server, make_client, fake, jitter)
 
 def test_backoff_with_random_jitter_stays_within_bounds(server, make_client, fake):
     server.push(*[osc_error(503, "6", "Throttled")] * 9)
-    client = make_client(server, jitter=random.Random(42).random, max_retries=8, retry_max_time=10 ** 6)
+    client = make_client(server, jitter=random.Random(42).random, max_retries=8, retry_max_time=10**6)
 
     with pytest.raises(OscApiError):
         client.call("DeleteNetPeering", {})
     assert len(fake.sleeps) == 8
     for n, slept in enumerate(fake.sleeps):
-        assert 0 <= slept <= min(client_module.BACKOFF_CAP, client_module.BACKOFF_BASE * 2 ** n)
+        assert 0 <= slept <= min(client_module.BACKOFF_CAP, client_module.BACKOFF_BASE * 2**n)
 
 
 # -- the ambiguous-write rule -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("action", WRITES)
 def test_dropped_connection_on_a_write_is_ambiguous(server, make_client, fake, action):
@@ -329,7 +373,7 @@ def test_read_timeout_on_a_read_is_retried(server, make_client, fake):
 def test_connection_refused_fails_at_once(make_client, fake, action):
     """Nothing listens: nothing was sent (never ambiguous), and waiting would not change the answer."""
     port = unused_port()
-    endpoint = "http://127.0.0.1:%d/api/v1" % port
+    endpoint = f"http://127.0.0.1:{port}/api/v1"
     client = make_client(endpoint, max_retries=2)
 
     with pytest.raises(OscApiError) as info:
@@ -337,12 +381,13 @@ def test_connection_refused_fails_at_once(make_client, fake, action):
     error = info.value
     assert not isinstance(error, OscAmbiguousWriteError)
     assert client.call_counts == {action: 1} and fake.sleeps == []
-    assert "nothing listens on 127.0.0.1:%d" % port in str(error) and "gave up" not in str(error)
+    assert f"nothing listens on 127.0.0.1:{port}" in str(error) and "gave up" not in str(error)
     assert "simulator" in error.full_message()
     assert_clean(error)
 
 
 # -- error parsing ----------------------------------------------------------------
+
 
 def test_outscale_error_body_is_parsed(server, make_client):
     server.push(osc_error(400, "5065", "InvalidResource", "The Net vpc-99999999 does not exist.", "req-abc-123"))
@@ -352,13 +397,23 @@ def test_outscale_error_body_is_parsed(server, make_client):
         client.call("CreateNetPeering", {"SourceNetId": "vpc-99999999", "AccepterNetId": "vpc-22222222"})
     error = info.value
     text = str(error)
-    for fragment in ("CreateNetPeering failed", "HTTP 400", "Code 5065 (InvalidResource)",
-                     "Details: The Net vpc-99999999 does not exist.", "RequestId: req-abc-123"):
+    for fragment in (
+        "CreateNetPeering failed",
+        "HTTP 400",
+        "Code 5065 (InvalidResource)",
+        "Details: The Net vpc-99999999 does not exist.",
+        "RequestId: req-abc-123",
+    ):
         assert fragment in text
     assert error.hint is None  # the client knows nothing about Nets
-    assert error.as_dict() == {"action": "CreateNetPeering", "status_code": 400, "code": "5065",
-                               "type": "InvalidResource", "details": "The Net vpc-99999999 does not exist.",
-                               "request_id": "req-abc-123"}
+    assert error.as_dict() == {
+        "action": "CreateNetPeering",
+        "status_code": 400,
+        "code": "5065",
+        "type": "InvalidResource",
+        "details": "The Net vpc-99999999 does not exist.",
+        "request_id": "req-abc-123",
+    }
     json.dumps(error.as_dict())  # fit for a module result
 
 
@@ -376,7 +431,9 @@ def test_html_proxy_page_on_a_write_is_ambiguous(server, make_client):
 
 def test_html_403_gives_a_short_tag_free_snippet(server, make_client):
     filler = "<p>" + "Request blocked by the web application firewall. " * 20 + "</p>"
-    page = "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>%s</body></html>" % filler
+    page = (
+        f"<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>{filler}</body></html>"
+    )
     server.push(Reply(403, page, content_type="text/html; charset=utf-8"), ok())
     client = make_client(server)
 
@@ -463,8 +520,9 @@ def test_redirects_are_not_followed(server, make_client):
 
 # -- secrets -------------------------------------------------------------------
 
+
 def test_secret_echoed_in_details_is_scrubbed(server, make_client):
-    server.push(osc_error(401, "1", "AccessDenied", "Signature mismatch for secret %s (key %s)" % (SECRET_KEY, ACCESS_KEY)))
+    server.push(osc_error(401, "1", "AccessDenied", f"Signature mismatch for secret {SECRET_KEY} (key {ACCESS_KEY})"))
     client = make_client(server)
 
     with pytest.raises(OscApiError) as info:
@@ -475,15 +533,21 @@ def test_secret_echoed_in_details_is_scrubbed(server, make_client):
     assert ACCESS_KEY in error.details  # the access key is not a secret and helps to debug
 
 
-@pytest.mark.parametrize("action,reply", [
-    (READ, Reply(502, "<html><body>upstream said: %s</body></html>" % SECRET_KEY, content_type="text/html")),
-    (READ, Reply(200, "<html>echo %s</html>" % SECRET_KEY, content_type="text/html")),
-    (READ, Reply(503, "<html>slow down %s</html>" % SECRET_KEY, content_type="text/html")),
-    ("CreateNetPeering", Reply(502, "<html>upstream said: %s</html>" % SECRET_KEY, content_type="text/html")),
-    ("CreateNetPeering", Reply(200, "not json %s" % SECRET_KEY, content_type="text/plain")),
-    ("CreateNetPeering", Reply(403, "<html>denied %s</html>" % SECRET_KEY, content_type="text/html")),
-    ("CreateNetPeering", Reply(400, '{"Errors":[{"Code":"1","Details":"%s' % SECRET_KEY, content_type="application/json")),
-])
+@pytest.mark.parametrize(
+    "action,reply",
+    [
+        (READ, Reply(502, f"<html><body>upstream said: {SECRET_KEY}</body></html>", content_type="text/html")),
+        (READ, Reply(200, f"<html>echo {SECRET_KEY}</html>", content_type="text/html")),
+        (READ, Reply(503, f"<html>slow down {SECRET_KEY}</html>", content_type="text/html")),
+        ("CreateNetPeering", Reply(502, f"<html>upstream said: {SECRET_KEY}</html>", content_type="text/html")),
+        ("CreateNetPeering", Reply(200, f"not json {SECRET_KEY}", content_type="text/plain")),
+        ("CreateNetPeering", Reply(403, f"<html>denied {SECRET_KEY}</html>", content_type="text/html")),
+        (
+            "CreateNetPeering",
+            Reply(400, f'{{"Errors":[{{"Code":"1","Details":"{SECRET_KEY}', content_type="application/json"),
+        ),
+    ],
+)
 def test_secret_echoed_in_any_body_never_reaches_a_message(server, make_client, action, reply):
     server.push(*[reply] * 3)
     client = make_client(server, max_retries=1)
@@ -498,10 +562,10 @@ def test_authorization_header_echoed_back_never_reaches_a_message(server, make_c
     def echo(received):
         header = received.headers["authorization"]
         if kind == "details":
-            return osc_error(401, "1", "AccessDenied", "Bad header: Authorization: %s" % header)
+            return osc_error(401, "1", "AccessDenied", f"Bad header: Authorization: {header}")
         if kind == "html":
-            return Reply(403, "<html><pre>Authorization: %s</pre></html>" % header, content_type="text/html")
-        return Reply(502, "<html><pre>Authorization: %s</pre></html>" % header, content_type="text/html")
+            return Reply(403, f"<html><pre>Authorization: {header}</pre></html>", content_type="text/html")
+        return Reply(502, f"<html><pre>Authorization: {header}</pre></html>", content_type="text/html")
 
     server.push(echo, echo)
     client = make_client(server, max_retries=1)
@@ -513,7 +577,9 @@ def test_authorization_header_echoed_back_never_reaches_a_message(server, make_c
 
 def test_settings_repr_never_shows_the_secret(server):
     direct = settings_for(server.endpoint)
-    resolved = resolve_settings({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint": server.endpoint}, environ={})
+    resolved = resolve_settings(
+        {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint": server.endpoint}, environ={}
+    )
     for settings in (direct, resolved):
         assert SECRET_KEY not in repr(settings)
         assert SECRET_KEY not in str(settings)
@@ -529,12 +595,15 @@ def test_tls_failure_message_has_no_secret(make_client, tls_server):
 
 # -- pagination ---------------------------------------------------------------------
 
+
 def test_paginate_follows_next_page_token_over_three_pages(server, make_client):
-    pages = [[{"NetPeeringId": "pcx-%08d" % n} for n in range(start, start + 3)] for start in (0, 3, 6)]
-    server.push(ok({"NetPeerings": pages[0], "NextPageToken": "tok-1"}),
-                osc_error(503, "6", "Throttled"),  # a throttled page is retried with the same token
-                ok({"NetPeerings": pages[1], "NextPageToken": "tok-2"}),
-                ok({"NetPeerings": pages[2]}))
+    pages = [[{"NetPeeringId": f"pcx-{n:08d}"} for n in range(start, start + 3)] for start in (0, 3, 6)]
+    server.push(
+        ok({"NetPeerings": pages[0], "NextPageToken": "tok-1"}),
+        osc_error(503, "6", "Throttled"),  # a throttled page is retried with the same token
+        ok({"NetPeerings": pages[1], "NextPageToken": "tok-2"}),
+        ok({"NetPeerings": pages[2]}),
+    )
     client = make_client(server)
     filters = {"Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}}
 
@@ -546,12 +615,16 @@ def test_paginate_follows_next_page_token_over_three_pages(server, make_client):
     for body in bodies:
         assert body["ResultsPerPage"] == 1000
         assert body["Filters"] == filters["Filters"]
-    assert filters == {"Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}}  # caller's body untouched
+    assert filters == {
+        "Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}
+    }  # caller's body untouched
     assert client.warnings == []
 
 
 def test_paginate_stops_on_a_repeated_token(server, make_client):
-    server.push(*[ok({"NetPeerings": [{"NetPeeringId": "pcx-0000000%d" % n}], "NextPageToken": "same"}) for n in range(20)])
+    server.push(
+        *[ok({"NetPeerings": [{"NetPeeringId": f"pcx-0000000{n}"}], "NextPageToken": "same"}) for n in range(20)]
+    )
     client = make_client(server)
 
     items = client.paginate(READ, {}, "NetPeerings")
@@ -563,8 +636,12 @@ def test_paginate_stops_on_a_repeated_token(server, make_client):
 
 def test_paginate_stops_on_a_token_cycle(server, make_client):
     tokens = ["a", "b", "a", "b", "a", "b"]
-    server.push(*[ok({"NetPeerings": [{"NetPeeringId": "pcx-%08d" % n}], "NextPageToken": token})
-                  for n, token in enumerate(tokens)])
+    server.push(
+        *[
+            ok({"NetPeerings": [{"NetPeeringId": f"pcx-{n:08d}"}], "NextPageToken": token})
+            for n, token in enumerate(tokens)
+        ]
+    )
     client = make_client(server)
 
     items = client.paginate(READ, {}, "NetPeerings")
@@ -581,19 +658,23 @@ def test_paginate_single_empty_page(server, make_client):
     assert server.received[0].json == {"ResultsPerPage": 1000}
 
 
-@pytest.mark.parametrize("page, problem", [
-    ({"NetPeerings": {"NetPeeringId": "pcx-1"}}, "NetPeerings is a dict, not a list"),
-    ({"NetPeerings": [], "NextPageToken": 7}, "NextPageToken is not a string (7)"),
-])
+@pytest.mark.parametrize(
+    "page, problem",
+    [
+        ({"NetPeerings": {"NetPeeringId": "pcx-1"}}, "NetPeerings is a dict, not a list"),
+        ({"NetPeerings": [], "NextPageToken": 7}, "NextPageToken is not a string (7)"),
+    ],
+)
 def test_paginate_refuses_pages_of_the_wrong_shape(server, make_client, page, problem):
     server.push(ok(dict(page, ResponseContext={"RequestId": "r"})))
     with pytest.raises(OscApiError) as info:
         make_client(server).paginate(READ, {}, "NetPeerings")
-    assert "unexpected response: %s" % problem in str(info.value)
+    assert f"unexpected response: {problem}" in str(info.value)
     assert len(server.received) == 1
 
 
 # -- signing (graded by Outscale's SDK) -------------------------------------------------------
+
 
 class FrozenAuthentication(Authentication):
     """The SDK signer, pinned to the X-Osc-Date the server received."""
@@ -611,19 +692,26 @@ def assert_signed_by_sdk_rules(received, host="127.0.0.1"):
     # The date is now-ish: within the 5 minutes the API allows.
     sent = datetime.datetime.strptime(osc_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
     assert abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()) < 300
-    oracle = FrozenAuthentication(osc_date, credentials=Profile(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION),
-                                  host=host)
+    oracle = FrozenAuthentication(
+        osc_date, credentials=Profile(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION), host=host
+    )
     expected = oracle.forge_headers_signed(received.path, received.text)
     assert received.headers["authorization"] == expected["Authorization"]
     assert received.headers["content-type"] == expected["Content-Type"]
 
 
 def test_every_request_is_signed(server, make_client):
-    server.push(ok({"NetPeerings": [PEERING], "NextPageToken": "t1"}), ok({"NetPeerings": []}),
-                osc_error(429, "24", "Throttled"), ok({"NetPeering": PEERING}),
-                ok(), osc_error(400, "4104", "InvalidParameterValue"))
-    settings = resolve_settings({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "region": REGION,
-                                 "endpoint": server.url}, environ={})  # host-only endpoint gets /api/v1
+    server.push(
+        ok({"NetPeerings": [PEERING], "NextPageToken": "t1"}),
+        ok({"NetPeerings": []}),
+        osc_error(429, "24", "Throttled"),
+        ok({"NetPeering": PEERING}),
+        ok(),
+        osc_error(400, "4104", "InvalidParameterValue"),
+    )
+    settings = resolve_settings(
+        {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "region": REGION, "endpoint": server.url}, environ={}
+    )  # host-only endpoint gets /api/v1
     client = make_client(server, settings=settings)
 
     client.paginate(READ, {"Filters": {"TagKeys": ["été", "Name"]}}, "NetPeerings")
@@ -636,7 +724,7 @@ def test_every_request_is_signed(server, make_client):
     for received in server.received:
         assert received.path.startswith("/api/v1/")
         # Host header carries the port; the signature covers the host without it.
-        assert received.headers["host"] == "127.0.0.1:%d" % server.port
+        assert received.headers["host"] == f"127.0.0.1:{server.port}"
         assert_signed_by_sdk_rules(received)
         assert received.headers["user-agent"].startswith("outscale.cloud/")
 
@@ -654,6 +742,7 @@ def test_netrc_does_not_replace_the_signature(server, make_client, monkeypatch, 
 
 
 # -- TLS ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def tls_ca():
@@ -679,8 +768,10 @@ def _server_context(tls_ca, require_client_cert=False):
 @pytest.fixture
 def tls_server(tls_ca, monkeypatch):
     # The system bundle, as many machines set it: it must not override our options.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt" if os.path.exists(
-        "/etc/ssl/certs/ca-certificates.crt") else __file__)
+    monkeypatch.setenv(
+        "REQUESTS_CA_BUNDLE",
+        "/etc/ssl/certs/ca-certificates.crt" if os.path.exists("/etc/ssl/certs/ca-certificates.crt") else __file__,
+    )
     with ScriptedServer(tls_context=_server_context(tls_ca)) as srv:
         yield srv
 
@@ -695,7 +786,9 @@ def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch
     error = info.value
     assert is_plain_api_error(error)
     assert "TLS error" in str(error) and "ca_bundle" in error.full_message()
-    assert "certificate verify failed" in str(error) and "Max retries" not in str(error)  # the cause, not urllib3's wrapper
+    assert "certificate verify failed" in str(error) and "Max retries" not in str(
+        error
+    )  # the cause, not urllib3's wrapper
     assert tls_server.received == []
     assert client.call_counts == {READ: 1}  # a certificate problem is not retried
     assert fake.sleeps == []
@@ -721,8 +814,10 @@ def test_tls_ca_bundle_option_makes_it_pass(tls_server, make_client, ca_pem):
 
 def test_tls_ca_bundle_through_resolve_settings(tls_server, make_client, ca_pem):
     tls_server.push(ok())
-    settings = resolve_settings({"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint": tls_server.endpoint,
-                                 "ca_bundle": ca_pem}, environ={})
+    settings = resolve_settings(
+        {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "endpoint": tls_server.endpoint, "ca_bundle": ca_pem},
+        environ={},
+    )
     client = make_client(tls_server, settings=settings)
     client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
     assert len(tls_server.received) == 1
@@ -757,9 +852,16 @@ def test_tls_client_certificate(tls_ca, ca_pem, make_client, tmp_path):
 
 # -- session and timeouts -----------------------------------------------------------------
 
+
 def test_one_session_and_one_connection_for_many_calls(server, make_client):
-    server.push(ok({"NetPeerings": [], "NextPageToken": "x"}), ok({"NetPeerings": []}), osc_error(429, "24", "Throttled"),
-                ok({"NetPeering": PEERING}), osc_error(409, "9029", "InvalidState"), ok())
+    server.push(
+        ok({"NetPeerings": [], "NextPageToken": "x"}),
+        ok({"NetPeerings": []}),
+        osc_error(429, "24", "Throttled"),
+        ok({"NetPeering": PEERING}),
+        osc_error(409, "9029", "InvalidState"),
+        ok(),
+    )
     client = make_client(server)
     session = client.session
 
@@ -808,13 +910,14 @@ def test_a_stalled_server_cannot_hang_a_call(server, make_client):
 
 # -- advice for refusals any call can meet -------------------------------------------
 
+
 def test_unknown_key_or_other_region_names_region_and_endpoint(server, make_client):
     server.push(osc_error(400, "4120", "InvalidParameterValue", ""))
     client = make_client(server)
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
     message = info.value.full_message()
-    assert "not known in region %s" % client.settings.region in message
+    assert f"not known in region {client.settings.region}" in message
     assert client.settings.endpoint in message and "keys are per region" in message
 
 
@@ -836,14 +939,15 @@ def test_throttling_give_up_advises_fewer_forks(server, make_client):
 
 def test_refused_connection_fails_at_once_naming_host_and_port(make_client, fake):
     import socket as socket_module
+
     with socket_module.socket() as probe:  # a port nothing listens on: bound, never listening
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-        client = make_client("http://127.0.0.1:%d/api/v1" % port)
+        client = make_client(f"http://127.0.0.1:{port}/api/v1")
         with pytest.raises(OscApiError) as info:
             client.call(READ, {})
     message = info.value.full_message()
-    assert "nothing listens on 127.0.0.1:%d" % port in message and "simulator" in message
+    assert f"nothing listens on 127.0.0.1:{port}" in message and "simulator" in message
     assert fake.sleeps == [] and client.call_counts[READ] == 1  # not retried
 
 

@@ -20,8 +20,13 @@ from ansible_collections.outscale.cloud.plugins.module_utils._credentials import
 
 OPT = {"access_key": "AK_OPTION", "secret_key": "SK_OPTION"}
 ENV = {"OSC_ACCESS_KEY": "AK_ENV", "OSC_SECRET_KEY": "SK_ENV"}
-FILE_PROFILE = {"access_key": "AK_FILE", "secret_key": "SK_FILE", "region": "us-east-2",
-                "endpoints": {"api": "api.us-east-2.example.test/api/v1"}, "protocol": "https"}
+FILE_PROFILE = {
+    "access_key": "AK_FILE",
+    "secret_key": "SK_FILE",
+    "region": "us-east-2",
+    "endpoints": {"api": "api.us-east-2.example.test/api/v1"},
+    "protocol": "https",
+}
 
 
 @pytest.fixture
@@ -29,10 +34,19 @@ def home(tmp_path):
     """A home directory with ~/.osc/config.json holding 'default' and 'other' profiles."""
     osc = tmp_path / ".osc"
     osc.mkdir()
-    (osc / "config.json").write_text(json.dumps({
-        "default": FILE_PROFILE,
-        "other": {"access_key": "AK_OTHER", "secret_key": "SK_OTHER", "region": "ap-northeast-1", "tls_skip_verify": True},
-    }))
+    (osc / "config.json").write_text(
+        json.dumps(
+            {
+                "default": FILE_PROFILE,
+                "other": {
+                    "access_key": "AK_OTHER",
+                    "secret_key": "SK_OTHER",
+                    "region": "ap-northeast-1",
+                    "tls_skip_verify": True,
+                },
+            }
+        )
+    )
     return str(tmp_path)
 
 
@@ -42,14 +56,18 @@ def resolve(options=None, environ=None, home_dir=None):
 
 # -- precedence matrix -------------------------------------------------------
 
-@pytest.mark.parametrize("use_option, use_env, use_file, expected_key, expected_source", [
-    (True, True, True, "AK_OPTION", "options"),
-    (True, False, True, "AK_OPTION", "options"),
-    (True, True, False, "AK_OPTION", "options"),
-    (False, True, True, "AK_ENV", "environment"),
-    (False, True, False, "AK_ENV", "environment"),
-    (False, False, True, "AK_FILE", "profile 'default'"),
-])
+
+@pytest.mark.parametrize(
+    "use_option, use_env, use_file, expected_key, expected_source",
+    [
+        (True, True, True, "AK_OPTION", "options"),
+        (True, False, True, "AK_OPTION", "options"),
+        (True, True, False, "AK_OPTION", "options"),
+        (False, True, True, "AK_ENV", "environment"),
+        (False, True, False, "AK_ENV", "environment"),
+        (False, False, True, "AK_FILE", "profile 'default'"),
+    ],
+)
 def test_key_pair_precedence(home, tmp_path, use_option, use_env, use_file, expected_key, expected_source):
     home_dir = home if use_file else str(tmp_path / "nohome")
     settings = resolve(OPT if use_option else {}, ENV if use_env else {}, home_dir)
@@ -58,11 +76,14 @@ def test_key_pair_precedence(home, tmp_path, use_option, use_env, use_file, expe
     assert settings.sources["keys"].startswith(expected_source)
 
 
-@pytest.mark.parametrize("options, environ, expected, source", [
-    ({"region": "cloudgouv-eu-west-1"}, {"OSC_REGION": "us-west-1"}, "cloudgouv-eu-west-1", "option region"),
-    ({}, {"OSC_REGION": "us-west-1"}, "us-west-1", "environment variable OSC_REGION"),
-    ({}, {}, "us-east-2", "profile 'default'"),
-])
+@pytest.mark.parametrize(
+    "options, environ, expected, source",
+    [
+        ({"region": "cloudgouv-eu-west-1"}, {"OSC_REGION": "us-west-1"}, "cloudgouv-eu-west-1", "option region"),
+        ({}, {"OSC_REGION": "us-west-1"}, "us-west-1", "environment variable OSC_REGION"),
+        ({}, {}, "us-east-2", "profile 'default'"),
+    ],
+)
 def test_region_precedence_with_file(home, options, environ, expected, source):
     settings = resolve(options, environ, home)  # no keys given: the file is read
     assert settings.region == expected
@@ -78,14 +99,24 @@ def test_defaults_without_file(tmp_path):
 
 
 def test_endpoint_follows_region_by_default(tmp_path):
-    assert resolve(dict(OPT, region="us-west-1"), {}, str(tmp_path)).endpoint == "https://api.us-west-1.outscale.com/api/v1"
+    assert (
+        resolve(dict(OPT, region="us-west-1"), {}, str(tmp_path)).endpoint
+        == "https://api.us-west-1.outscale.com/api/v1"
+    )
 
 
-@pytest.mark.parametrize("options, environ, expected", [
-    ({"endpoint": "http://127.0.0.1:8080/api/v1"}, {"OSC_ENDPOINT_API": "https://env.test/api/v1"}, "http://127.0.0.1:8080/api/v1"),
-    ({}, {"OSC_ENDPOINT_API": "https://env.test/api/v1/"}, "https://env.test/api/v1"),
-    ({"endpoint": "https://host.test"}, {}, "https://host.test/api/v1"),
-])
+@pytest.mark.parametrize(
+    "options, environ, expected",
+    [
+        (
+            {"endpoint": "http://127.0.0.1:8080/api/v1"},
+            {"OSC_ENDPOINT_API": "https://env.test/api/v1"},
+            "http://127.0.0.1:8080/api/v1",
+        ),
+        ({}, {"OSC_ENDPOINT_API": "https://env.test/api/v1/"}, "https://env.test/api/v1"),
+        ({"endpoint": "https://host.test"}, {}, "https://host.test/api/v1"),
+    ],
+)
 def test_endpoint_precedence_and_normalisation(tmp_path, options, environ, expected):
     assert resolve(dict(OPT, **options), environ, str(tmp_path)).endpoint == expected
 
@@ -110,12 +141,15 @@ def test_implicit_file_is_ignored_when_keys_are_given(home):
     assert settings.region == "eu-west-2"  # the default profile's us-east-2 is not used
 
 
-@pytest.mark.parametrize("options, environ, expected", [
-    ({"validate_certs": True}, {"OSC_TLS_SKIP_VERIFY": "true"}, True),
-    ({"validate_certs": False}, {}, False),
-    ({}, {"OSC_TLS_SKIP_VERIFY": "true"}, False),
-    ({}, {"OSC_TLS_SKIP_VERIFY": "false"}, True),
-])
+@pytest.mark.parametrize(
+    "options, environ, expected",
+    [
+        ({"validate_certs": True}, {"OSC_TLS_SKIP_VERIFY": "true"}, True),
+        ({"validate_certs": False}, {}, False),
+        ({}, {"OSC_TLS_SKIP_VERIFY": "true"}, False),
+        ({}, {"OSC_TLS_SKIP_VERIFY": "false"}, True),
+    ],
+)
 def test_validate_certs_precedence(tmp_path, options, environ, expected):
     assert resolve(dict(OPT, **options), environ, str(tmp_path)).validate_certs is expected
 
@@ -123,7 +157,9 @@ def test_validate_certs_precedence(tmp_path, options, environ, expected):
 def test_config_file_option_beats_environment(home, tmp_path):
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"default": {"access_key": "AK_X", "secret_key": "SK_X"}}))
-    settings = resolve({"config_file": str(other)}, {"OSC_CONFIG_FILE": os.path.join(home, ".osc", "config.json")}, home)
+    settings = resolve(
+        {"config_file": str(other)}, {"OSC_CONFIG_FILE": os.path.join(home, ".osc", "config.json")}, home
+    )
     assert settings.access_key == "AK_X"
 
 
@@ -132,6 +168,7 @@ def test_repr_never_shows_the_secret(tmp_path):
 
 
 # -- error paths ---------------------------------------------------------------
+
 
 def error_of(options=None, environ=None, home_dir=None):
     with pytest.raises(CredentialsError) as info:
@@ -151,11 +188,14 @@ def test_profile_without_keys(tmp_path):
     assert "no access_key/secret_key in it" in error_of({"config_file": str(path)}, {}, str(tmp_path))
 
 
-@pytest.mark.parametrize("options, environ, needle", [
-    ({"access_key": "AK"}, {}, "access_key is set in the options but secret_key is not"),
-    ({"secret_key": "SK"}, {}, "secret_key is set in the options but access_key is not"),
-    ({}, {"OSC_ACCESS_KEY": "AK"}, "OSC_ACCESS_KEY is set in the environment but OSC_SECRET_KEY is not"),
-])
+@pytest.mark.parametrize(
+    "options, environ, needle",
+    [
+        ({"access_key": "AK"}, {}, "access_key is set in the options but secret_key is not"),
+        ({"secret_key": "SK"}, {}, "secret_key is set in the options but access_key is not"),
+        ({}, {"OSC_ACCESS_KEY": "AK"}, "OSC_ACCESS_KEY is set in the environment but OSC_SECRET_KEY is not"),
+    ],
+)
 def test_half_a_key_pair(tmp_path, options, environ, needle):
     assert needle in error_of(options, environ, str(tmp_path))
 
@@ -211,8 +251,16 @@ def test_invalid_region(tmp_path, region):
         assert "is not a valid Outscale region" in error_of(dict(OPT, region=region), {}, str(tmp_path))
 
 
-@pytest.mark.parametrize("endpoint", ["api.eu-west-2.outscale.com", "ftp://host/api/v1", "https://", "http://host:99999/api/v1",
-                                      "http://host:port/api/v1"])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "api.eu-west-2.outscale.com",
+        "ftp://host/api/v1",
+        "https://",
+        "http://host:99999/api/v1",
+        "http://host:port/api/v1",
+    ],
+)
 def test_malformed_endpoint(tmp_path, endpoint):
     message = error_of(dict(OPT, endpoint=endpoint), {}, str(tmp_path))
     assert endpoint in message and ("not a valid URL" in message or "invalid port" in message)
@@ -227,7 +275,9 @@ def test_client_certificate_needs_its_key(tmp_path):
 def test_missing_certificate_files(tmp_path):
     message = error_of(dict(OPT, ca_bundle=str(tmp_path / "nope.pem")), {}, str(tmp_path))
     assert "nope.pem" in message and "not a readable file" in message
-    message = error_of({}, dict(ENV, OSC_X509_CLIENT_CERT="/nope/c.pem", OSC_X509_CLIENT_KEY="/nope/k.pem"), str(tmp_path))
+    message = error_of(
+        {}, dict(ENV, OSC_X509_CLIENT_CERT="/nope/c.pem", OSC_X509_CLIENT_KEY="/nope/k.pem"), str(tmp_path)
+    )
     assert "OSC_X509_CLIENT_CERT" in message
 
 
@@ -239,8 +289,12 @@ def test_missing_certificate_files(tmp_path):
 
 PROFILES = {
     "default": {"access_key": "AK_DEFAULT", "secret_key": "SK_DEFAULT", "region": "us-east-2"},
-    "task-profile": {"access_key": "AK_TASK_PROFILE", "secret_key": "SK_TASK_PROFILE", "region": "us-west-1",
-                     "endpoints": {"api": "https://task-profile.example.test/api/v1"}},
+    "task-profile": {
+        "access_key": "AK_TASK_PROFILE",
+        "secret_key": "SK_TASK_PROFILE",
+        "region": "us-west-1",
+        "endpoints": {"api": "https://task-profile.example.test/api/v1"},
+    },
     "env-profile": {"access_key": "AK_ENV_PROFILE", "secret_key": "SK_ENV_PROFILE", "region": "ap-northeast-1"},
 }
 
@@ -261,7 +315,9 @@ def expected_account(task_keys, task_profile, env_keys, env_profile):
     return "AK_DEFAULT"
 
 
-@pytest.mark.parametrize("task_keys, task_profile, env_keys, env_profile", list(itertools.product([False, True], repeat=4)))
+@pytest.mark.parametrize(
+    "task_keys, task_profile, env_keys, env_profile", list(itertools.product([False, True], repeat=4))
+)
 def test_precedence_matrix(tmp_path, task_keys, task_profile, env_keys, env_profile):
     osc = tmp_path / ".osc"
     osc.mkdir()
@@ -275,7 +331,7 @@ def test_precedence_matrix(tmp_path, task_keys, task_profile, env_keys, env_prof
     expected = expected_account(task_keys, task_profile, env_keys, env_profile)
     if expected.startswith("refused: "):
         message = error_of(options, environ, str(tmp_path))
-        assert "Both a key pair" in message and expected[len("refused: "):] in message
+        assert "Both a key pair" in message and expected[len("refused: ") :] in message
         assert "SK_" not in message
         return
     settings = resolve(options, environ, str(tmp_path))
@@ -292,7 +348,10 @@ def test_task_profile_beats_environment_region_and_endpoint(tmp_path):
     environ = dict(ENV, OSC_REGION="eu-west-2", OSC_ENDPOINT_API="http://127.0.0.1:9/api/v1")
     settings = resolve({"profile": "task-profile"}, environ, str(tmp_path))
     assert (settings.access_key, settings.region, settings.endpoint) == (
-        "AK_TASK_PROFILE", "us-west-1", "https://task-profile.example.test/api/v1")
+        "AK_TASK_PROFILE",
+        "us-west-1",
+        "https://task-profile.example.test/api/v1",
+    )
     # The task's own options still come first.
     settings = resolve({"profile": "task-profile", "region": "cloudgouv-eu-west-1"}, environ, str(tmp_path))
     assert settings.region == "cloudgouv-eu-west-1"
@@ -313,8 +372,16 @@ def test_task_config_file_beats_environment_keys(home):
 
 
 def main_settings(**extra):
-    options = dict(access_key="AKMAIN", secret_key="SKMAIN", region="us-east-2", endpoint="http://127.0.0.1:9/api/v1",
-                   validate_certs=False, request_timeout=7, max_retries=2, retry_max_time=9)
+    options = dict(
+        access_key="AKMAIN",
+        secret_key="SKMAIN",
+        region="us-east-2",
+        endpoint="http://127.0.0.1:9/api/v1",
+        validate_certs=False,
+        request_timeout=7,
+        max_retries=2,
+        retry_max_time=9,
+    )
     options.update(extra)
     return resolve_settings(options, environ={})
 
@@ -351,10 +418,15 @@ def test_accepter_settings_from_profile(tmp_path):
 
 def test_accepter_settings_own_endpoint_wins(tmp_path):
     config = tmp_path / "config.json"
-    config.write_text(json.dumps({"partner": {"access_key": "AKP", "secret_key": "SKP",
-                                              "endpoints": {"api": "http://127.0.0.1:10/api/v1"}}}))
+    config.write_text(
+        json.dumps(
+            {"partner": {"access_key": "AKP", "secret_key": "SKP", "endpoints": {"api": "http://127.0.0.1:10/api/v1"}}}
+        )
+    )
     settings = other_account_settings(main_settings(), {"profile": "partner", "config_file": str(config)})
     assert settings.endpoint == "http://127.0.0.1:10/api/v1"
-    settings = other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB",
-                                                        "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True})
+    settings = other_account_settings(
+        main_settings(),
+        {"access_key": "AKB", "secret_key": "SKB", "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True},
+    )
     assert settings.endpoint == "http://127.0.0.1:11/api/v1" and settings.validate_certs is True

@@ -22,7 +22,7 @@ def peering(pid, src, acc, state, src_acct=A, acc_acct=A, tags=None, message=Non
     }
 
 
-class FakeClient(object):
+class FakeClient:
     """Answers ReadNetPeerings from scripted answers (a list of peerings, or a whole response dict); records calls."""
 
     def __init__(self, answers):
@@ -43,15 +43,17 @@ class FakeClient(object):
 
 def test_pair_filters_cover_both_directions():
     filters = np.pair_filters("vpc-bbbbbbbb", "vpc-aaaaaaaa")
-    assert filters == {"SourceNetNetIds": ["vpc-aaaaaaaa", "vpc-bbbbbbbb"],
-                       "AccepterNetNetIds": ["vpc-aaaaaaaa", "vpc-bbbbbbbb"]}
+    assert filters == {
+        "SourceNetNetIds": ["vpc-aaaaaaaa", "vpc-bbbbbbbb"],
+        "AccepterNetNetIds": ["vpc-aaaaaaaa", "vpc-bbbbbbbb"],
+    }
 
 
 def test_pair_live_ignores_terminal_and_unrelated():
     peerings = [
         peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "deleted"),
         peering("pcx-00000002", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "rejected"),
-        peering("pcx-00000003", "vpc-aaaaaaaa", "vpc-cccccccc", "active"),   # another pair
+        peering("pcx-00000003", "vpc-aaaaaaaa", "vpc-cccccccc", "active"),  # another pair
         peering("pcx-00000004", "vpc-bbbbbbbb", "vpc-aaaaaaaa", "pending-acceptance"),  # reverse direction
         peering("pcx-00000005", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "expired"),
     ]
@@ -61,8 +63,10 @@ def test_pair_live_ignores_terminal_and_unrelated():
 
 
 def test_pair_live_only_terminal_gives_none():
-    peerings = [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "deleted"),
-                peering("pcx-00000002", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "failed")]
+    peerings = [
+        peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "deleted"),
+        peering("pcx-00000002", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "failed"),
+    ]
     live, ended = np.pair_live(peerings, "vpc-aaaaaaaa", "vpc-bbbbbbbb")
     assert live == [] and len(ended) == 2
 
@@ -73,8 +77,14 @@ def test_select_id_checks_the_id_again():
 
 
 def test_read_pair_is_one_call_and_drops_self_pairs():
-    client = FakeClient([[peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "active"),
-                          peering("pcx-00000002", "vpc-aaaaaaaa", "vpc-aaaaaaaa", "active")]])
+    client = FakeClient(
+        [
+            [
+                peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "active"),
+                peering("pcx-00000002", "vpc-aaaaaaaa", "vpc-aaaaaaaa", "active"),
+            ]
+        ]
+    )
     found = np.read_pair(client, "vpc-aaaaaaaa", "vpc-bbbbbbbb")
     assert [p["NetPeeringId"] for p in found] == ["pcx-00000001"]
     assert len(client.calls) == 1 and client.calls[0][0] == "ReadNetPeerings"
@@ -88,10 +98,16 @@ def test_new_peering_after_ambiguous_create():
     failed = peering("pcx-00000003", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "failed")
     assert np.new_peering([old, failed], "vpc-aaaaaaaa", "vpc-bbbbbbbb", {"pcx-00000001"}) is failed
     reverse = peering("pcx-00000005", "vpc-bbbbbbbb", "vpc-aaaaaaaa", "pending-acceptance")
-    assert np.new_peering([old, reverse], "vpc-aaaaaaaa", "vpc-bbbbbbbb", {"pcx-00000001"}) is None  # not this direction
+    assert (
+        np.new_peering([old, reverse], "vpc-aaaaaaaa", "vpc-bbbbbbbb", {"pcx-00000001"}) is None
+    )  # not this direction
     with pytest.raises(OscError):
-        np.new_peering([failed, peering("pcx-00000004", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "failed")],
-                       "vpc-aaaaaaaa", "vpc-bbbbbbbb", set())
+        np.new_peering(
+            [failed, peering("pcx-00000004", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "failed")],
+            "vpc-aaaaaaaa",
+            "vpc-bbbbbbbb",
+            set(),
+        )
 
 
 # -- malformed API data: a clear error naming the action and the field, never a traceback --------
@@ -106,28 +122,40 @@ def spoilt(**fields):
     return bad
 
 
-@pytest.mark.parametrize("answer, problem", [
-    ({"NetPeerings": [None]}, "NetPeerings[0] is null, not an object"),
-    ({"NetPeerings": {"NetPeeringId": "pcx-00000001"}}, "NetPeerings is an object, not a list"),
-    ({"NetPeerings": "pcx-00000001"}, "NetPeerings is the string 'pcx-00000001', not a list"),
-    ({"NetPeerings": 5}, "NetPeerings is a number, not a list"),
-    ({"NetPeerings": [spoilt(State="active")]}, "NetPeerings[0].State is the string 'active', not an object"),
-    ({"NetPeerings": [spoilt(State={"Message": "x"})]}, "NetPeerings[0].State.Name is null, not a state name"),
-    ({"NetPeerings": [spoilt(Tags=[None])]}, "NetPeerings[0].Tags[0] is null, not an object"),
-    ({"NetPeerings": [spoilt(Tags={"k": "v"})]}, "NetPeerings[0].Tags is an object, not a list"),
-    ({"NetPeerings": [spoilt(Tags=[{"Key": "k", "Value": 3}])]}, "NetPeerings[0].Tags[0].Value is a number, not a string"),
-    ({"NetPeerings": [spoilt(SourceNet="vpc-aaaaaaaa")]}, "NetPeerings[0].SourceNet is the string 'vpc-aaaaaaaa', not an object"),
-    ({"NetPeerings": [spoilt(AccepterNet={"AccountId": B})]}, "NetPeerings[0].AccepterNet.NetId is null, not a Net ID"),
-    ({"NetPeerings": [spoilt(NetPeeringId=None)]}, "NetPeerings[0].NetPeeringId is null, not a peering ID"),
-    ({"NetPeerings": [GOOD, 7]}, "NetPeerings[1] is a number, not an object"),
-])
+@pytest.mark.parametrize(
+    "answer, problem",
+    [
+        ({"NetPeerings": [None]}, "NetPeerings[0] is null, not an object"),
+        ({"NetPeerings": {"NetPeeringId": "pcx-00000001"}}, "NetPeerings is an object, not a list"),
+        ({"NetPeerings": "pcx-00000001"}, "NetPeerings is the string 'pcx-00000001', not a list"),
+        ({"NetPeerings": 5}, "NetPeerings is a number, not a list"),
+        ({"NetPeerings": [spoilt(State="active")]}, "NetPeerings[0].State is the string 'active', not an object"),
+        ({"NetPeerings": [spoilt(State={"Message": "x"})]}, "NetPeerings[0].State.Name is null, not a state name"),
+        ({"NetPeerings": [spoilt(Tags=[None])]}, "NetPeerings[0].Tags[0] is null, not an object"),
+        ({"NetPeerings": [spoilt(Tags={"k": "v"})]}, "NetPeerings[0].Tags is an object, not a list"),
+        (
+            {"NetPeerings": [spoilt(Tags=[{"Key": "k", "Value": 3}])]},
+            "NetPeerings[0].Tags[0].Value is a number, not a string",
+        ),
+        (
+            {"NetPeerings": [spoilt(SourceNet="vpc-aaaaaaaa")]},
+            "NetPeerings[0].SourceNet is the string 'vpc-aaaaaaaa', not an object",
+        ),
+        (
+            {"NetPeerings": [spoilt(AccepterNet={"AccountId": B})]},
+            "NetPeerings[0].AccepterNet.NetId is null, not a Net ID",
+        ),
+        ({"NetPeerings": [spoilt(NetPeeringId=None)]}, "NetPeerings[0].NetPeeringId is null, not a peering ID"),
+        ({"NetPeerings": [GOOD, 7]}, "NetPeerings[1] is a number, not an object"),
+    ],
+)
 def test_reads_refuse_malformed_data(answer, problem):
     answer = dict(answer, ResponseContext={"RequestId": "req-1"})
     for read in (lambda c: np.read_pair(c, "vpc-aaaaaaaa", "vpc-bbbbbbbb"), lambda c: np.read_by_id(c, "pcx-00000001")):
         with pytest.raises(UnexpectedResponse) as info:
             read(FakeClient([answer]))
         assert isinstance(info.value, OscError)
-        assert str(info.value).startswith("The API returned an unexpected ReadNetPeerings response: %s." % problem)
+        assert str(info.value).startswith(f"The API returned an unexpected ReadNetPeerings response: {problem}.")
         assert "RequestId req-1" in str(info.value)
 
 
@@ -159,11 +187,15 @@ def test_reads_refuse_a_token_that_is_not_a_string():
 def test_checked_peering_names_the_action():
     with pytest.raises(UnexpectedResponse) as info:
         np.checked_peering("weird", "AcceptNetPeering", response={"NetPeering": "weird"})
-    assert str(info.value).startswith("The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'")
+    assert str(info.value).startswith(
+        "The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'"
+    )
 
 
 def test_normalize_peering_tolerates_odd_shapes():
-    result = np.normalize_peering(spoilt(State="active", SourceNet="vpc-aaaaaaaa", Tags=[None, {"Key": "k", "Value": None}]))
+    result = np.normalize_peering(
+        spoilt(State="active", SourceNet="vpc-aaaaaaaa", Tags=[None, {"Key": "k", "Value": None}])
+    )
     assert result["state"] == {"name": None, "message": None}
     assert result["source_net"] == {"account_id": None, "ip_range": None, "net_id": None}
     assert result["tags"] == {"k": ""}
@@ -220,15 +252,18 @@ def test_normalize_peering_snake_case():
     }
 
 
-@pytest.mark.parametrize("given, expected, warns", [
-    ("123456789012", "123456789012", False),
-    (12345678901, "012345678901", True),     # an unquoted YAML number that lost its leading zero
-    ("12345678901", "012345678901", True),
-    (None, None, False),
-    ("abc", "abc", False),                   # left for validation to refuse
-    ("22", "22", False),
-    (1234567890, "001234567890", True),
-])
+@pytest.mark.parametrize(
+    "given, expected, warns",
+    [
+        ("123456789012", "123456789012", False),
+        (12345678901, "012345678901", True),  # an unquoted YAML number that lost its leading zero
+        ("12345678901", "012345678901", True),
+        (None, None, False),
+        ("abc", "abc", False),  # left for validation to refuse
+        ("22", "22", False),
+        (1234567890, "001234567890", True),
+    ],
+)
 def test_normalize_account_id(given, expected, warns):
     value, warning = np.normalize_account_id(given)
     assert value == expected and bool(warning) is warns

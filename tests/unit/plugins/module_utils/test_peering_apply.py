@@ -22,7 +22,7 @@ def peering(pid, src, acc, state, src_acct=A, acc_acct=A, tags=None, message=Non
     }
 
 
-class FakeClient(object):
+class FakeClient:
     """Answers ReadNetPeerings from scripted answers (a list of peerings, or a whole response dict); records calls."""
 
     def __init__(self, answers):
@@ -54,7 +54,7 @@ def test_merge_response_keeps_known_tags():
 # -- waiting ----------------------------------------------------------------------
 
 
-class FakeClock(object):
+class FakeClock:
     def __init__(self):
         self.now = 0.0
         self.sleeps = []
@@ -80,8 +80,12 @@ def test_wait_until_active_with_growing_interval():
 
 @pytest.mark.parametrize("bad", ["rejected", "failed", "expired", "deleted"])
 def test_wait_fails_fast(bad):
-    client = FakeClient([[peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "pending-acceptance")],
-                         [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", bad)]])
+    client = FakeClient(
+        [
+            [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "pending-acceptance")],
+            [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", bad)],
+        ]
+    )
     clock = FakeClock()
     with pytest.raises(OscError) as info:
         executor(client, clock, 300).wait_for_state("pcx-00000001", "active")
@@ -97,7 +101,7 @@ def test_wait_times_out():
         executor(client, clock, 12).wait_for_state("pcx-00000001", "active")
     assert "Timed out after 12 s" in str(info.value) and "wait_timeout" in str(info.value)
     assert sum(clock.sleeps) == 12  # never sleeps past the deadline
-    assert len(client.calls) == 5   # 1+2+3+4+2 s
+    assert len(client.calls) == 5  # 1+2+3+4+2 s
 
 
 def test_wait_peering_vanishes():
@@ -109,7 +113,9 @@ def test_wait_peering_vanishes():
 
 
 def test_wait_jitter_spreads_polls():
-    client = FakeClient([[peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", s)] for s in ["pending-acceptance", "active"]])
+    client = FakeClient(
+        [[peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", s)] for s in ["pending-acceptance", "active"]]
+    )
     clock = FakeClock()
     wait = ex.Executor({"task": client}, wait_timeout=300, sleep=clock.sleep, clock=clock.clock, jitter=lambda: 0.0)
     wait.wait_for_state("pcx-00000001", "active")
@@ -118,8 +124,12 @@ def test_wait_jitter_spreads_polls():
 
 def test_wait_rides_out_throttling():
     throttled = OscApiError("ReadNetPeerings", "throttled; gave up after 7 attempts", status=429, code="24")
-    answers = [[peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "pending-acceptance")], throttled, throttled,
-               [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "active")]]
+    answers = [
+        [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "pending-acceptance")],
+        throttled,
+        throttled,
+        [peering("pcx-00000001", "vpc-aaaaaaaa", "vpc-bbbbbbbb", "active")],
+    ]
     client = FakeClient(answers)
     clock = FakeClock()
     assert executor(client, clock, 300).wait_for_state("pcx-00000001", "active")["State"]["Name"] == "active"

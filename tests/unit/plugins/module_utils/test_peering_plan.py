@@ -9,15 +9,19 @@ import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
 
-A, B = "111111111111", "222222222222"          # accounts
+A, B = "111111111111", "222222222222"  # accounts
 N1, N2, NB = "vpc-aaaaaaa1", "vpc-aaaaaaa2", "vpc-bbbbbbb1"  # N1, N2 in A; NB in B
 
 
 def peering(pid, src, acc, state, src_acct=A, acc_acct=A, tags=None):
-    return {"NetPeeringId": pid, "State": {"Name": state, "Message": state},
-            "SourceNet": {"AccountId": src_acct, "IpRange": "10.1.0.0/16", "NetId": src},
-            "AccepterNet": {"AccountId": acc_acct, "IpRange": "10.2.0.0/16", "NetId": acc},
-            "ExpirationDate": "2026-12-04T10:00:00.000Z", "Tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()]}
+    return {
+        "NetPeeringId": pid,
+        "State": {"Name": state, "Message": state},
+        "SourceNet": {"AccountId": src_acct, "IpRange": "10.1.0.0/16", "NetId": src},
+        "AccepterNet": {"AccountId": acc_acct, "IpRange": "10.2.0.0/16", "NetId": acc},
+        "ExpirationDate": "2026-12-04T10:00:00.000Z",
+        "Tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+    }
 
 
 # Observed worlds, by name.
@@ -32,11 +36,22 @@ WORLDS = {
     "failed": [peering("pcx-00000003", N1, N2, "failed")],
     "expired": [peering("pcx-00000003", N1, N2, "expired")],
     "deleted": [peering("pcx-00000003", N1, N2, "deleted")],
-    "ended-and-pending": [peering("pcx-00000003", N1, N2, "deleted"), peering("pcx-00000001", N1, N2, "pending-acceptance")],
-    "both-pending": [peering("pcx-00000001", N1, N2, "pending-acceptance"), peering("pcx-00000002", N2, N1, "pending-acceptance")],
-    "two-same-direction": [peering("pcx-00000001", N1, N2, "pending-acceptance"),
-                           peering("pcx-00000009", N1, N2, "pending-acceptance")],
-    "active-and-pending": [peering("pcx-00000001", N1, N2, "active"), peering("pcx-00000002", N2, N1, "pending-acceptance")],
+    "ended-and-pending": [
+        peering("pcx-00000003", N1, N2, "deleted"),
+        peering("pcx-00000001", N1, N2, "pending-acceptance"),
+    ],
+    "both-pending": [
+        peering("pcx-00000001", N1, N2, "pending-acceptance"),
+        peering("pcx-00000002", N2, N1, "pending-acceptance"),
+    ],
+    "two-same-direction": [
+        peering("pcx-00000001", N1, N2, "pending-acceptance"),
+        peering("pcx-00000009", N1, N2, "pending-acceptance"),
+    ],
+    "active-and-pending": [
+        peering("pcx-00000001", N1, N2, "active"),
+        peering("pcx-00000002", N2, N1, "pending-acceptance"),
+    ],
 }
 
 PAIR = dict(source_net_id=N1, accepter_net_id=N2)
@@ -55,21 +70,49 @@ SAME_ACCOUNT = [
     ("ended peerings do not count", "present", PAIR, "rejected", [("create", T, None)], "pending-acceptance"),
     ("expired: create a new one", "present", PAIR, "expired", [("create", T, None)], "pending-acceptance"),
     ("by id, live", "present", BY_ID, "pending", [], "pending-acceptance"),
-    ("by id, not found", "present", BY_ID, "nothing", "refuse:was not found with these credentials in region eu-west-2", None),
+    (
+        "by id, not found",
+        "present",
+        BY_ID,
+        "nothing",
+        "refuse:was not found with these credentials in region eu-west-2",
+        None,
+    ),
     ("by id, ended", "present", BY_ID_3, "rejected", "refuse:cannot become live again", None),
     ("accept pending", "accepted", PAIR, "pending", [("accept", T, "pcx-00000001")], "active"),
     ("accept reverse pending", "accepted", PAIR, "reverse-pending", [("accept", T, "pcx-00000002")], "active"),
     ("keep active", "accepted", PAIR, "active", [], "active"),
     ("create and accept", "accepted", PAIR, "nothing", [("create", T, None), ("accept", T, None)], "active"),
-    ("create and accept after ended", "accepted", PAIR, "deleted", [("create", T, None), ("accept", T, None)], "active"),
+    (
+        "create and accept after ended",
+        "accepted",
+        PAIR,
+        "deleted",
+        [("create", T, None), ("accept", T, None)],
+        "active",
+    ),
     ("by id, pending", "accepted", BY_ID, "pending", [("accept", T, "pcx-00000001")], "active"),
     ("by id, not found", "accepted", BY_ID, "nothing", "refuse:was not found", None),
-    ("by id, rejected", "accepted", BY_ID_3, "rejected", "refuse:is rejected (rejected), so it cannot be accepted", None),
+    (
+        "by id, rejected",
+        "accepted",
+        BY_ID_3,
+        "rejected",
+        "refuse:is rejected (rejected), so it cannot be accepted",
+        None,
+    ),
     ("by id, failed", "accepted", BY_ID_3, "failed", "refuse:is failed (failed), so it cannot be accepted", None),
     ("by id, expired", "accepted", BY_ID_3, "expired", "refuse:cannot be accepted", None),
     ("reject pending", "rejected", PAIR, "pending", [("reject", T, "pcx-00000001")], "rejected"),
     ("reject by id", "rejected", BY_ID, "pending", [("reject", T, "pcx-00000001")], "rejected"),
-    ("active cannot be rejected", "rejected", PAIR, "active", "refuse:only a pending-acceptance peering can be rejected", None),
+    (
+        "active cannot be rejected",
+        "rejected",
+        PAIR,
+        "active",
+        "refuse:only a pending-acceptance peering can be rejected",
+        None,
+    ),
     ("already rejected: report it", "rejected", PAIR, "rejected", [], "rejected"),
     ("two rejected: none is the one", "rejected", PAIR, "two-rejected", [], None),
     ("nothing to reject", "rejected", PAIR, "nothing", [], None),
@@ -86,19 +129,46 @@ SAME_ACCOUNT = [
 
 # Both directions pending at once (the platform allows it).
 BOTH_PENDING = [
-    ("present is satisfied, reports the requested direction", "present", PAIR, "both-pending", [], "pending-acceptance"),
+    (
+        "present is satisfied, reports the requested direction",
+        "present",
+        PAIR,
+        "both-pending",
+        [],
+        "pending-acceptance",
+    ),
     ("accept the requested direction", "accepted", PAIR, "both-pending", [("accept", T, "pcx-00000001")], "active"),
-    ("named the other way round, accept that direction", "accepted", REVERSE, "both-pending",
-     [("accept", T, "pcx-00000002")], "active"),
-    ("reject both", "rejected", PAIR, "both-pending", [("reject", T, "pcx-00000001"), ("reject", T, "pcx-00000002")],
-     "rejected"),
-    ("delete both", "absent", PAIR, "both-pending", [("delete", T, "pcx-00000001"), ("delete", T, "pcx-00000002")], "deleted"),
+    (
+        "named the other way round, accept that direction",
+        "accepted",
+        REVERSE,
+        "both-pending",
+        [("accept", T, "pcx-00000002")],
+        "active",
+    ),
+    (
+        "reject both",
+        "rejected",
+        PAIR,
+        "both-pending",
+        [("reject", T, "pcx-00000001"), ("reject", T, "pcx-00000002")],
+        "rejected",
+    ),
+    (
+        "delete both",
+        "absent",
+        PAIR,
+        "both-pending",
+        [("delete", T, "pcx-00000001"), ("delete", T, "pcx-00000002")],
+        "deleted",
+    ),
 ]
 
 # Anything else with more than one live peering is refused, listing them, before any write.
 SEVERAL_LIVE = [
-    ("%s, %s" % (world, state), state, PAIR, world, "refuse:More than one live Net peering links", None)
-    for world in ("two-same-direction", "active-and-pending") for state in ("present", "accepted", "rejected", "absent")
+    (f"{world}, {state}", state, PAIR, world, "refuse:More than one live Net peering links", None)
+    for world in ("two-same-direction", "active-and-pending")
+    for state in ("present", "accepted", "rejected", "absent")
 ]
 
 
@@ -109,7 +179,7 @@ def run(state, names, world, actors=None, tags=None, purge=True):
 
 def check(result, expected, predicted):
     if isinstance(expected, str):
-        assert result.refusal and expected[len("refuse:"):] in result.refusal, result.refusal
+        assert result.refusal and expected[len("refuse:") :] in result.refusal, result.refusal
         assert result.steps == []
         return
     assert result.refusal is None, result.refusal
@@ -119,8 +189,11 @@ def check(result, expected, predicted):
     assert result.changes == bool(expected)
 
 
-@pytest.mark.parametrize("name, state, names, world, expected, predicted", SAME_ACCOUNT + BOTH_PENDING + SEVERAL_LIVE,
-                         ids=lambda value: value if isinstance(value, str) and " " in value else None)
+@pytest.mark.parametrize(
+    "name, state, names, world, expected, predicted",
+    SAME_ACCOUNT + BOTH_PENDING + SEVERAL_LIVE,
+    ids=lambda value: value if isinstance(value, str) and " " in value else None,
+)
 def test_same_account_table(name, state, names, world, expected, predicted):
     check(run(state, names, world), expected, predicted)
 
@@ -140,8 +213,10 @@ CROSS_WORLDS = {
     "pending": [peering("pcx-0000000c", N1, NB, "pending-acceptance", A, B)],
     "active": [peering("pcx-0000000c", N1, NB, "active", A, B)],
     "earlier same-account": [peering("pcx-0000000e", N1, NB, "deleted", B, B)],
-    "both-pending": [peering("pcx-0000000c", N1, NB, "pending-acceptance", A, B),
-                     peering("pcx-0000000d", NB, N1, "pending-acceptance", B, A)],
+    "both-pending": [
+        peering("pcx-0000000c", N1, NB, "pending-acceptance", A, B),
+        peering("pcx-0000000d", NB, N1, "pending-acceptance", B, A),
+    ],
 }
 WITH_ACCEPTER = pp.Actors(any_accepter=True, region="eu-west-2")
 WITH_B = pp.Actors(accounts=frozenset([B]), region="eu-west-2")
@@ -150,49 +225,186 @@ ACC = pp.ACCEPTER
 
 CROSS_ACCOUNT = [
     ("request only", "present", CROSS, "nothing", NOBODY, [("create", T, None)], "pending-acceptance"),
-    ("create, prove and accept with accepter_credentials", "accepted", CROSS, "nothing", WITH_ACCEPTER,
-     [("check_accepter", ACC, None), ("create", T, None), ("accept", ACC, None)], "active"),
-    ("same with credentials keyed by account", "accepted", CROSS, "nothing", WITH_B,
-     [("check_accepter", B, None), ("create", T, None), ("accept", B, None)], "active"),
-    ("no accepter credentials: refused before creating", "accepted", CROSS, "nothing", NOBODY,
-     "refuse:Nothing was created", None),
-    ("accepter_owner_id is the caller's own, shown by an earlier peering", "accepted",
-     dict(source_net_id=N1, accepter_net_id=NB, accepter_owner_id=B), "earlier same-account", NOBODY,
-     [("create", T, None), ("accept", T, None)], "active"),
-    ("accept pending through accepter_credentials", "accepted", CROSS, "pending", WITH_ACCEPTER,
-     [("accept", ACC, "pcx-0000000c")], "active"),
-    ("requester cannot accept without credentials", "accepted", CROSS, "pending", NOBODY,
-     "refuse:Only account 222222222222, which owns the accepter Net", None),
-    ("requester cannot reject without credentials", "rejected", CROSS, "pending", NOBODY,
-     "refuse:as the requester, state=absent withdraws the request", None),
-    ("reject through accepter_credentials", "rejected", CROSS, "pending", WITH_ACCEPTER,
-     [("reject", ACC, "pcx-0000000c")], "rejected"),
-    ("requester deletes its pending request", "absent", CROSS, "pending", NOBODY, [("delete", T, "pcx-0000000c")], "deleted"),
-    ("either side deletes an active one", "absent", CROSS, "active", NOBODY, [("delete", T, "pcx-0000000c")], "deleted"),
+    (
+        "create, prove and accept with accepter_credentials",
+        "accepted",
+        CROSS,
+        "nothing",
+        WITH_ACCEPTER,
+        [("check_accepter", ACC, None), ("create", T, None), ("accept", ACC, None)],
+        "active",
+    ),
+    (
+        "same with credentials keyed by account",
+        "accepted",
+        CROSS,
+        "nothing",
+        WITH_B,
+        [("check_accepter", B, None), ("create", T, None), ("accept", B, None)],
+        "active",
+    ),
+    (
+        "no accepter credentials: refused before creating",
+        "accepted",
+        CROSS,
+        "nothing",
+        NOBODY,
+        "refuse:Nothing was created",
+        None,
+    ),
+    (
+        "accepter_owner_id is the caller's own, shown by an earlier peering",
+        "accepted",
+        dict(source_net_id=N1, accepter_net_id=NB, accepter_owner_id=B),
+        "earlier same-account",
+        NOBODY,
+        [("create", T, None), ("accept", T, None)],
+        "active",
+    ),
+    (
+        "accept pending through accepter_credentials",
+        "accepted",
+        CROSS,
+        "pending",
+        WITH_ACCEPTER,
+        [("accept", ACC, "pcx-0000000c")],
+        "active",
+    ),
+    (
+        "requester cannot accept without credentials",
+        "accepted",
+        CROSS,
+        "pending",
+        NOBODY,
+        "refuse:Only account 222222222222, which owns the accepter Net",
+        None,
+    ),
+    (
+        "requester cannot reject without credentials",
+        "rejected",
+        CROSS,
+        "pending",
+        NOBODY,
+        "refuse:as the requester, state=absent withdraws the request",
+        None,
+    ),
+    (
+        "reject through accepter_credentials",
+        "rejected",
+        CROSS,
+        "pending",
+        WITH_ACCEPTER,
+        [("reject", ACC, "pcx-0000000c")],
+        "rejected",
+    ),
+    (
+        "requester deletes its pending request",
+        "absent",
+        CROSS,
+        "pending",
+        NOBODY,
+        [("delete", T, "pcx-0000000c")],
+        "deleted",
+    ),
+    (
+        "either side deletes an active one",
+        "absent",
+        CROSS,
+        "active",
+        NOBODY,
+        [("delete", T, "pcx-0000000c")],
+        "deleted",
+    ),
     # Without accepter_owner_id the caller could be either side: it tries as itself, and a refusal is explained.
-    ("unknown side accepts as itself", "accepted", CROSS_NO_OWNER, "pending", NOBODY, [("accept", T, "pcx-0000000c")], "active"),
-    ("unknown side, accepter_credentials used", "accepted", CROSS_NO_OWNER, "pending", WITH_ACCEPTER,
-     [("accept", ACC, "pcx-0000000c")], "active"),
-    ("accepter's playbook rejects as itself", "rejected", ACCEPTER_SIDE, "pending", NOBODY, [("reject", T, "pcx-0000000c")],
-     "rejected"),
-    ("unknown side deletes as itself", "absent", CROSS_NO_OWNER, "pending", NOBODY, [("delete", T, "pcx-0000000c")], "deleted"),
-    ("by id: accept as itself", "accepted", dict(net_peering_id="pcx-0000000c"), "pending", NOBODY,
-     [("accept", T, "pcx-0000000c")], "active"),
+    (
+        "unknown side accepts as itself",
+        "accepted",
+        CROSS_NO_OWNER,
+        "pending",
+        NOBODY,
+        [("accept", T, "pcx-0000000c")],
+        "active",
+    ),
+    (
+        "unknown side, accepter_credentials used",
+        "accepted",
+        CROSS_NO_OWNER,
+        "pending",
+        WITH_ACCEPTER,
+        [("accept", ACC, "pcx-0000000c")],
+        "active",
+    ),
+    (
+        "accepter's playbook rejects as itself",
+        "rejected",
+        ACCEPTER_SIDE,
+        "pending",
+        NOBODY,
+        [("reject", T, "pcx-0000000c")],
+        "rejected",
+    ),
+    (
+        "unknown side deletes as itself",
+        "absent",
+        CROSS_NO_OWNER,
+        "pending",
+        NOBODY,
+        [("delete", T, "pcx-0000000c")],
+        "deleted",
+    ),
+    (
+        "by id: accept as itself",
+        "accepted",
+        dict(net_peering_id="pcx-0000000c"),
+        "pending",
+        NOBODY,
+        [("accept", T, "pcx-0000000c")],
+        "active",
+    ),
     # Both directions pending across accounts.
     ("both pending: present", "present", CROSS, "both-pending", NOBODY, [], "pending-acceptance"),
-    ("both pending: the requester accepts the one it can (B->A, where it is the accepter)", "accepted", CROSS, "both-pending",
-     NOBODY, [("accept", T, "pcx-0000000d")], "active"),
-    ("both pending: with accepter credentials, the requested direction", "accepted", CROSS, "both-pending", WITH_ACCEPTER,
-     [("accept", ACC, "pcx-0000000c")], "active"),
-    ("both pending: reject the one it may (B->A)", "rejected", CROSS, "both-pending", NOBODY,
-     [("reject", T, "pcx-0000000d")], "rejected"),
-    ("both pending: delete its own request, the other remains", "absent", CROSS, "both-pending", NOBODY,
-     [("delete", T, "pcx-0000000c")], "deleted"),
+    (
+        "both pending: the requester accepts the one it can (B->A, where it is the accepter)",
+        "accepted",
+        CROSS,
+        "both-pending",
+        NOBODY,
+        [("accept", T, "pcx-0000000d")],
+        "active",
+    ),
+    (
+        "both pending: with accepter credentials, the requested direction",
+        "accepted",
+        CROSS,
+        "both-pending",
+        WITH_ACCEPTER,
+        [("accept", ACC, "pcx-0000000c")],
+        "active",
+    ),
+    (
+        "both pending: reject the one it may (B->A)",
+        "rejected",
+        CROSS,
+        "both-pending",
+        NOBODY,
+        [("reject", T, "pcx-0000000d")],
+        "rejected",
+    ),
+    (
+        "both pending: delete its own request, the other remains",
+        "absent",
+        CROSS,
+        "both-pending",
+        NOBODY,
+        [("delete", T, "pcx-0000000c")],
+        "deleted",
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, state, names, world, actors, expected, predicted", CROSS_ACCOUNT,
-                         ids=[row[0] for row in CROSS_ACCOUNT])
+@pytest.mark.parametrize(
+    "name, state, names, world, actors, expected, predicted", CROSS_ACCOUNT, ids=[row[0] for row in CROSS_ACCOUNT]
+)
 def test_cross_account_table(name, state, names, world, actors, expected, predicted):
     wanted = pp.Wanted(state, **names)
     check(pp.plan(wanted, CROSS_WORLDS[world], actors), expected, predicted)
@@ -221,15 +433,25 @@ def test_pending_delete_by_the_accepter_is_refused_with_advice():
 TAGS = [
     ("add on create", "present", "nothing", {"k": "v"}, True, [("create", None), ("create_tags", {"k": "v"})]),
     ("none when unmanaged", "present", "pending", None, True, []),
-    ("change and purge", "present", "tagged", {"k": "new"}, True, [("delete_tags", {"old": "1"}), ("create_tags", {"k": "new"})]),
+    (
+        "change and purge",
+        "present",
+        "tagged",
+        {"k": "new"},
+        True,
+        [("delete_tags", {"old": "1"}), ("create_tags", {"k": "new"})],
+    ),
     ("no purge", "present", "tagged", {"k": "new"}, False, [("create_tags", {"k": "new"})]),
     ("idempotent", "accepted", "tagged-active", {"k": "v", "old": "1"}, True, []),
     ("after accept", "accepted", "tagged", {"k": "v"}, True, [("accept", None), ("delete_tags", {"old": "1"})]),
     ("empty dict purges all", "present", "tagged", {}, True, [("delete_tags", {"k": "v", "old": "1"})]),
     ("ignored with absent", "absent", "tagged", {"k": "x"}, True, [("delete", None)]),
 ]
-TAG_WORLDS = dict(WORLDS, tagged=[peering("pcx-00000001", N1, N2, "pending-acceptance", tags={"k": "v", "old": "1"})],
-                  **{"tagged-active": [peering("pcx-00000001", N1, N2, "active", tags={"k": "v", "old": "1"})]})
+TAG_WORLDS = dict(
+    WORLDS,
+    tagged=[peering("pcx-00000001", N1, N2, "pending-acceptance", tags={"k": "v", "old": "1"})],
+    **{"tagged-active": [peering("pcx-00000001", N1, N2, "active", tags={"k": "v", "old": "1"})]},
+)
 
 
 @pytest.mark.parametrize("name, state, world, tags, purge, expected", TAGS, ids=[row[0] for row in TAGS])
@@ -243,7 +465,11 @@ def test_predicted_peering_to_be_created_has_nets_accounts_and_tags():
     result = pp.plan(pp.Wanted("accepted", tags={"Name": "x"}, **CROSS), [], WITH_ACCEPTER)
     after = result.after
     assert after["NetPeeringId"] is None and after["State"]["Name"] == "active"
-    assert (after["SourceNet"]["NetId"], after["AccepterNet"]["NetId"], after["AccepterNet"]["AccountId"]) == (N1, NB, B)
+    assert (after["SourceNet"]["NetId"], after["AccepterNet"]["NetId"], after["AccepterNet"]["AccountId"]) == (
+        N1,
+        NB,
+        B,
+    )
     assert after["Tags"] == [{"Key": "Name", "Value": "x"}]
 
 

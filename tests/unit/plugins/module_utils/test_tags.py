@@ -44,10 +44,14 @@ def test_validate_tags():
 @pytest.mark.parametrize("value, kind", [({"nested": "x"}, "dict"), ([1, 2], "list")])
 def test_validate_tags_refuses_nested_values(value, kind):
     message = np.validate_tags({"ok": "1", "k": value})
-    assert message.startswith("tags: the value of 'k' is a %s" % kind) and "string" in message
+    assert message.startswith(f"tags: the value of 'k' is a {kind}") and "string" in message
 
 
 def test_tags_to_dict_null_value_is_empty_string():
-    assert np.tags_to_dict([{"Key": "k", "Value": None}, {"Key": "n"}, {"Key": "v", "Value": "1"}]) == {"k": "", "n": "", "v": "1"}
+    assert np.tags_to_dict([{"Key": "k", "Value": None}, {"Key": "n"}, {"Key": "v", "Value": "1"}]) == {
+        "k": "",
+        "n": "",
+        "v": "1",
+    }
     # With a null Value read as "", tags {k: ""} need no CreateTags.
     assert np.tag_diff(np.tags_to_dict([{"Key": "k", "Value": None}]), {"k": ""}, True) == ({}, {})

@@ -12,5 +12,5 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."
 def test_version_matches_galaxy_yml():
     with open(os.path.join(ROOT, "galaxy.yml")) as handle:
         galaxy = re.search(r"^version:\s*(\S+)\s*$", handle.read(), re.M).group(1)
-    assert COLLECTION_VERSION == galaxy, "run: make version VERSION=%s" % galaxy
-    assert USER_AGENT.startswith("outscale.cloud/%s " % galaxy)
+    assert COLLECTION_VERSION == galaxy, f"run: make version VERSION={galaxy}"
+    assert USER_AGENT.startswith(f"outscale.cloud/{galaxy} ")

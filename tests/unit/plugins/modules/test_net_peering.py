@@ -10,7 +10,6 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply as domain
 from ansible_collections.outscale.cloud.plugins.modules import net_peering
 
-
 A1, A2, B1 = "vpc-a1a1a1a1", "vpc-a2a2a2a2", "vpc-b1b1b1b1"
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
 KEYS_A = {"access_key": "AKSIMDEMOACCOUNTA001", "secret_key": "SKsimDemoSecretA0000000000000000000000001"}
@@ -20,8 +19,17 @@ KEYS_B = {"access_key": "AKSIMDEMOACCOUNTB001", "secret_key": "SKsimDemoSecretB0
 @pytest.fixture(autouse=True)
 def no_osc_environment(monkeypatch, tmp_path):
     """The developer's OSC_* variables and ~/.osc must not leak into these tests."""
-    for name in ("OSC_ACCESS_KEY", "OSC_SECRET_KEY", "OSC_REGION", "OSC_PROFILE", "OSC_CONFIG_FILE", "OSC_ENDPOINT_API",
-                 "OSC_X509_CLIENT_CERT", "OSC_X509_CLIENT_KEY", "OSC_TLS_SKIP_VERIFY"):
+    for name in (
+        "OSC_ACCESS_KEY",
+        "OSC_SECRET_KEY",
+        "OSC_REGION",
+        "OSC_PROFILE",
+        "OSC_CONFIG_FILE",
+        "OSC_ENDPOINT_API",
+        "OSC_X509_CLIENT_CERT",
+        "OSC_X509_CLIENT_KEY",
+        "OSC_TLS_SKIP_VERIFY",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(domain, "POLL_INTERVALS", (0.05,))
@@ -45,7 +53,7 @@ def warnings(result):
     return [w if isinstance(w, str) else (w.get("event") or {}).get("msg", "") for w in result.get("warnings", [])]
 
 
-class Sim(object):
+class Sim:
     """The simulator plus the module arguments that reach it."""
 
     def __init__(self, simulator, capsys, monkeypatch):
@@ -62,8 +70,11 @@ class Sim(object):
         ``real``); only the response body changes.
         """
         real = getattr(self.simulator.api, "_" + action)
-        self.monkeypatch.setattr(self.simulator.api, "_" + action,
-                                 lambda caller, body, dry_run: change(lambda: real(caller, body, dry_run), body))
+        self.monkeypatch.setattr(
+            self.simulator.api,
+            "_" + action,
+            lambda caller, body, dry_run: change(lambda: real(caller, body, dry_run), body),
+        )
         self.tampered.add(action)
 
     def forget_tampered_problems(self):
@@ -84,7 +95,11 @@ class Sim(object):
         return [entry["action"] for entry in log]
 
     def live(self):
-        return [p for p in self.simulator.store.peerings.values() if p.state in ("pending-acceptance", "provisioning", "active")]
+        return [
+            p
+            for p in self.simulator.store.peerings.values()
+            if p.state in ("pending-acceptance", "provisioning", "active")
+        ]
 
 
 @pytest.fixture
@@ -106,24 +121,50 @@ BAD_ARGS = [
     ({"source_net_id": "vpc-XYZ", "accepter_net_id": A2}, "source_net_id 'vpc-XYZ' is not a Net ID: use vpc-"),
     ({"source_net_id": A1, "accepter_net_id": "subnet-12345678"}, "accepter_net_id 'subnet-12345678' is not a Net ID"),
     ({"source_net_id": A1, "accepter_net_id": A1}, "both vpc-a1a1a1a1: a peering links two different Nets"),
-    ({"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "2222222222222"}, "accepter_owner_id '2222222222222' is not an account ID"),
-    ({"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "22222222222x"}, "accepter_owner_id '22222222222x' is not an account ID"),
+    (
+        {"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "2222222222222"},
+        "accepter_owner_id '2222222222222' is not an account ID",
+    ),
+    (
+        {"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": "22222222222x"},
+        "accepter_owner_id '22222222222x' is not an account ID",
+    ),
     ({"source_net_id": A1, "accepter_net_id": A2, "wait_timeout": 0}, "wait_timeout must be greater than 0"),
     ({"source_net_id": A1, "accepter_net_id": A2, "wait_timeout": -5}, "wait_timeout must be greater than 0"),
     ({"source_net_id": A1, "accepter_net_id": A2, "state": "enabled"}, "value of state must be one of"),
     ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"": "x"}}, "tags: key '' must be 1 to 255"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": "v" * 256}}, "tags: the value of 'k' is longer than 255"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": {"nested": "x"}}},
-     "tags: the value of 'k' is a dict; a tag value is a string"),
+    (
+        {"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": "v" * 256}},
+        "tags: the value of 'k' is longer than 255",
+    ),
+    (
+        {"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": {"nested": "x"}}},
+        "tags: the value of 'k' is a dict; a tag value is a string",
+    ),
     ({"source_net_id": A1, "accepter_net_id": A2, "tags": {"k": [1, 2]}}, "tags: the value of 'k' is a list"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "state": "accepted", "accepter_credentials": {"region": "eu-west-2"}},
-     "accepter_credentials: set access_key and secret_key, or profile"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "state": "rejected", "accepter_credentials": {"access_key": "AK"}},
-     "accepter_credentials: access_key is set in the options but secret_key is not"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "state": "accepted", "accepter_credentials": {"profile": "partner"}},
-     "accepter_credentials: config_file"),
-    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"bogus": 1, "profile": "p"}},
-     "bogus"),
+    (
+        {
+            "source_net_id": A1,
+            "accepter_net_id": A2,
+            "state": "accepted",
+            "accepter_credentials": {"region": "eu-west-2"},
+        },
+        "accepter_credentials: set access_key and secret_key, or profile",
+    ),
+    (
+        {"source_net_id": A1, "accepter_net_id": A2, "state": "rejected", "accepter_credentials": {"access_key": "AK"}},
+        "accepter_credentials: access_key is set in the options but secret_key is not",
+    ),
+    (
+        {
+            "source_net_id": A1,
+            "accepter_net_id": A2,
+            "state": "accepted",
+            "accepter_credentials": {"profile": "partner"},
+        },
+        "accepter_credentials: config_file",
+    ),
+    ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"bogus": 1, "profile": "p"}}, "bogus"),
     ({"source_net_id": A1, "accepter_net_id": A2, "request_timeout": 0}, "request_timeout must be at least 1"),
 ]
 
@@ -141,8 +182,17 @@ def test_bad_arguments_fail_clearly(args, message, capsys):
 def test_accepter_credentials_ignore_the_environment(monkeypatch, capsys):
     monkeypatch.setenv("OSC_ACCESS_KEY", KEYS_B["access_key"])
     monkeypatch.setenv("OSC_SECRET_KEY", KEYS_B["secret_key"])
-    result = run(dict(endpoint="http://127.0.0.1:9/api/v1", source_net_id=A1, accepter_net_id=B1, state="accepted",
-                      accepter_credentials={"region": "eu-west-2"}, **KEYS_A), capsys)
+    result = run(
+        dict(
+            endpoint="http://127.0.0.1:9/api/v1",
+            source_net_id=A1,
+            accepter_net_id=B1,
+            state="accepted",
+            accepter_credentials={"region": "eu-west-2"},
+            **KEYS_A,
+        ),
+        capsys,
+    )
     assert result["failed"] and "never used for it" in result["msg"]
 
 
@@ -154,9 +204,18 @@ def test_same_account_lifecycle(sim):
 
     result = sim.run(check_mode=True, diff=True, **pair)
     assert result["changed"] and result["net_peering"]["net_peering_id"] is None
-    assert result["diff"] == {"before": {}, "after": {
-        "net_peering_id": None, "state": "pending-acceptance", "tags": {}, "source_net_id": A1, "source_account_id": None,
-        "accepter_net_id": A2, "accepter_account_id": None}}
+    assert result["diff"] == {
+        "before": {},
+        "after": {
+            "net_peering_id": None,
+            "state": "pending-acceptance",
+            "tags": {},
+            "source_net_id": A1,
+            "source_account_id": None,
+            "accepter_net_id": A2,
+            "accepter_account_id": None,
+        },
+    }
     assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
 
     created = sim.run(**pair)
@@ -291,11 +350,14 @@ def test_reject_then_present_creates_again(sim):
 # -- faults -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("drop_after", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]),
-    ("drop_before", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
-    ("error_500", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("drop_after", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]),
+        ("drop_before", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
+        ("error_500", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
+    ],
+)
 def test_ambiguous_create_never_duplicates(sim, kind, expected):
     sim.simulator.add_fault(action="CreateNetPeering", kind=kind, count=1)
     result = sim.run(source_net_id=A1, accepter_net_id=A2)
@@ -321,11 +383,14 @@ def test_ambiguous_create_of_a_failed_peering_is_reported(sim):
     assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
 
 
-@pytest.mark.parametrize("state, action, final", [
-    ("accepted", "AcceptNetPeering", "active"),
-    ("absent", "DeleteNetPeering", "deleted"),
-    ("rejected", "RejectNetPeering", "rejected"),
-])
+@pytest.mark.parametrize(
+    "state, action, final",
+    [
+        ("accepted", "AcceptNetPeering", "active"),
+        ("absent", "DeleteNetPeering", "deleted"),
+        ("rejected", "RejectNetPeering", "rejected"),
+    ],
+)
 def test_ambiguous_state_writes_are_read_back(sim, state, action, final):
     sim.run(source_net_id=A1, accepter_net_id=A2)
     sim.simulator.add_fault(action=action, kind="drop_after", count=1)
@@ -366,16 +431,26 @@ def test_api_error_fields_in_the_result(sim):
 
 
 def test_cross_account_in_one_task(sim):
-    args = dict(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="accepted",
-                accepter_credentials=dict(KEYS_B), tags={"Name": "a-b"})
+    args = dict(
+        source_net_id=A1,
+        accepter_net_id=B1,
+        accepter_owner_id=ACCOUNT_B,
+        state="accepted",
+        accepter_credentials=dict(KEYS_B),
+        tags={"Name": "a-b"},
+    )
     result = sim.run(**args)
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
     assert result["net_peering"]["accepter_net"]["account_id"] == ACCOUNT_B
     assert result["net_peering"]["tags"] == {"Name": "a-b"}
     # The accepter's keys are proven (one ReadNets of the accepter Net) before anything is created.
-    assert sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A), ("ReadNets", ACCOUNT_B),
-                                             ("CreateNetPeering", ACCOUNT_A), ("AcceptNetPeering", ACCOUNT_B),
-                                             ("CreateTags", ACCOUNT_A)]
+    assert sim.calls(with_accounts=True) == [
+        ("ReadNetPeerings", ACCOUNT_A),
+        ("ReadNets", ACCOUNT_B),
+        ("CreateNetPeering", ACCOUNT_A),
+        ("AcceptNetPeering", ACCOUNT_B),
+        ("CreateTags", ACCOUNT_A),
+    ]
     assert KEYS_B["secret_key"] not in json.dumps(result)
     result = sim.run(**args)
     assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]
@@ -384,7 +459,11 @@ def test_cross_account_in_one_task(sim):
 def test_cross_account_without_accepter_credentials_fails_before_creating(sim):
     result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="accepted")
     assert result["failed"] and not result["changed"]
-    assert "Nothing was created" in result["msg"] and "accepter_credentials" in result["msg"] and ACCOUNT_B in result["msg"]
+    assert (
+        "Nothing was created" in result["msg"]
+        and "accepter_credentials" in result["msg"]
+        and ACCOUNT_B in result["msg"]
+    )
     assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
 
 
@@ -399,8 +478,10 @@ def test_cross_account_accepter_side(sim):
     result = sim.run(keys=KEYS_B, net_peering_id=requested["net_peering_id"], state="absent")
     assert result["failed"] and "state=rejected" in result["msg"] and result["api_error"]["code"] == "5"
     result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="accepted")
-    assert result["changed"] and sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_B),
-                                                                   ("AcceptNetPeering", ACCOUNT_B)]
+    assert result["changed"] and sim.calls(with_accounts=True) == [
+        ("ReadNetPeerings", ACCOUNT_B),
+        ("AcceptNetPeering", ACCOUNT_B),
+    ]
     # Requester, by pair, from its side: unchanged.
     result = sim.run(source_net_id=B1, accepter_net_id=A1, accepter_owner_id=ACCOUNT_A, keys=KEYS_B, state="accepted")
     assert not result["changed"]
@@ -411,17 +492,29 @@ def test_cross_account_requester_cannot_reject_without_credentials(sim):
     result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="rejected")
     assert result["failed"] and "state=absent withdraws the request" in result["msg"]
     assert sim.calls() == ["ReadNetPeerings"]
-    result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="rejected",
-                     accepter_credentials=dict(KEYS_B))
-    assert result["changed"] and sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_A),
-                                                                   ("RejectNetPeering", ACCOUNT_B)]
+    result = sim.run(
+        source_net_id=A1,
+        accepter_net_id=B1,
+        accepter_owner_id=ACCOUNT_B,
+        state="rejected",
+        accepter_credentials=dict(KEYS_B),
+    )
+    assert result["changed"] and sim.calls(with_accounts=True) == [
+        ("ReadNetPeerings", ACCOUNT_A),
+        ("RejectNetPeering", ACCOUNT_B),
+    ]
 
 
 def test_accepter_credentials_from_a_profile(sim, tmp_path):
     config = tmp_path / "partner.json"
     config.write_text(json.dumps({"partner": KEYS_B}))
-    result = sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B, state="accepted",
-                     accepter_credentials={"profile": "partner", "config_file": str(config)})
+    result = sim.run(
+        source_net_id=A1,
+        accepter_net_id=B1,
+        accepter_owner_id=ACCOUNT_B,
+        state="accepted",
+        accepter_credentials={"profile": "partner", "config_file": str(config)},
+    )
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
     assert ("AcceptNetPeering", ACCOUNT_B) in sim.calls(with_accounts=True)
 
@@ -439,8 +532,9 @@ def test_requester_deletes_its_pending_peering_by_pair_without_accepter_owner_id
     assert not sim.live()
 
 
-@pytest.mark.parametrize("state, action, final", [("accepted", "AcceptNetPeering", "active"),
-                                                  ("rejected", "RejectNetPeering", "rejected")])
+@pytest.mark.parametrize(
+    "state, action, final", [("accepted", "AcceptNetPeering", "active"), ("rejected", "RejectNetPeering", "rejected")]
+)
 def test_requester_by_pair_without_accepter_owner_id_acts_through_accepter_credentials(sim, state, action, final):
     sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
     result = sim.run(source_net_id=A1, accepter_net_id=B1, state=state, accepter_credentials=dict(KEYS_B))
@@ -452,8 +546,10 @@ def test_requester_by_pair_without_accepter_owner_id_acts_through_accepter_crede
 def test_accepter_by_pair_without_accepter_owner_id_still_acts_as_itself(sim):
     sim.run(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
     result = sim.run(keys=KEYS_B, source_net_id=A1, accepter_net_id=B1, state="rejected")
-    assert result["changed"] and sim.calls(with_accounts=True) == [("ReadNetPeerings", ACCOUNT_B),
-                                                                   ("RejectNetPeering", ACCOUNT_B)]
+    assert result["changed"] and sim.calls(with_accounts=True) == [
+        ("ReadNetPeerings", ACCOUNT_B),
+        ("RejectNetPeering", ACCOUNT_B),
+    ]
 
 
 # -- regressions: accepter_owner_id set to the task's own account -----------------------------------
@@ -514,6 +610,7 @@ def test_create_answered_without_a_peering_then_a_failed_read_is_still_changed(s
     def created_then_reads_fail(real, body):
         sim.simulator.add_fault(action="ReadNetPeerings", kind="error_500", count=1)
         return without_peering(real, body)
+
     sim.tamper("CreateNetPeering", created_then_reads_fail)
     sim.connection.update(max_retries=0)
     result = sim.run(source_net_id=A1, accepter_net_id=A2)
@@ -528,7 +625,13 @@ def test_lost_create_then_a_create_without_a_peering_is_adopted(sim):
     sim.tamper("CreateNetPeering", without_peering)
     result = sim.run(source_net_id=A1, accepter_net_id=A2)
     assert result["changed"] and not result.get("failed")
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
+    assert sim.calls() == [
+        "ReadNetPeerings",
+        "CreateNetPeering",
+        "ReadNetPeerings",
+        "CreateNetPeering",
+        "ReadNetPeerings",
+    ]
     assert len(sim.live()) == 1
 
 
@@ -541,16 +644,23 @@ def first_peering(change):
         if answer.get("NetPeerings"):
             change(answer, answer["NetPeerings"][0])
         return answer
+
     return tampered
 
 
-@pytest.mark.parametrize("change, problem", [
-    (lambda answer, p: answer.update(NetPeerings=[None]), "NetPeerings[0] is null, not an object"),
-    (lambda answer, p: answer.update(NetPeerings=p), "NetPeerings is an object, not a list"),
-    (lambda answer, p: p.update(State="active"), "NetPeerings[0].State is the string 'active', not an object"),
-    (lambda answer, p: p.update(Tags=[None]), "NetPeerings[0].Tags[0] is null, not an object"),
-    (lambda answer, p: p.update(SourceNet=A1), "NetPeerings[0].SourceNet is the string 'vpc-a1a1a1a1', not an object"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda answer, p: answer.update(NetPeerings=[None]), "NetPeerings[0] is null, not an object"),
+        (lambda answer, p: answer.update(NetPeerings=p), "NetPeerings is an object, not a list"),
+        (lambda answer, p: p.update(State="active"), "NetPeerings[0].State is the string 'active', not an object"),
+        (lambda answer, p: p.update(Tags=[None]), "NetPeerings[0].Tags[0] is null, not an object"),
+        (
+            lambda answer, p: p.update(SourceNet=A1),
+            "NetPeerings[0].SourceNet is the string 'vpc-a1a1a1a1', not an object",
+        ),
+    ],
+)
 @pytest.mark.parametrize("args", [dict(source_net_id=A1, accepter_net_id=A2), dict(state="absent")])
 def test_malformed_read_fails_clearly(sim, change, problem, args):
     peering_id = sim.run(source_net_id=A1, accepter_net_id=A2)["net_peering"]["net_peering_id"]
@@ -559,7 +669,7 @@ def test_malformed_read_fails_clearly(sim, change, problem, args):
     sim.tamper("ReadNetPeerings", first_peering(change))
     result = sim.run(**args)
     assert result["failed"] and not result["changed"] and "exception" not in result
-    assert result["msg"].startswith("The API returned an unexpected ReadNetPeerings response: %s." % problem)
+    assert result["msg"].startswith(f"The API returned an unexpected ReadNetPeerings response: {problem}.")
     assert "RequestId" in result["msg"] and sim.calls() == ["ReadNetPeerings"] and len(sim.live()) == 1
 
 
@@ -568,7 +678,9 @@ def test_malformed_accept_answer_fails_clearly_and_changed(sim):
     sim.tamper("AcceptNetPeering", lambda real, body: dict(real(), NetPeering="weird"))
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", wait=False)
     assert result["failed"] and result["changed"] and "exception" not in result, result
-    assert result["msg"].startswith("The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'")
+    assert result["msg"].startswith(
+        "The API returned an unexpected AcceptNetPeering response: NetPeering is the string 'weird'"
+    )
 
 
 def test_null_tag_value_reads_as_empty_string(sim):
@@ -577,6 +689,7 @@ def test_null_tag_value_reads_as_empty_string(sim):
     def null_values(answer, p):
         for tag in p["Tags"]:
             tag["Value"] = None
+
     sim.tamper("ReadNetPeerings", first_peering(null_values))
     result = sim.run(source_net_id=A1, accepter_net_id=A2, tags={"k": ""})
     assert not result["changed"] and result["net_peering"]["tags"] == {"k": ""}
@@ -588,18 +701,29 @@ def test_null_tag_value_reads_as_empty_string(sim):
 
 @pytest.mark.parametrize("state", ["present", "absent"])
 def test_accepter_credentials_are_not_resolved_when_the_state_does_not_use_them(sim, state):
-    result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state,
-                     accepter_credentials={"profile": "nowhere", "config_file": "/nonexistent/config.json"})
+    result = sim.run(
+        source_net_id=A1,
+        accepter_net_id=A2,
+        state=state,
+        accepter_credentials={"profile": "nowhere", "config_file": "/nonexistent/config.json"},
+    )
     assert not result.get("failed"), result["msg"]
-    assert any("accepter_credentials are only used with state=accepted or state=rejected" in w for w in warnings(result))
+    assert any(
+        "accepter_credentials are only used with state=accepted or state=rejected" in w for w in warnings(result)
+    )
 
 
 @pytest.mark.parametrize("state", ["rejected", "absent"])
 def test_tags_with_a_state_that_ignores_them_warn(sim, state):
     sim.run(source_net_id=A1, accepter_net_id=A2)
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state, tags={"k": "v"})
-    assert result["changed"] and sim.calls() == ["ReadNetPeerings", "RejectNetPeering" if state == "rejected" else "DeleteNetPeering"]
-    assert any("tags are only applied with state=present or state=accepted" in w for w in warnings(result)), result.get("warnings")
+    assert result["changed"] and sim.calls() == [
+        "ReadNetPeerings",
+        "RejectNetPeering" if state == "rejected" else "DeleteNetPeering",
+    ]
+    assert any("tags are only applied with state=present or state=accepted" in w for w in warnings(result)), result.get(
+        "warnings"
+    )
 
 
 def test_waiting_rides_out_throttled_polls(sim):

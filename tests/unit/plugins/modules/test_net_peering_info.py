@@ -5,7 +5,6 @@ import json
 import time
 
 import pytest
-
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
@@ -14,8 +13,17 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import FIL
 from ansible_collections.outscale.cloud.plugins.modules import net_peering_info
 
 # Keys that no test may read from the machine running the tests.
-CLEAN_ENV = ("OSC_ACCESS_KEY", "OSC_SECRET_KEY", "OSC_REGION", "OSC_PROFILE", "OSC_CONFIG_FILE", "OSC_ENDPOINT_API",
-             "OSC_X509_CLIENT_CERT", "OSC_X509_CLIENT_KEY", "OSC_TLS_SKIP_VERIFY")
+CLEAN_ENV = (
+    "OSC_ACCESS_KEY",
+    "OSC_SECRET_KEY",
+    "OSC_REGION",
+    "OSC_PROFILE",
+    "OSC_CONFIG_FILE",
+    "OSC_ENDPOINT_API",
+    "OSC_X509_CLIENT_CERT",
+    "OSC_X509_CLIENT_KEY",
+    "OSC_TLS_SKIP_VERIFY",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +36,7 @@ def clean_env(monkeypatch, tmp_path):
 @pytest.fixture
 def run_module(capsys):
     """Run main() with module args; return (exit code, result dict)."""
+
     def run(args, check_mode=False):
         if check_mode:
             args = dict(args, _ansible_check_mode=True)
@@ -36,17 +45,22 @@ def run_module(capsys):
             with pytest.raises(SystemExit) as exc:
                 net_peering_info.main()
         return exc.value.code, json.loads(capsys.readouterr().out)
+
     return run
 
 
-UNREACHABLE = {"access_key": "AKIDTEST", "secret_key": "SKTESTSECRET0000", "endpoint": "http://127.0.0.1:9/api/v1",
-               "max_retries": 0}
+UNREACHABLE = {
+    "access_key": "AKIDTEST",
+    "secret_key": "SKTESTSECRET0000",
+    "endpoint": "http://127.0.0.1:9/api/v1",
+    "max_retries": 0,
+}
 
 
 # -- argument errors: the module fails before any API call ---------------------
 
-class TestArguments(object):
 
+class TestArguments:
     def test_unknown_filter_key_lists_valid_keys(self, run_module):
         code, result = run_module(dict(UNREACHABLE, filters={"state": "active"}))
         assert code == 1
@@ -58,30 +72,34 @@ class TestArguments(object):
     def test_malformed_peering_id(self, run_module, peering_id):
         code, result = run_module(dict(UNREACHABLE, net_peering_ids=["pcx-12345678", peering_id]))
         assert code == 1
-        assert result["msg"].startswith("net_peering_ids: '%s' is malformed" % peering_id)
+        assert result["msg"].startswith(f"net_peering_ids: '{peering_id}' is malformed")
         assert "pcx-xxxxxxxx" in result["msg"]
 
-    @pytest.mark.parametrize("key,value,expected", [
-        ("net_peering_ids", ["pcx-zz"], "pcx-xxxxxxxx"),
-        ("source_net_net_ids", "net-12345678", "vpc-xxxxxxxx"),
-        ("accepter_net_net_ids", ["vpc-12345678", "vpc-1"], "vpc-xxxxxxxx"),
-        ("source_net_account_ids", "1111", "12-digit"),
-        ("accepter_net_account_ids", ["22222222222a"], "12-digit"),
-        ("state_names", ["pending"], "valid states: pending-acceptance, active"),
-        ("tags", ["env"], "is not KEY=VALUE"),
-        ("tags", "=prod", "is not KEY=VALUE"),
-        ("tags", {"env": {"nested": 1}}, "plain value"),
-        ("tag_keys", [{"a": 1}], "expected a string or a list of strings"),
-    ])
+    @pytest.mark.parametrize(
+        "key,value,expected",
+        [
+            ("net_peering_ids", ["pcx-zz"], "pcx-xxxxxxxx"),
+            ("source_net_net_ids", "net-12345678", "vpc-xxxxxxxx"),
+            ("accepter_net_net_ids", ["vpc-12345678", "vpc-1"], "vpc-xxxxxxxx"),
+            ("source_net_account_ids", "1111", "12-digit"),
+            ("accepter_net_account_ids", ["22222222222a"], "12-digit"),
+            ("state_names", ["pending"], "valid states: pending-acceptance, active"),
+            ("tags", ["env"], "is not KEY=VALUE"),
+            ("tags", "=prod", "is not KEY=VALUE"),
+            ("tags", {"env": {"nested": 1}}, "plain value"),
+            ("tag_keys", [{"a": 1}], "expected a string or a list of strings"),
+        ],
+    )
     def test_malformed_filter_values(self, run_module, key, value, expected):
         code, result = run_module(dict(UNREACHABLE, filters={key: value}))
         assert code == 1
-        assert result["msg"].startswith("filters.%s" % key)
+        assert result["msg"].startswith(f"filters.{key}")
         assert expected in result["msg"]
 
     def test_ids_in_both_places(self, run_module):
-        code, result = run_module(dict(UNREACHABLE, net_peering_ids=["pcx-12345678"],
-                                       filters={"net_peering_ids": ["pcx-12345678"]}))
+        code, result = run_module(
+            dict(UNREACHABLE, net_peering_ids=["pcx-12345678"], filters={"net_peering_ids": ["pcx-12345678"]})
+        )
         assert code == 1
         assert "not both" in result["msg"]
 
@@ -122,8 +140,12 @@ class TestArguments(object):
 
 def creds(sim, index=0):
     account = sim.accounts[index]
-    return {"access_key": account["access_key"], "secret_key": account["secret_key"], "endpoint": sim.url,
-            "region": sim.region}
+    return {
+        "access_key": account["access_key"],
+        "secret_key": account["secret_key"],
+        "endpoint": sim.url,
+        "region": sim.region,
+    }
 
 
 def api(sim, index=0):
@@ -138,16 +160,32 @@ def scene(osc_simulator):
     a, b = api(sim, 0), api(sim, 1)
     nets = dict(a1=sim.accounts[0]["nets"][0], a2=sim.accounts[0]["nets"][1], b1=sim.accounts[1]["nets"][0])
     ids = {}
-    ids["a1b1"] = a.call("CreateNetPeering", {"SourceNetId": nets["a1"]["net_id"], "AccepterNetId": nets["b1"]["net_id"],
-                                              "AccepterOwnerId": sim.accounts[1]["account_id"]})["NetPeering"]["NetPeeringId"]
+    ids["a1b1"] = a.call(
+        "CreateNetPeering",
+        {
+            "SourceNetId": nets["a1"]["net_id"],
+            "AccepterNetId": nets["b1"]["net_id"],
+            "AccepterOwnerId": sim.accounts[1]["account_id"],
+        },
+    )["NetPeering"]["NetPeeringId"]
     b.call("AcceptNetPeering", {"NetPeeringId": ids["a1b1"]})
-    ids["a1a2"] = a.call("CreateNetPeering", {"SourceNetId": nets["a1"]["net_id"],
-                                              "AccepterNetId": nets["a2"]["net_id"]})["NetPeering"]["NetPeeringId"]
-    ids["a2b1"] = a.call("CreateNetPeering", {"SourceNetId": nets["a2"]["net_id"], "AccepterNetId": nets["b1"]["net_id"],
-                                              "AccepterOwnerId": sim.accounts[1]["account_id"]})["NetPeering"]["NetPeeringId"]
+    ids["a1a2"] = a.call(
+        "CreateNetPeering", {"SourceNetId": nets["a1"]["net_id"], "AccepterNetId": nets["a2"]["net_id"]}
+    )["NetPeering"]["NetPeeringId"]
+    ids["a2b1"] = a.call(
+        "CreateNetPeering",
+        {
+            "SourceNetId": nets["a2"]["net_id"],
+            "AccepterNetId": nets["b1"]["net_id"],
+            "AccepterOwnerId": sim.accounts[1]["account_id"],
+        },
+    )["NetPeering"]["NetPeeringId"]
     b.call("RejectNetPeering", {"NetPeeringId": ids["a2b1"]})
     a.call("CreateTags", {"ResourceIds": [ids["a1b1"]], "Tags": [{"Key": "env", "Value": "prod"}]})
-    a.call("CreateTags", {"ResourceIds": [ids["a1a2"]], "Tags": [{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "net"}]})
+    a.call(
+        "CreateTags",
+        {"ResourceIds": [ids["a1a2"]], "Tags": [{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "net"}]},
+    )
     sim.clear_log()
     return sim, ids, nets
 
@@ -156,19 +194,26 @@ def listed(result):
     return sorted(p["net_peering_id"] for p in result["net_peerings"])
 
 
-class TestAgainstSimulator(object):
-
+class TestAgainstSimulator:
     def test_lists_everything_in_the_shape_of_net_peering(self, scene, run_module):
         sim, ids, nets = scene
         code, result = run_module(creds(sim))
         assert code == 0 and result["changed"] is False
         assert listed(result) == sorted(ids.values())
-        by_id = dict((p["net_peering_id"], p) for p in result["net_peerings"])
+        by_id = {p["net_peering_id"]: p for p in result["net_peerings"]}
         assert by_id[ids["a1b1"]] == {
             "net_peering_id": ids["a1b1"],
             "state": {"name": "active", "message": "Active"},
-            "source_net": {"account_id": "111111111111", "ip_range": nets["a1"]["ip_range"], "net_id": nets["a1"]["net_id"]},
-            "accepter_net": {"account_id": "222222222222", "ip_range": nets["b1"]["ip_range"], "net_id": nets["b1"]["net_id"]},
+            "source_net": {
+                "account_id": "111111111111",
+                "ip_range": nets["a1"]["ip_range"],
+                "net_id": nets["a1"]["net_id"],
+            },
+            "accepter_net": {
+                "account_id": "222222222222",
+                "ip_range": nets["b1"]["ip_range"],
+                "net_id": nets["b1"]["net_id"],
+            },
             "expiration_date": by_id[ids["a1b1"]]["expiration_date"],
             "tags": {"env": "prod"},
         }
@@ -212,7 +257,9 @@ class TestAgainstSimulator(object):
 
     def test_ids_and_filters_together(self, scene, run_module):
         sim, ids, _nets = scene
-        code, result = run_module(dict(creds(sim), net_peering_ids=[ids["a1b1"], ids["a1a2"]], filters={"state_names": "active"}))
+        code, result = run_module(
+            dict(creds(sim), net_peering_ids=[ids["a1b1"], ids["a1a2"]], filters={"state_names": "active"})
+        )
         assert code == 0 and listed(result) == [ids["a1b1"]]
 
     def test_other_account_sees_its_side(self, scene, run_module):

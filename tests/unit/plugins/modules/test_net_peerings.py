@@ -15,23 +15,37 @@ from ansible_collections.outscale.cloud.plugins.modules import net_peerings
 A, B = "111111111111", "222222222222"
 KEYS_A = {"access_key": "AKTOPOLOGYACCOUNTA01", "secret_key": "SKtopologySecretA00000000000000000000001"}
 KEYS_B = {"access_key": "AKTOPOLOGYACCOUNTB01", "secret_key": "SKtopologySecretB00000000000000000000001"}
-NETS_A = ["vpc-a000000%d" % i for i in range(6)]
-NETS_B = ["vpc-b000000%d" % i for i in range(2)]
+NETS_A = [f"vpc-a000000{i}" for i in range(6)]
+NETS_B = [f"vpc-b000000{i}" for i in range(2)]
 MESH = [(NETS_A[i], NETS_A[j]) for i in range(6) for j in range(i + 1, 6)]
 
 
 @pytest.fixture
 def demo_seed():
     """Overrides the plugin's seed: more Nets, disjoint ranges."""
+
     def nets(ids, base):
-        return [{"net_id": net_id, "ip_range": "10.%d.0.0/16" % (base + i)} for i, net_id in enumerate(ids)]
-    return {"region": "eu-west-2", "accounts": [
-        dict(account_id=A, nets=nets(NETS_A, 10), **KEYS_A), dict(account_id=B, nets=nets(NETS_B, 50), **KEYS_B)]}
+        return [{"net_id": net_id, "ip_range": "10.%s.0.0/16" % (base + i)} for i, net_id in enumerate(ids)]
+
+    return {
+        "region": "eu-west-2",
+        "accounts": [
+            dict(account_id=A, nets=nets(NETS_A, 10), **KEYS_A),
+            dict(account_id=B, nets=nets(NETS_B, 50), **KEYS_B),
+        ],
+    }
 
 
 @pytest.fixture(autouse=True)
 def fast_polls(monkeypatch, tmp_path):
-    for name in ("OSC_ACCESS_KEY", "OSC_SECRET_KEY", "OSC_PROFILE", "OSC_CONFIG_FILE", "OSC_ENDPOINT_API", "OSC_REGION"):
+    for name in (
+        "OSC_ACCESS_KEY",
+        "OSC_SECRET_KEY",
+        "OSC_PROFILE",
+        "OSC_CONFIG_FILE",
+        "OSC_ENDPOINT_API",
+        "OSC_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(_peering_apply, "POLL_INTERVALS", (0.05,))
@@ -47,14 +61,21 @@ def topology(cross=True, tags=None):
     return items
 
 
-class Topo(object):
+class Topo:
     def __init__(self, simulator, capsys):
         self.simulator = simulator
         self.capsys = capsys
 
     def run(self, peerings, check_mode=False, diff=False, **args):
-        full = dict(endpoint=self.simulator.url, region="eu-west-2", max_retries=8, retry_max_time=30, peerings=peerings,
-                    accepter_credentials=[dict(account_id=B, **KEYS_B)], **KEYS_A)
+        full = dict(
+            endpoint=self.simulator.url,
+            region="eu-west-2",
+            max_retries=8,
+            retry_max_time=30,
+            peerings=peerings,
+            accepter_credentials=[dict(account_id=B, **KEYS_B)],
+            **KEYS_A,
+        )
         full.update(args)
         if check_mode:
             full["_ansible_check_mode"] = True
@@ -82,8 +103,15 @@ def topo(osc_simulator, capsys):
 def test_converge_then_nothing_to_change_in_one_read(topo):
     result = topo.run(topology(tags={"env": "test"}), scope_tags={"topology": "unit"})
     assert result["changed"] and not result.get("failed"), result.get("msg")
-    assert result["summary"] == {"created": 17, "accepted": 17, "rejected": 0, "deleted": 0, "retagged": 17,
-                                 "unchanged": 0, "failed": 0}
+    assert result["summary"] == {
+        "created": 17,
+        "accepted": 17,
+        "rejected": 0,
+        "deleted": 0,
+        "retagged": 17,
+        "unchanged": 0,
+        "failed": 0,
+    }
     assert all(p["state"]["name"] == "active" for p in result["net_peerings"]) and len(result["net_peerings"]) == 17
     assert result["net_peerings"][0]["tags"] == {"env": "test", "topology": "unit"}
     calls = topo.calls(with_accounts=True)
@@ -102,19 +130,21 @@ def test_check_mode_predicts_with_reads_only(topo):
     assert all(action["outcome"] == "planned" for action in result["actions"])
     after = result["diff"]["after"]
     assert len(after) == 17
-    cross = after["%s -> %s" % (NETS_A[0], NETS_B[0])]
+    cross = after[f"{NETS_A[0]} -> {NETS_B[0]}"]
     assert cross["accepter_account_id"] == B and cross["state"] == "active" and cross["net_peering_id"] is None
 
 
 def test_overridden_removes_only_scoped_unlisted_peerings(topo):
     topo.run(topology(cross=False), scope_tags={"topology": "unit"})
     # An unscoped peering made by hand between two listed-then-unlisted Nets' neighbours.
-    unscoped = topo.run([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": B, "state": "present"}])
+    unscoped = topo.run(
+        [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": B, "state": "present"}]
+    )
     assert unscoped["changed"]
     keep = topology(cross=False)[:-3]  # drop 3 pairs from the list
     result = topo.run(keep, state="overridden", scope_tags={"topology": "unit"})
     assert result["summary"]["deleted"] == 3 and result["summary"]["unchanged"] == 12, result["summary"]
-    live_pairs = set(frozenset((p.source_net_id, p.accepter_net_id)) for p in topo.live())
+    live_pairs = {frozenset((p.source_net_id, p.accepter_net_id)) for p in topo.live()}
     assert frozenset((NETS_A[0], NETS_B[0])) in live_pairs  # no scope tags: never touched
     assert len(live_pairs) == 13
 
@@ -132,14 +162,28 @@ def test_deleted_removes_the_listed_pairs_in_either_direction(topo):
     assert topo.run(reverse, state="deleted")["changed"] is False
 
 
-@pytest.mark.parametrize("items, fragment", [
-    ([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1]}, {"source_net_id": NETS_A[1], "accepter_net_id": NETS_A[0]}],
-     "peerings[0] and peerings[1] name the same pair"),
-    ([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1]}] * 2, "name the same pair"),
-    ([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[0]}], "peerings[0] links vpc-a0000000 to itself"),
-    ([{"source_net_id": "vpc-nope", "accepter_net_id": NETS_A[0]}], "peerings[0].source_net_id 'vpc-nope' is not a Net ID"),
-    ([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": "22"}], "is not a 12-digit account ID"),
-])
+@pytest.mark.parametrize(
+    "items, fragment",
+    [
+        (
+            [
+                {"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1]},
+                {"source_net_id": NETS_A[1], "accepter_net_id": NETS_A[0]},
+            ],
+            "peerings[0] and peerings[1] name the same pair",
+        ),
+        ([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1]}] * 2, "name the same pair"),
+        ([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[0]}], "peerings[0] links vpc-a0000000 to itself"),
+        (
+            [{"source_net_id": "vpc-nope", "accepter_net_id": NETS_A[0]}],
+            "peerings[0].source_net_id 'vpc-nope' is not a Net ID",
+        ),
+        (
+            [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": "22"}],
+            "is not a 12-digit account ID",
+        ),
+    ],
+)
 def test_invalid_lists_fail_before_any_call(topo, items, fragment):
     result = topo.run(items)
     assert result["failed"] and fragment in result["msg"] and topo.calls() == []

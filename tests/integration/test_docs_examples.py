@@ -29,6 +29,7 @@ ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbo
 # Every playbook of docs/examples/ and the test that runs it.
 TESTED_EXAMPLES = {
     "demo.yml": "test_demo",
+    "demo-mesh.yml": "test_demo_mesh",
     "net-peering-states.yml": "test_net_peering_states",
     "peerings.yml": "test_inventory_converges",
 }
@@ -162,6 +163,31 @@ def test_demo(osc_simulator, run_playbook, tmp_path):
     code, _stats, output = run_playbook("demo.yml", demo_vars(sim))
     assert code == 0, failures(output)
     assert sim.call_counts("CreateNetPeering") == 4
+
+
+def test_demo_mesh(osc_simulator, run_playbook, tmp_path):
+    sim = osc_simulator
+    summary_file = tmp_path / "mesh-summary.json"
+    extra = dict(demo_vars(sim), demo_mesh_summary_file=str(summary_file), demo_simulator_log=sim.base_url + "/_sim/log")
+    code, stats, output = run_playbook("demo-mesh.yml", extra)
+    assert code == 0, failures(output)
+    assert stats["failed"] == 0
+    summary = json.loads(summary_file.read_text())
+    assert summary["preview"]["created"] == 3 and summary["preview"]["accepted"] == 3
+    mesh = summary["peerings"]
+    assert [p["state"]["name"] for p in mesh] == ["active"] * 3
+    b = sim.accounts[1]["account_id"]
+    assert sorted(p["accepter_net"]["account_id"] == b for p in mesh) == [False, True, True]  # 2 across accounts
+    assert summary["second_run_changed"] is False
+    assert summary["second_run_calls"] == ["ReadNetPeerings"]  # one read for the whole mesh, no write
+    assert summary["cleanup"]["deleted"] == 3 and summary["live_after_cleanup"] == 0
+    assert peerings(sim, sim.accounts[0]) == {}
+    assert sim.call_counts("CreateNetPeering") == 3 and sim.call_counts("DeleteNetPeering") == 3
+    assert sim.call_counts("AcceptNetPeering", account_id=b) == 2  # the cross-account ones, by their accepter
+    # it cleans up after itself, so it runs again
+    code, _stats, output = run_playbook("demo-mesh.yml", demo_vars(sim))
+    assert code == 0, failures(output)
+    assert sim.call_counts("CreateNetPeering") == 6
 
 
 def test_net_peering_states(osc_simulator, run_playbook):

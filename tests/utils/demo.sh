@@ -6,7 +6,10 @@
 #   3. runs docs/examples/demo.yml with the INSTALLED copy: one task per
 #      peering (cross-account accepted in the same task), a listing with
 #      net_peering_info, a second run that changes nothing, a cleanup;
-#   4. prints a summary, including the API calls the simulator received.
+#   4. runs docs/examples/demo-mesh.yml: the three Nets as a full mesh in ONE
+#      net_peerings task (check-mode preview, converge with cross-account
+#      acceptance, a second run of 1 API call, cleanup with state: overridden);
+#   5. prints a summary, including the API calls the simulator received.
 # The simulator is stopped on exit, even when a step fails.
 #
 # Env: VENV (default $ROOT/.venv), DEMO_SEED (default the demo seed),
@@ -60,8 +63,10 @@ echo "endpoint $SIM_URL"
 # on a command line (visible in ps) nor on screen.
 VARS=$WORK/demo-vars.json
 SUMMARY=$WORK/summary.json
+MESH_SUMMARY=$WORK/mesh-summary.json
 (umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" \
-    "demo_summary_file=$SUMMARY" "demo_simulator_log=$SIM_BASE/_sim/log" >"$VARS")
+    "demo_summary_file=$SUMMARY" "demo_mesh_summary_file=$MESH_SUMMARY" \
+    "demo_simulator_log=$SIM_BASE/_sim/log" >"$VARS")
 "$PY" - "$VARS" <<'PYEOF'
 import json, sys
 v = json.load(open(sys.argv[1]))
@@ -71,27 +76,50 @@ for name in ("osc_account_a", "osc_account_b"):
 print("Nets: %s, %s (account A), %s (account B)" % (v["osc_net_a1"], v["osc_net_a2"], v["osc_net_b1"]))
 PYEOF
 
-# -- 3. the playbook, with the installed copy ----------------------------------------
-step "Running docs/examples/demo.yml with the installed collection"
+# -- 3. the playbooks, with the installed copy ----------------------------------------
+run_playbook() {
+    (
+        cd "$WORK"  # no ansible.cfg or adjacent collections/ of the repository can interfere
+        env ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" \
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+            ANSIBLE_STDOUT_CALLBACK=default \
+            ANSIBLE_LOCALHOST_WARNING=false \
+            ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+            ANSIBLE_RETRY_FILES_ENABLED=false \
+            ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
+            "$VENV/bin/ansible-playbook" "$ROOT/docs/examples/$1" -e "@$VARS"
+    )
+}
+step "Running docs/examples/demo.yml with the installed collection (one net_peering task per peering)"
 rc=0
-(
-    cd "$WORK"  # no ansible.cfg or adjacent collections/ of the repository can interfere
-    env ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" \
-        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-        ANSIBLE_STDOUT_CALLBACK=default \
-        ANSIBLE_LOCALHOST_WARNING=false \
-        ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-        ANSIBLE_RETRY_FILES_ENABLED=false \
-        ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
-        "$VENV/bin/ansible-playbook" "$ROOT/docs/examples/demo.yml" -e "@$VARS"
-) || rc=$?
+run_playbook demo.yml || rc=$?
+if [ "$rc" -eq 0 ]; then
+    step "Running docs/examples/demo-mesh.yml (the three Nets as a mesh, in one net_peerings task)"
+    run_playbook demo-mesh.yml || rc=$?
+fi
 
 # -- 4. summary ---------------------------------------------------------------------
 step "Summary"
-"$PY" - "$SUMMARY" "$SIM_BASE/_sim/log" "$rc" <<'PYEOF' || true
+"$PY" - "$SUMMARY" "$SIM_BASE/_sim/log" "$rc" "$MESH_SUMMARY" <<'PYEOF' || true
 import collections, json, os, sys, urllib.request
-summary_file, log_url, rc = sys.argv[1], sys.argv[2], int(sys.argv[3])
+summary_file, log_url, rc, mesh_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 summary = json.load(open(summary_file)) if os.path.exists(summary_file) else None
+mesh = json.load(open(mesh_file)) if os.path.exists(mesh_file) else None
+
+
+def counts(summary_of_run):
+    shown = ["%s %d" % (key, summary_of_run[key]) for key in ("created", "accepted", "rejected", "deleted", "failed")
+             if summary_of_run.get(key)]
+    return ", ".join(shown) or "nothing to do"
+
+
+def call_cost(calls):
+    writes = [c for c in calls if not c.startswith("Read")]
+    text = "%d API call%s (%s)" % (len(calls), "" if len(calls) == 1 else "s",
+                                   ", ".join("%d %s" % (calls.count(a), a) for a in sorted(set(calls))) or "none")
+    return text + (", no write" if not writes else ", WRITES: %s" % ", ".join(writes))
+
+
 if summary:
     print("Peerings created and accepted, one task each:")
     for p in summary["first_run"]["peerings"]:
@@ -114,6 +142,22 @@ if summary:
                                                              summary["live_after_cleanup"]))
 else:
     print("The playbook stopped before the end: see the failed task above.")
+if mesh:
+    print()
+    print("The same three Nets as a full mesh, in ONE net_peerings task (full_mesh filter):")
+    print("  check mode predicted: %s (reads only)" % counts(mesh["preview"]))
+    for p in mesh["peerings"]:
+        src, acc = p["source_net"], p["accepter_net"]
+        kind = "cross-account" if src["account_id"] != acc["account_id"] else "same account"
+        print("  %-13s %s (%s) -> %s (%s)  %-13s  state: %s" % (p["net_peering_id"], src["net_id"], src["account_id"],
+              acc["net_id"], acc["account_id"], kind, p["state"]["name"]))
+    print("  first run: %s" % counts(mesh["first_run"]))
+    second = "changed=%d" % (1 if mesh["second_run_changed"] else 0)
+    if mesh.get("second_run_calls") is not None:
+        second += ", " + call_cost(mesh["second_run_calls"])
+    print("  second run of the same task: %s" % second)
+    print("  cleanup (state: overridden, empty list, scope demo=mesh): %s; live peerings left: %s"
+          % (counts(mesh["cleanup"]), mesh["live_after_cleanup"]))
 try:
     calls = json.load(urllib.request.urlopen(log_url, timeout=10))["calls"]
 except Exception as exc:  # the summary must never hide the playbook's result
@@ -132,7 +176,7 @@ if calls is not None:
 PYEOF
 
 if [ "$rc" -eq 0 ]; then
-    printf '\n%sDemo OK.%s Next: docs/getting-started.md, then ansible-doc outscale.cloud.net_peering\n' "$GREEN" "$RESET"
+    printf '\n%sDemo OK.%s Next: docs/getting-started.md, docs/topology.md, ansible-doc outscale.cloud.net_peerings\n' "$GREEN" "$RESET"
 else
     printf '\n%sDemo FAILED%s (ansible-playbook exit code %s). The simulator has been stopped.\n' "$RED" "$RESET" "$rc"
 fi

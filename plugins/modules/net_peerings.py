@@ -71,7 +71,9 @@ options:
         listed. It deletes them, or rejects them when they are pending requests that this account received. A
         peering without the scope tags is never touched.
       - V(deleted) deletes the listed peerings, in either direction. A pending request this account received
-        cannot be deleted by it, so it is left, with a warning. Tags and states in O(peerings) are ignored.
+        cannot be deleted by it (only its requester can); that pair fails with the advice to reject it, the others
+        are deleted. With both directions pending, the one this account requested is deleted and a warning says why
+        the other remains. Tags and states in O(peerings) are ignored.
     type: str
     choices: [merged, overridden, deleted]
     default: merged

@@ -56,6 +56,12 @@ class CallLog:
         with self._lock:
             self._entries.clear()
 
+    def take(self) -> list[dict]:
+        """Every entry, and the log emptied, in one step (no call can fall between the two)."""
+        with self._lock:
+            taken, self._entries = self._entries, []
+        return taken
+
     def counts(
         self, action: str | None = None, account_id: str | None = None, include_throttled: bool = True
     ) -> int | dict[str, int]:

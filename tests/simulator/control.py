@@ -42,6 +42,9 @@ class Control:
         ("POST", "/_sim/quota"): "quota",
         ("GET", "/_sim/log"): "log",
         ("POST", "/_sim/log/clear"): "clear_log",
+        # Read and clear at once: a test's "calls since the last step" in one request
+        # (a GET, so Ansible's url lookup can use it).
+        ("GET", "/_sim/log/take"): "take_log",
         ("GET", "/_sim/counts"): "counts",
         ("POST", "/_sim/reset"): "reset",
         ("POST", "/_sim/save"): "save",
@@ -96,6 +99,9 @@ class Control:
     def clear_log(self, _payload: dict) -> dict:
         self.sim.clear_log()
         return {}
+
+    def take_log(self, _payload: dict) -> dict:
+        return {"calls": self.sim.take_log()}
 
     def counts(self, payload: dict) -> dict:
         # {"counts": {action: n}}, or {"counts": n} with ?action=...; ?throttled=false

@@ -309,6 +309,9 @@ class Simulator:
     def clear_log(self) -> None:
         self.calls.clear()
 
+    def take_log(self) -> list[dict]:
+        return self.calls.take()
+
     def reset(self) -> None:
         """Back to the seed; faults, log, quotas, accept delay, clock, throttling and lockout too."""
         self.store.reset()

@@ -100,3 +100,17 @@ def test_cli_prints_only_the_url_on_stdout():
     assert url.startswith("http://127.0.0.1:")
     assert rest == ""
     assert process.returncode == 0
+
+
+def test_log_take_returns_and_empties_the_log(sim, gw_a):
+    import urllib.request
+
+    gw_a.ReadNetPeerings()
+    gw_a.ReadNets()
+    base = sim.url[: -len("/api/v1")] + "/_sim"
+    with urllib.request.urlopen(base + "/log/take") as response:
+        taken = json.loads(response.read())["calls"]
+    assert [call["action"] for call in taken] == ["ReadNetPeerings", "ReadNets"]
+    assert sim.log() == []
+    gw_a.ReadNets()
+    assert [call["action"] for call in sim.take_log()] == ["ReadNets"] and sim.log() == []

@@ -15,7 +15,7 @@
 # Each stage of `make test` can run alone: make units | sanity | lint | integration
 # (| integration-oldest | integration-newest | units-latest). It prints one line;
 # its full output is in tests/output/logs/<stage>.log. Add V=1 to see it live.
-# `make test MATRIX=1` (CI) adds the oldest and newest ansible-core.
+# `make test MATRIX=1` (CI) adds the oldest and newest ansible-core; JOBS=2 runs two stages at once.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,7 +28,10 @@ SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.json
 # The stage wrapper needs only the standard library, so it runs before any venv exists.
 STAGE = $(if $(V),,@$(PYTHON) tests/utils/stage.py run $(1) --)
-TEST_STAGES := units sanity lint integration $(if $(MATRIX),integration-oldest integration-newest units-latest)
+# Longest first, so that `make test JOBS=2` keeps both cores busy to the end.
+TEST_STAGES := $(if $(MATRIX),integration integration-oldest integration-newest units,units integration) sanity lint \
+               $(if $(MATRIX),units-latest)
+JOBS ?= 1
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
 export LC_ALL ?= C.UTF-8
 
@@ -56,7 +59,7 @@ sim: venv
 
 test:
 	@$(PYTHON) tests/utils/stage.py reset
-	@$(MAKE) --no-print-directory -k $(TEST_STAGES); $(PYTHON) tests/utils/stage.py verdict
+	@$(MAKE) --no-print-directory -k -j$(JOBS) $(TEST_STAGES); $(PYTHON) tests/utils/stage.py verdict
 
 units: venv
 	$(call STAGE,units) $(PYTEST) -q tests/unit tests/simulator tests/integration tests/reliability tests/docs tests/awx
@@ -107,4 +110,4 @@ build: $(BUILD_STAMP)
 	$(BUILD_VENV)/bin/ansible-galaxy collection build --force --output-path build/
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest build tests/output .pytest_cache
+	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest .venv-latest-units build tests/output .pytest_cache

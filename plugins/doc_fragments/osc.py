@@ -33,7 +33,7 @@ options:
   profile:
     description:
       - Name of the profile to read in O(config_file).
-      - Falls back to E(OSC_PROFILE) (only when the task gives no key pair), then V(default).
+      - Falls back to E(OSC_PROFILE) (only when the task names no key pair, O(profile) or O(config_file)), then V(default).
       - A profile named by the task beats E(OSC_ACCESS_KEY)/E(OSC_SECRET_KEY), and its C(region) and C(endpoints) beat
         E(OSC_REGION) and E(OSC_ENDPOINT_API).
       - The profile file is read only when the account comes from a profile. A profile that is asked for but missing is an error.

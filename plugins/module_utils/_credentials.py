@@ -262,11 +262,9 @@ def resolve_settings(
     else:
         # A profile the task names is looked up in the task's file if it names one; the
         # environment may still say where the file is, never which account to use instead.
-        profile_sources = (
-            [from_options]
-            if level == "options" and _present(options.get("profile"))
-            else [from_options, from_environment]
-        )
+        # A task that names a profile or a config file chooses within its own file:
+        # OSC_PROFILE, exported for another tool, never picks the account for it.
+        profile_sources = [from_options] if level == "options" else [from_options, from_environment]
         profile = _first("profile", profile_sources, DEFAULT_PROFILE)[0]
         config_file = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)[0]
         config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
@@ -377,6 +375,13 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
     if settings.sources.get("endpoint") == "default" and settings.region == main.region:
         settings.endpoint = main.endpoint
         settings.sources["endpoint"] = "inherited from the main connection"
+    elif settings.sources.get("endpoint") == "default" and main.sources.get("endpoint") != "default":
+        # The task talks to an endpoint of its own (a simulator, a proxy): never send the other
+        # account's keys to the public endpoint of another region without being told to.
+        raise CredentialsError(
+            f"its region {settings.region} differs from this task's ({main.region}), and this task uses its own endpoint "
+            f"{main.endpoint}: give the accepter's endpoint too (accepter_credentials endpoint), or the same region."
+        )
     if settings.sources.get("validate_certs") == "default":
         settings.validate_certs = main.validate_certs
     if not settings.ca_bundle:

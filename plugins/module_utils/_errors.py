@@ -28,9 +28,10 @@ class OscError(Exception):
         self.changed = changed
 
     def with_hint(self, hint: Optional[str]) -> OscError:
-        """Add advice (kept first-come: the innermost code knows the cause best)."""
-        if hint and not self.hint:
-            self.hint = hint
+        """Add advice. Outer code knows the context (which step, which credentials), the
+        inner code the cause (what the API's code means): both are kept, context first."""
+        if hint and hint != self.hint and (not self.hint or hint not in self.hint):
+            self.hint = f"{hint} {self.hint}" if self.hint else hint
         return self
 
     def full_message(self) -> str:

@@ -379,7 +379,8 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)
         return padded, (
-            f"accepter_owner_id {text} has fewer than 12 digits (an unquoted YAML number loses its leading zeros); "
-            f"it was read as {padded}. Quote account IDs in YAML."
+            f"accepter_owner_id {text} has fewer than 12 digits: it was read as {padded}, the platform's reading. An "
+            "unquoted YAML number loses its leading zeros, and one written with a leading 0 and only digits 0 to 7 is "
+            "even read as octal, which changes the digits: quote account IDs in YAML."
         )
     return text, None

@@ -37,6 +37,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
     ACCEPT,
+    ACCEPTER,
     CHECK_ACCEPTER,
     CREATE,
     CREATE_TAGS,
@@ -147,28 +148,57 @@ class Executor:
         current = plan.before
         self.wrote = False  # set as soon as a write went through, even if the step fails afterwards
         actions: List[Dict[str, Any]] = []
-        step = None
+        refused: List[OscApiError] = []
+        step = subject = None
         try:
             for step in plan.steps:
+                subject = self._subject(step, plan, current)
+                action = step.as_dict()
+                action["net_peering_id"] = step.peering_id or (subject or {}).get("NetPeeringId")
                 if check_mode:
                     if step.kind == CHECK_ACCEPTER:
                         self._check_accepter(step)
+                    action["outcome"] = "planned"
                 else:
-                    current = self._run(step, plan, current)
-                action = step.as_dict()
-                action["net_peering_id"] = step.peering_id or (current or {}).get("NetPeeringId")
-                action["outcome"] = "planned" if check_mode else "done"
+                    try:
+                        result = self._run(step, plan, subject)
+                    except OscApiError as exc:
+                        if not (step.best_effort and exc.status in (401, 403, 409)):
+                            raise
+                        # The platform says this task is not the side that may do it: the peering remains.
+                        exc.with_hint(step_hint(step, exc, subject))
+                        refused.append(exc)
+                        self.warnings.append(f"{step.peering_id} remains: {exc.full_message()}")
+                        action["outcome"] = "refused"
+                        actions.append(action)
+                        continue
+                    if subject is current or current is None or step.kind == CREATE:
+                        current = result  # the reported peering; another one's new state is only in actions
+                    action["outcome"] = "done"
                 actions.append(action)
+            if refused and not self.wrote:
+                raise refused[0]
         except OscApiError as exc:
-            exc.with_hint(step_hint(step, exc, current))
-            self._annotate(exc, current, self.wrote, actions, step)
+            exc.with_hint(step_hint(step, exc, subject))
+            if step is not None and step.actor != TASK:
+                # Generic advice ("check access_key") must not send the user to the task's own keys.
+                account = "" if step.actor == ACCEPTER else f" of account {step.actor}"
+                exc.with_hint(f"This call was made with the accepter_credentials{account}.")
+            self._annotate(exc, subject, self.wrote, actions, step)
             raise
         except OscError as exc:
-            self._annotate(exc, exc.result.get("peering", current), self.wrote, actions, step)
+            self._annotate(exc, exc.result.get("peering", subject), self.wrote, actions, step)
             raise
         if check_mode:
             return Outcome(plan.after, plan.changes, actions)
         return Outcome(current, self.wrote, actions)
+
+    @staticmethod
+    def _subject(step: Step, plan: Plan, current: Optional[Peering]) -> Optional[Peering]:
+        """The peering a step acts on: the reported one, or another one read with it (both directions pending)."""
+        if step.peering_id is None or current is None or step.peering_id == current.get("NetPeeringId"):
+            return current
+        return next((p for p in plan.observed if p.get("NetPeeringId") == step.peering_id), current)
 
     @staticmethod
     def _annotate(

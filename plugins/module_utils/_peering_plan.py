@@ -97,6 +97,7 @@ class Step:
     tags: Dict[str, str] = field(default_factory=dict)
     net_id: Optional[str] = None
     account: Optional[str] = None
+    best_effort: bool = False
 
     def as_dict(self) -> Dict[str, Any]:
         out = {"step": self.kind, "actor": self.actor, "net_peering_id": self.peering_id, "reason": self.reason}
@@ -117,6 +118,7 @@ class Plan:
         refusal: Optional[str] = None,
         warnings: Optional[List[str]] = None,
         known_ids: Tuple[str, ...] = (),
+        observed: Tuple[Peering, ...] = (),
     ) -> None:
         self.wanted = wanted
         self.before = before
@@ -126,6 +128,8 @@ class Plan:
         self.warnings = list(warnings or [])
         # IDs of every peering of the pair that was read: tells a new one apart after an ambiguous create.
         self.known_ids = known_ids
+        # What was read, for the steps that act on another peering than the one reported.
+        self.observed = observed
 
     @property
     def changes(self) -> bool:
@@ -167,11 +171,11 @@ def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional
 
 
 def pending_delete_advice(peering: Peering) -> str:
+    peering_id, requester = peering.get("NetPeeringId"), account_ids(peering)[0]
     return (
-        "Net peering {} is pending-acceptance and was requested by account {}; only the requester can delete it. "
-        "As the accepter, use state=rejected to turn it down, or run this task with the requester's credentials.".format(
-            peering.get("NetPeeringId"), account_ids(peering)[0]
-        )
+        f"Net peering {peering_id} is pending-acceptance and was requested by account {requester}; only the requester "
+        "can delete it. As the accepter, reject it instead (outscale.cloud.net_peering with state=rejected), or run "
+        "this task with the requester's credentials."
     )
 
 
@@ -322,7 +326,7 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
         before = live[0] if live else reported
         steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors)
     except _Refusal as refusal:
-        return Plan(wanted, before, before, [], refusal=str(refusal), known_ids=known_ids)
+        return Plan(wanted, before, before, [], refusal=str(refusal), known_ids=known_ids, observed=tuple(observed))
     if after is not None and after.get("NetPeeringId"):
         # The plan is about the peering it reports: with both directions pending, that may
         # be the second one read (the one the task could accept).
@@ -330,7 +334,12 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
     if wanted.state in ("present", "accepted") and after is not None:
         tag_steps, after = _tag_steps(wanted, after, after.get("NetPeeringId"))
         steps.extend(tag_steps)
-    return Plan(wanted, before, after, steps, warnings=warnings, known_ids=known_ids)
+    if len([step for step in steps if step.kind in (REJECT, DELETE)]) > 1:
+        # Several live peerings (both directions pending), some of whose side the task cannot
+        # tell: each is tried, and one the platform refuses is reported as remaining.
+        for step in steps:
+            step.best_effort = step.kind in (REJECT, DELETE)
+    return Plan(wanted, before, after, steps, warnings=warnings, known_ids=known_ids, observed=tuple(observed))
 
 
 def _create(wanted: Wanted, actors: Actors, reason: str) -> Tuple[List[Step], Peering]:

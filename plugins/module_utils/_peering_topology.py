@@ -13,10 +13,10 @@ the independent plans in parallel, bounded; a failing pair never stops the other
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
-from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
@@ -47,13 +47,26 @@ def pair_key(source_net_id: str, accepter_net_id: str) -> Tuple[str, str]:
     return tuple(sorted((source_net_id, accepter_net_id)))  # type: ignore[return-value]
 
 
-def has_scope(peering: Peering, scope_tags: Dict[str, str]) -> bool:
+def has_scope(peering: Peering, scope_tags: Dict[str, Any]) -> bool:
     tags = tags_to_dict(peering.get("Tags"))
-    return bool(scope_tags) and all(tags.get(key) == str(value) for key, value in scope_tags.items())
+    # Written as tags are written: a null value is the empty string.
+    wanted = {key: "" if value is None else str(value) for key, value in (scope_tags or {}).items()}
+    return bool(wanted) and all(tags.get(key) == value for key, value in wanted.items())
 
 
 def own_account(listed: List[Wanted], observed: List[Peering]) -> Optional[str]:
-    """The task's account, if the read shows it: the account of a listed source Net (always the task's)."""
+    """The task's account, if the read shows it, else None.
+
+    Only its two accounts can read a peering, so the task's account is in every
+    peering read: a same-account peering names it, and so does the one account
+    common to all of them. A listed source Net is always the task's too.
+    """
+    common: Optional[Set[str]] = None
+    for peering in observed:
+        accounts = {account for account in account_ids(peering) if account}
+        common = accounts if common is None else common & accounts
+    if common is not None and len(common) == 1:
+        return next(iter(common))
     sources = {wanted.source_net_id for wanted in listed}
     for peering in observed:
         for net_id, account in zip(net_ids(peering), account_ids(peering)):
@@ -62,10 +75,39 @@ def own_account(listed: List[Wanted], observed: List[Peering]) -> Optional[str]:
     return None
 
 
+def removable(listed: List[Wanted], observed: List[Peering], scope_tags: Dict[str, str]) -> List[Peering]:
+    """The live peerings ``overridden`` removes: carrying all of the scope tags, not listed (either direction)."""
+    listed_pairs = {pair_key(w.source_net_id, w.accepter_net_id) for w in listed}
+    return [
+        p for p in observed if is_live(p) and has_scope(p, scope_tags) and pair_key(*net_ids(p)) not in listed_pairs
+    ]
+
+
+def undecided_sides(listed: List[Wanted], observed: List[Peering], scope_tags: Dict[str, str]) -> List[str]:
+    """Accepter Nets of pending removals whose side the read cannot tell (``own_nets`` of plan_topology decides)."""
+    if own_account(listed, observed) is not None:
+        return []
+    return sorted(
+        {
+            net_ids(p)[1]
+            for p in removable(listed, observed, scope_tags)
+            if state_name(p) == "pending-acceptance" and len(set(account_ids(p))) > 1
+        }
+    )
+
+
 def plan_topology(
-    listed: List[Wanted], observed: List[Peering], actors: Actors, mode: str, scope_tags: Dict[str, str]
+    listed: List[Wanted],
+    observed: List[Peering],
+    actors: Actors,
+    mode: str,
+    scope_tags: Dict[str, str],
+    own_nets: FrozenSet[str] = frozenset(),
 ) -> Tuple[List[Plan], List[Plan]]:
-    """(one plan per listed peering, in order; the removals ``overridden`` adds)."""
+    """(one plan per listed peering, in order; the removals ``overridden`` adds).
+
+    ``own_nets``: Nets known to be the task's account's (see undecided_sides).
+    """
     plans = []
     for wanted in listed:
         if mode == "deleted":
@@ -91,23 +133,15 @@ def plan_topology(
         plans.append(plan(wanted, pair, actors))
     removals = []
     if mode == "overridden":
-        listed_pairs = {pair_key(w.source_net_id, w.accepter_net_id) for w in listed}
         me = own_account(listed, observed)
-        for peering in observed:
-            if (
-                not is_live(peering)
-                or not has_scope(peering, scope_tags)
-                or pair_key(*net_ids(peering)) in listed_pairs
-            ):
-                continue
+        for peering in removable(listed, observed, scope_tags):
             source_account, accepter_account = account_ids(peering)
             # A pending request this account received is turned down; anything else is deleted.
-            received = (
-                state_name(peering) == "pending-acceptance"
-                and me is not None
-                and accepter_account == me
-                and source_account != me
-            )
+            received = state_name(peering) == "pending-acceptance" and source_account != accepter_account
+            if me is not None:
+                received = received and accepter_account == me
+            else:
+                received = received and net_ids(peering)[1] in own_nets
             wanted = Wanted("rejected" if received else "absent", net_peering_id=peering.get("NetPeeringId"))
             removal = plan(wanted, [peering], actors)
             removals.append(removal)
@@ -142,7 +176,10 @@ class TopologyRun:
         for actor, nets in sorted(needed.items()):
             try:
                 response = self.clients[actor].call("ReadNets", {"Filters": {"NetIds": sorted(nets)}})
-                seen = {net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict)}
+                nets_read = response.get("Nets")
+                if nets_read is not None and not isinstance(nets_read, list):
+                    raise UnexpectedResponse("ReadNets", "Nets is not a list", response)
+                seen = {net.get("NetId") for net in nets_read or [] if isinstance(net, dict)}
                 missing = sorted(nets - seen)
                 if missing:
                     raise OscError(
@@ -174,7 +211,7 @@ class TopologyRun:
                 continue
             blocked = [bad_accounts[step.actor] for step in item.steps if step.actor in bad_accounts]
             if blocked:
-                result["error"] = blocked[0]
+                result["error"] = blocked[0]  # shared by the pairs of that account: never annotated
                 continue
             todo.append(result)
         if self.check_mode or len(todo) <= 1 or self.max_concurrent_writes <= 1:
@@ -191,6 +228,12 @@ class TopologyRun:
             result["outcome"] = executor.apply(result["plan"], check_mode=self.check_mode)
         except OscError as exc:
             result["error"] = exc
+        except Exception as exc:  # noqa: BLE001  a defect in one pair must not hide the others' results
+            result["error"] = OscError(
+                f"internal error while applying this pair ({type(exc).__name__}: {exc}); the other pairs were applied. "
+                "Please report it.",
+                changed=executor.wrote,
+            )
         self.warnings.extend(executor.warnings)
 
 
@@ -218,7 +261,7 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
                 summary[COUNTED_STEPS[action["step"]]] += 1
         if any(a["step"] in ("create_tags", "delete_tags") and a["outcome"] != "failed" for a in steps):
             summary["retagged"] += 1
-        final = outcome.peering if outcome else (error.result.get("peering") if error else item.before)
+        final = outcome.peering if outcome else (error.result.get("peering", item.before) if error else item.before)
         if index < listed_count:
             peerings.append(normalize_peering(final) if final else None)
         if error:

@@ -291,6 +291,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology i
     pair_key,
     plan_topology,
     report,
+    undecided_sides,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
@@ -393,10 +394,20 @@ class NetPeerings(OscModule):
             for item in params["peerings"]
         ]
         observed = read_peerings(self.client, {})
+        own_nets = frozenset()
+        undecided = (
+            undecided_sides(listed, observed, params["scope_tags"] or {}) if params["state"] == "overridden" else []
+        )
+        if undecided:
+            # Which side of a scoped pending request is this account? Only the owner sees a Net: one read tells.
+            response = self.client.call("ReadNets", {"Filters": {"NetIds": undecided}})
+            own_nets = frozenset(net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict))
         actors = Actors(
             accounts=frozenset(key for key in self.clients if key != "task"), region=self.client.settings.region
         )
-        plans, removals = plan_topology(listed, observed, actors, params["state"], params["scope_tags"] or {})
+        plans, removals = plan_topology(
+            listed, observed, actors, params["state"], params["scope_tags"] or {}, own_nets=own_nets
+        )
 
         def make_executor():
             return Executor(self.clients, wait=params["wait"], wait_timeout=params["wait_timeout"])

@@ -363,6 +363,12 @@ def test_environment_keys_ignore_an_environment_config_file(home, tmp_path):
     assert settings.access_key == "AK_ENV"
 
 
+def test_task_config_file_is_not_steered_by_osc_profile(home):
+    """The task names the file: the account is its default profile, not the one OSC_PROFILE exports for another tool."""
+    settings = resolve({"config_file": os.path.join(home, ".osc", "config.json")}, {"OSC_PROFILE": "other"}, home)
+    assert settings.access_key == "AK_FILE"
+
+
 def test_task_config_file_beats_environment_keys(home):
     settings = resolve({"config_file": os.path.join(home, ".osc", "config.json")}, ENV, home)
     assert settings.access_key == "AK_FILE"
@@ -430,3 +436,11 @@ def test_accepter_settings_own_endpoint_wins(tmp_path):
         {"access_key": "AKB", "secret_key": "SKB", "endpoint": "http://127.0.0.1:11/api/v1", "validate_certs": True},
     )
     assert settings.endpoint == "http://127.0.0.1:11/api/v1" and settings.validate_certs is True
+
+
+def test_accepter_in_another_region_never_goes_to_a_public_endpoint_unasked():
+    # The task uses its own endpoint (say a simulator): the accepter's keys must not be sent
+    # to https://api.<other region>.outscale.com because only a region was given.
+    with pytest.raises(CredentialsError) as info:
+        other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB", "region": "ap-northeast-1"})
+    assert "give the accepter's endpoint too" in str(info.value)

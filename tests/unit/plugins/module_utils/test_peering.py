@@ -268,4 +268,4 @@ def test_normalize_account_id(given, expected, warns):
     value, warning = np.normalize_account_id(given)
     assert value == expected and bool(warning) is warns
     if warns:
-        assert "Quote account IDs" in warning
+        assert "quote account IDs in YAML" in warning

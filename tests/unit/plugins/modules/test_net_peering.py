@@ -740,3 +740,32 @@ def test_waiting_rides_out_throttled_polls(sim):
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active", result.get("msg")
     statuses = [entry["status"] for entry in sim.simulator.log() if entry["action"] == "ReadNetPeerings"]
     assert statuses.count(429) >= 3 and statuses[-1] == 200
+
+
+def test_absent_both_pending_without_accepter_owner_id_deletes_its_own_and_says_what_remains(sim):
+    """The task cannot tell its side (no accepter_owner_id): it tries both; the platform refuses the other's."""
+    store = sim.simulator.store
+    mine = store.create_peering(ACCOUNT_A, A1, B1, ACCOUNT_B)
+    theirs = store.create_peering(ACCOUNT_B, B1, A1, ACCOUNT_A)
+    mine_id = getattr(mine, "peering_id", None) or mine["NetPeeringId"]
+    theirs_id = getattr(theirs, "peering_id", None) or theirs["NetPeeringId"]
+    result = sim.run(source_net_id=A1, accepter_net_id=B1, state="absent")
+    assert not result.get("failed"), result.get("msg")
+    assert result["changed"] and result["net_peering"]["net_peering_id"] == mine_id
+    assert result["net_peering"]["state"]["name"] == "deleted"
+    remains = [w for w in warnings(result) if theirs_id + " remains" in w]
+    assert remains and "only the requester can delete it" in remains[0], warnings(result)
+    assert [p.peering_id for p in sim.live()] == [theirs_id]
+
+
+def test_accepter_key_refused_names_accepter_credentials(sim):
+    wrong_b = {"access_key": "AKUNKNOWNKEY00000001", "secret_key": "SKunknown000000000000000000000000000001"}
+    result = sim.run(
+        source_net_id=A1,
+        accepter_net_id=B1,
+        accepter_owner_id=ACCOUNT_B,
+        state="accepted",
+        accepter_credentials=wrong_b,
+    )
+    assert result["failed"] and not sim.live()
+    assert "accepter_credentials" in result["msg"] and "not known in region" in result["msg"], result["msg"]

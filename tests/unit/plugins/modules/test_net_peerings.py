@@ -227,3 +227,45 @@ def test_parallel_writes_survive_throttling(topo):
     result = topo.run(topology(), max_concurrent_writes=8)
     assert not result.get("failed"), result.get("msg")
     assert len(topo.live()) == 17 and all(p.state == "active" for p in topo.live())
+
+
+def cross_only():
+    return [{"source_net_id": NETS_A[0], "accepter_net_id": b, "accepter_owner_id": B} for b in NETS_B]
+
+
+def test_overridden_rejects_a_scoped_request_it_received_even_when_no_listed_net_is_peered_yet(topo):
+    # B requests B0 -> A0; A scope-tags it (state present adopts the reverse direction); then A overrides
+    # with a list of unpeered Nets: the read alone cannot tell A's side, one ReadNets does.
+    topo.run(
+        [{"source_net_id": NETS_B[0], "accepter_net_id": NETS_A[0], "accepter_owner_id": A, "state": "present"}],
+        accepter_credentials=[],
+        **KEYS_B,
+    )
+    topo.run(
+        [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": B, "state": "present"}],
+        scope_tags={"topology": "unit"},
+        accepter_credentials=[],
+    )
+    result = topo.run(
+        [{"source_net_id": NETS_A[1], "accepter_net_id": NETS_A[2]}],
+        state="overridden",
+        scope_tags={"topology": "unit"},
+        accepter_credentials=[],
+    )
+    assert not result.get("failed"), result.get("msg")
+    assert result["summary"]["rejected"] == 1 and result["summary"]["created"] == 1
+    assert ("ReadNets", A) in topo.calls(with_accounts=True)
+
+
+def test_unknown_accepter_key_failure_names_accepter_credentials(topo):
+    wrong = {"access_key": "AKUNKNOWNKEY00000001", "secret_key": "SKunknown000000000000000000000000000001"}
+    result = topo.run(cross_only(), accepter_credentials=[dict(account_id=B, **wrong)])
+    assert result["failures"] and all("accepter_credentials" in f["msg"] for f in result["failures"])
+
+
+def test_refused_pair_still_reports_the_peering_that_exists(topo):
+    items = cross_only()[:1]
+    topo.run([dict(items[0], state="present")], accepter_credentials=[])
+    result = topo.run(items, accepter_credentials=[])  # accepted, and nobody can accept
+    assert result["failed"] and result["summary"]["failed"] == 1
+    assert result["net_peerings"][0]["state"]["name"] == "pending-acceptance"

@@ -425,7 +425,7 @@ def test_pending_delete_by_the_accepter_is_refused_with_advice():
     # With accepter_owner_id the task is the requester side; B->A pending was requested by B.
     world = [peering("pcx-0000000d", NB, N1, "pending-acceptance", B, A)]
     result = pp.plan(pp.Wanted("absent", **CROSS), world, NOBODY)
-    assert result.refusal and "use state=rejected" in result.refusal
+    assert result.refusal and "with state=rejected" in result.refusal
 
 
 # -- tags ----------------------------------------------------------------------------------

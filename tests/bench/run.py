@@ -633,15 +633,15 @@ def main():
             results["import"] = bench_import(ws, 7)
     results["seconds"] = time.perf_counter() - started
     results["load_after"] = os.getloadavg()
+    if options.json:  # before the table, so a long run's figures survive a bug in the printing
+        with open(options.json, "w") as handle:
+            json.dump(results, handle, indent=1, default=str)
     print(table(results))
     print("\n%d CPUs, load average %.2f before and %.2f after (1 min); %s; whole run %.0f s.\n"
           "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\n"
           "Natural throttling is off in every row but the 'default rate limits ON' ones. 'thr.': calls refused by "
           "throttling, apart from the calls answered. 50 ms/call: a delay of 50 ms on every API call."
           % (os.cpu_count(), results["load_before"][0], results["load_after"][0], results["versions"], results["seconds"]))
-    if options.json:
-        with open(options.json, "w") as handle:
-            json.dump(results, handle, indent=1, default=str)
 
 
 if __name__ == "__main__":

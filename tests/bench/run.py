@@ -3,13 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmarks of outscale.cloud against ansible.builtin.ping: one run, one table.
 
-    .venv/bin/python tests/bench/run.py            # what `make bench` runs (~5 min on 2 cores)
-    .venv/bin/python tests/bench/run.py --quick    # smaller, for trying changes (~1 min)
-    .venv/bin/python tests/bench/run.py --json out.json
+    .venv/bin/python tests/bench/run.py            # what `make bench` runs (~12 min on 2 idle cores)
+    .venv/bin/python tests/bench/run.py --quick    # smaller, for trying changes (forks 8 only)
+    .venv/bin/python tests/bench/run.py --only mesh --json out.json
 
 Every figure in the table comes from this one run: real ansible-playbook
 against the simulator (in this process, 127.0.0.1 only), with ping measured in
-the same playbook runs. How each figure is taken:
+the same playbook runs. Natural throttling is off for the timing rows and on
+(the simulator's defaults) for the "default rate limits ON" rows. How each
+figure is taken:
 
 - per-task wall time: the osc_recorder callback (callback_plugins/) takes
   controller-side timestamps at v2_runner_on_start and at the task's result;
@@ -20,9 +22,12 @@ the same playbook runs. How each figure is taken:
 - net_peering_info over 10,000 peerings: the module process runs under
   rusage.py (the interpreter is a wrapper), which reports the child's
   user+system CPU and peak RSS from getrusage(RUSAGE_CHILDREN);
-- the mesh: process wall time of whole ansible-playbook runs (20 hosts, one per
-  Net, 190 peerings as loop items), the same playbook with ping in place of
-  net_peering at the same forks;
+- the mesh (20 Nets, 190 peerings), both ways, with no latency and with 50 ms
+  added to every API call (a delay fault): net_peering as loop items of 20
+  hosts at forks 1 and 8 (process wall time, against the same playbook with
+  ping), and net_peerings in one task from the full_mesh filter; converge,
+  re-run with nothing to change, 10 pairs removed; API calls from the
+  simulator's log, throttled refusals apart;
 - import time: `python -X importtime`, module_utils imported after
   ansible.module_utils.basic (which ping imports too), median of 7.
 """

@@ -595,7 +595,7 @@ def render(head, rows):
 def versions():
     proc = subprocess.run([h.PYTHON, "-c", "import sys, ansible.release as r; print(sys.version.split()[0], r.__version__)"],
                           capture_output=True, text=True, check=False)
-    python, _, core = proc.stdout.strip().partition(" ")
+    python, _space, core = proc.stdout.strip().partition(" ")
     return "Python %s, ansible-core %s" % (python or "?", core or "?")
 
 

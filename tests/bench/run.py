@@ -3,13 +3,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmarks of outscale.cloud against ansible.builtin.ping: one run, one table.
 
-    .venv/bin/python tests/bench/run.py            # what `make bench` runs (~5 min on 2 cores)
-    .venv/bin/python tests/bench/run.py --quick    # smaller, for trying changes (~1 min)
-    .venv/bin/python tests/bench/run.py --json out.json
+    .venv/bin/python tests/bench/run.py            # what `make bench` runs (~12 min on 2 idle cores)
+    .venv/bin/python tests/bench/run.py --quick    # smaller, for trying changes (forks 8 only)
+    .venv/bin/python tests/bench/run.py --only mesh --json out.json
 
 Every figure in the table comes from this one run: real ansible-playbook
 against the simulator (in this process, 127.0.0.1 only), with ping measured in
-the same playbook runs. How each figure is taken:
+the same playbook runs. Natural throttling is off for the timing rows and on
+(the simulator's defaults) for the "default rate limits ON" rows. How each
+figure is taken:
 
 - per-task wall time: the osc_recorder callback (callback_plugins/) takes
   controller-side timestamps at v2_runner_on_start and at the task's result;
@@ -20,9 +22,12 @@ the same playbook runs. How each figure is taken:
 - net_peering_info over 10,000 peerings: the module process runs under
   rusage.py (the interpreter is a wrapper), which reports the child's
   user+system CPU and peak RSS from getrusage(RUSAGE_CHILDREN);
-- the mesh: process wall time of whole ansible-playbook runs (20 hosts, one per
-  Net, 190 peerings as loop items), the same playbook with ping in place of
-  net_peering at the same forks;
+- the mesh (20 Nets, 190 peerings), both ways, with no latency and with 50 ms
+  added to every API call (a delay fault): net_peering as loop items of 20
+  hosts at forks 1 and 8 (process wall time, against the same playbook with
+  ping), and net_peerings in one task from the full_mesh filter; converge,
+  re-run with nothing to change, 10 pairs removed; API calls from the
+  simulator's log, throttled refusals apart;
 - import time: `python -X importtime`, module_utils imported after
   ansible.module_utils.basic (which ping imports too), median of 7.
 """
@@ -182,68 +187,208 @@ def bench_processes(sim, ws, count, rounds):
     return result
 
 
-# -- 3. the mesh --------------------------------------------------------------------
+# -- 3. the mesh: the per-pair loop and net_peerings, with and without latency ---------
 
-def mesh_inventory(sim, nets):
+TOPOLOGY = "outscale.cloud.net_peerings"
+SCOPE_TAGS = {"bench": "mesh"}
+LATENCY = 0.05  # seconds added to every API call for the "50 ms" rows (a `delay` fault on every call)
+REMOVED = 10  # pairs taken off the list for the overridden run
+
+
+def mesh_inventory(nets):
+    """20 hosts, one per Net, each looping over its peers; plus localhost for net_peerings' one task.
+
+    Each unordered pair once, spread evenly: host i peers with the next size//2 Nets (the
+    opposite one only from the first half), so no host waits on another. Host i < REMOVED
+    also carries ``removed``: its pair with the next Net, the pairs the overridden run drops.
+    """
     ids = [net["net_id"] for net in nets]
     size = len(ids)
     hosts = {}
     for i, net in enumerate(ids):
-        # Each unordered pair once, spread evenly: host i peers with the next size//2
-        # Nets (the opposite one only from the first half), so no host waits on another.
         steps = list(range(1, (size - 1) // 2 + 1)) + ([size // 2] if size % 2 == 0 and i < size // 2 else [])
         hosts["net%02d" % (i + 1)] = {"net_id": net, "peers": [ids[(i + k) % size] for k in steps],
-                                      "ansible_connection": "local"}
-    return {"all": {"children": {"mesh": {"hosts": hosts}}}}
+                                      "removed": [ids[i + 1]] if i < REMOVED else [], "ansible_connection": "local"}
+    return {"all": {"hosts": {"localhost": {"ansible_connection": "local"}}, "children": {"mesh": {"hosts": hosts}}}}
 
 
-def mesh_playbook(sim, kind):
+def removed_pairs(inventory):
+    hosts = inventory["all"]["children"]["mesh"]["hosts"]
+    return [{"source_net_id": host["net_id"], "accepter_net_id": peer} for host in hosts.values() for peer in host["removed"]]
+
+
+def loop_playbook(sim, kind):
+    """The per-pair way: one net_peering (or ping) task per loop item, on each Net's host."""
     defaults = h.module_defaults(sim.url, M["access_key"], M["secret_key"], REGION)
-    if kind == "peering":
+    if kind == "converge":
         task = {"name": "mesh", PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "accepted"},
                 "loop": "{{ peers }}"}
+    elif kind == "absent":
+        task = {"name": "mesh", PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "absent"},
+                "loop": "{{ removed }}"}
     else:
         task = {"name": "mesh", "ansible.builtin.ping": {}, "loop": "{{ peers }}"}
     return [h.play([task], hosts="mesh", defaults=defaults)]
 
 
-def bench_mesh(ws, forks_list, repeats):
-    pairs = MESH_NETS * (MESH_NETS - 1) // 2
-    results = []
-    with h.Sim(h.seed(M, region=REGION)) as sim:
-        inventory = mesh_inventory(sim, M["nets"])
+# The whole mesh, from inventory, in one task: the documented recipe of the full_mesh filter.
+MESH_PEERINGS = "{{ groups['mesh'] | map('extract', hostvars) | list | outscale.cloud.full_mesh }}"
+
+
+def topology_task(name, state="merged", peerings=MESH_PEERINGS, **extra):
+    args = dict({"peerings": peerings, "state": state, "scope_tags": SCOPE_TAGS}, **extra)
+    return {"name": name, TOPOLOGY: args}
+
+
+def topology_playbook(sim, tasks, **play_vars):
+    defaults = h.module_defaults(sim.url, M["access_key"], M["secret_key"], REGION)
+    return [h.play(tasks, hosts="localhost", defaults=defaults, vars=play_vars)]
+
+
+def log_calls(sim):
+    """API calls in the simulator's log since it was cleared: (answered, throttled refusals, {action: n})."""
+    log = sim.log()
+    throttled = sum(1 for call in log if call.get("throttled"))
+    actions = {}
+    for call in log:
+        if not call.get("throttled"):
+            actions[call["action"]] = actions.get(call["action"], 0) + 1
+    return len(log) - throttled, throttled, actions
+
+
+def mesh_outcome(sim, run):
+    """What a run left and did: live/active peerings, duplicates, failed tasks or items, API calls."""
+    peerings = sim.peerings()
+    answered, throttled, actions = log_calls(sim)
+    failed_items = sum(1 for r in run.records for item in (r["items"] or []) if item.get("status") == "failed")
+    failed_tasks = len(run.failed())
+    summaries = [r["result"].get("summary") for r in run.records if r["result"].get("summary")]
+    return {"wall": run.wall, "cpu": run.cpu, "rc": run.rc, "calls": answered, "throttled": throttled, "actions": actions,
+            "active": sum(1 for p in peerings if p["state"] == "active"),
+            "live": sum(1 for p in peerings if h.live(p)),
+            "duplicates": len(h.duplicates(peerings)), "failed": failed_items if failed_items else failed_tasks,
+            "failures": [r["result"].get("msg") for r in run.failed()][:3],
+            "summary": summaries[-1] if summaries else None}
+
+
+def set_latency(sim, latency):
+    sim.clear_faults()
+    if latency:
+        sim.add_fault(action="*", kind="delay", ratio=1.0, seconds=latency)
+
+
+def bench_loop(sim, ws, inventory, forks, latency, repeats, with_ping):
+    """net_peering in a loop: converge from nothing, re-run, 10 pairs absent; ping the same loop."""
+    entry = {"forks": forks, "latency": latency}
+    sim.reset()
+    set_latency(sim, latency)
+    sim.clear_log()
+    run = ws.run(loop_playbook(sim, "converge"), inventory, forks=forks, timeout=1200)
+    entry["converge"] = mesh_outcome(sim, run)
+    check_ok(run, "mesh loop converge (forks %d, latency %s)" % (forks, latency))
+    noop, ping = [], []
+    for _repeat in range(repeats):  # alternate, so drift hits both alike
+        sim.clear_log()
+        run = ws.run(loop_playbook(sim, "converge"), inventory, forks=forks, timeout=1200)
+        check_ok(run, "mesh loop re-run (forks %d)" % forks)
+        outcome = mesh_outcome(sim, run)
+        outcome["changed"] = sum(1 for r in run.records for item in (r["items"] or []) if item.get("changed"))
+        noop.append(outcome)
+        if with_ping:
+            run = ws.run(loop_playbook(sim, "ping"), inventory, forks=forks, timeout=900)
+            check_ok(run, "mesh ping (forks %d)" % forks)
+            ping.append({"wall": run.wall, "cpu": run.cpu})
+    entry["noop"] = {"wall": h.median([r["wall"] for r in noop]), "cpu": h.median([r["cpu"] for r in noop]),
+                     "calls": sorted(set(r["calls"] for r in noop)), "throttled": max(r["throttled"] for r in noop),
+                     "actions": noop[-1]["actions"], "changed": max(r["changed"] for r in noop), "n": len(noop)}
+    if ping:
+        entry["ping"] = {"wall": h.median([r["wall"] for r in ping]), "cpu": h.median([r["cpu"] for r in ping]), "n": len(ping)}
+    sim.clear_log()
+    run = ws.run(loop_playbook(sim, "absent"), inventory, forks=forks, timeout=900)
+    check_ok(run, "mesh loop absent (forks %d)" % forks)
+    entry["remove"] = mesh_outcome(sim, run)
+    return entry
+
+
+def bench_topology(sim, ws, inventory, latency, rounds, max_writes=None):
+    """net_peerings in one task: converge from nothing, re-run (per task, beside ping), overridden minus 10 pairs."""
+    entry = {"latency": latency, "max_writes": max_writes}
+    extra = {} if max_writes is None else {"max_concurrent_writes": max_writes}
+    sim.reset()
+    set_latency(sim, latency)
+    sim.clear_log()
+    run = ws.run(topology_playbook(sim, [topology_task("converge", **extra)]), inventory, timeout=900)
+    entry["converge"] = mesh_outcome(sim, run)
+    check_ok(run, "net_peerings converge (latency %s)" % latency)
+    if rounds is None:
+        return entry
+    # The re-run as a whole playbook (process wall time, comparable with the loop's) ...
+    sim.clear_log()
+    run = ws.run(topology_playbook(sim, [topology_task("re-run", **extra)]), inventory, timeout=900)
+    check_ok(run, "net_peerings re-run (latency %s)" % latency)
+    entry["noop_playbook"] = mesh_outcome(sim, run)
+    # ... and per task, each after a ping in the same playbook (after one warm-up round).
+    tasks = []
+    for n in range(rounds + 1):
+        tasks.append({"name": "r%d ping" % n, "ansible.builtin.ping": {}})
+        tasks.append(topology_task("r%d re-run" % n, **extra))
+    run = ws.run(topology_playbook(sim, tasks), inventory, recorder_sim=sim.control_url, timeout=900)
+    check_ok(run, "net_peerings per-task re-run (latency %s)" % latency)
+    with_calls(run)
+    measured = [r for r in run.records if not r["task"].startswith("r0 ")]
+    noop = [r for r in measured if r["task"].endswith(" re-run")]
+    entry["noop_task"] = {"seconds": h.median([r["seconds"] for r in noop]),
+                          "ping": h.median([r["seconds"] for r in measured if r["task"].endswith(" ping")]),
+                          "calls": sorted(set(r["ncalls"] for r in noop)), "actions": noop[0]["calls"], "n": len(noop),
+                          "changed": any(r["result"].get("changed") for r in noop)}
+    sim.clear_log()
+    overridden = topology_task("overridden", state="overridden",
+                               peerings="{{ groups['mesh'] | map('extract', hostvars) | list | outscale.cloud.full_mesh"
+                                        " | reject('in', removed_pairs) | list }}", **extra)
+    run = ws.run(topology_playbook(sim, [overridden], removed_pairs=removed_pairs(inventory)), inventory, timeout=900)
+    entry["remove"] = mesh_outcome(sim, run)
+    check_ok(run, "net_peerings overridden (latency %s)" % latency)
+    return entry
+
+
+def bench_mesh(ws, forks_list, latencies, repeats, rounds):
+    """Timing rows: natural throttling off, so the figures are the collection's and the latency's alone."""
+    results = {"pairs": MESH_NETS * (MESH_NETS - 1) // 2, "loop": [], "topology": [], "wide": []}
+    with h.Sim(h.seed(M, region=REGION), throttling=False) as sim:
+        inventory = mesh_inventory(M["nets"])
         declared = sum(len(host["peers"]) for host in inventory["all"]["children"]["mesh"]["hosts"].values())
-        assert declared == pairs, declared
-        for forks in forks_list:
-            sim.reset()
-            entry = {"forks": forks, "pairs": pairs}
-            converge = ws.run(mesh_playbook(sim, "peering"), inventory, forks=forks, timeout=900)
-            check_ok(converge, "mesh converge (forks %d)" % forks)
-            peerings = sim.peerings()
-            active = [p for p in peerings if p["state"] == "active"]
-            entry["converge"] = {"wall": converge.wall, "play": converge.record["playbook_seconds"], "cpu": converge.cpu,
-                                 "calls": sum(sim.call_counts().values()), "active": len(active),
-                                 "duplicates": len(h.duplicates(peerings, live_only=False))}
-            noop, ping = [], []
-            for _repeat in range(repeats):  # alternate, so drift hits both alike
-                sim.clear_log()
-                run = ws.run(mesh_playbook(sim, "peering"), inventory, forks=forks, timeout=900)
-                check_ok(run, "mesh re-run (forks %d)" % forks)
-                changed = sum(1 for r in run.records for item in (r["items"] or []) if item.get("changed"))
-                noop.append({"wall": run.wall, "play": run.record["playbook_seconds"], "cpu": run.cpu,
-                             "calls": sum(sim.call_counts().values()), "changed": changed})
-                run = ws.run(mesh_playbook(sim, "ping"), inventory, forks=forks, timeout=900)
-                check_ok(run, "mesh ping (forks %d)" % forks)
-                ping.append({"wall": run.wall, "play": run.record["playbook_seconds"], "cpu": run.cpu})
-            entry["noop"] = {"wall": h.median([r["wall"] for r in noop]), "play": h.median([r["play"] for r in noop]),
-                             "cpu": h.median([r["cpu"] for r in noop]),
-                             "calls": sorted(set(r["calls"] for r in noop)), "changed": max(r["changed"] for r in noop),
-                             "runs": noop}
-            entry["ping"] = {"wall": h.median([r["wall"] for r in ping]), "play": h.median([r["play"] for r in ping]),
-                             "cpu": h.median([r["cpu"] for r in ping]),
-                             "runs": ping}
-            results.append(entry)
+        assert declared == results["pairs"], declared
+        for latency in latencies:
+            for forks in forks_list:
+                print("[bench]   loop, forks %d, latency %d ms..." % (forks, latency * 1000), file=sys.stderr, flush=True)
+                # ping makes no API call: its playbook is timed once per forks, without latency.
+                results["loop"].append(bench_loop(sim, ws, inventory, forks, latency, repeats, with_ping=not latency))
+            print("[bench]   net_peerings, latency %d ms..." % (latency * 1000), file=sys.stderr, flush=True)
+            results["topology"].append(bench_topology(sim, ws, inventory, latency, rounds))
+            if latency:
+                results["wide"].append(bench_topology(sim, ws, inventory, latency, None, max_writes=16))
     return results
+
+
+def bench_throttling(ws):
+    """The mesh at forks 8 (loop) and in one task, with the simulator's default rate limits on."""
+    results = []
+    with h.Sim(h.seed(M, region=REGION)) as sim:  # defaults: natural throttling on
+        settings = sim.throttling_stats()["settings"]
+        assert settings["enabled"], settings
+        inventory = mesh_inventory(M["nets"])
+        for way in ("loop", "topology"):
+            sim.reset()
+            sim.clear_log()
+            if way == "loop":
+                run = ws.run(loop_playbook(sim, "converge"), inventory, forks=8, timeout=1200)
+            else:
+                run = ws.run(topology_playbook(sim, [topology_task("converge")]), inventory, timeout=1200)
+            outcome = mesh_outcome(sim, run)
+            outcome["way"] = way
+            outcome["stats"] = sim.throttling_stats()["throttled"]
+            results.append(outcome)
+    return {"settings": settings, "runs": results}
 
 
 # -- 4. import time -------------------------------------------------------------------
@@ -276,13 +421,22 @@ def verdict(ok):
     return "met" if ok else "MISSED"
 
 
-def table(results):
-    head = ["measurement", "value", "reference (same run)", "ratio", "target", "API calls", "minimum", "verdict"]
-    rows = []
+def fmt_calls(outcome):
+    """API calls answered, and the throttled refusals apart."""
+    return "%d" % outcome["calls"] + (" +%d thr." % outcome["throttled"] if outcome.get("throttled") else "")
+
+
+def fmt_latency(latency):
+    return "50 ms/call" if latency else "no latency"
+
+
+def task_rows(results, rows):
     tasks = results["tasks"]
     ping = tasks["ping"]
     rows.append(["ansible.builtin.ping, per task (median of %d)" % tasks["ping_n"], fmt_s(ping), "-", "1.00x", "-", "-", "-", "-"])
+    by_name = {}
     for row in tasks["rows"]:
+        by_name[row["name"]] = row
         r = ratio(row["seconds"], ping)
         calls = "/".join(str(c) for c in row["calls"])
         if row["min_calls"] is None:  # a floor: no target of its own
@@ -294,8 +448,14 @@ def table(results):
         rows.append(["%s (median of %d)" % (row["name"], row["n"]), fmt_s(row["seconds"]), "ping %s" % fmt_s(ping),
                      "%.2fx" % r, "<= %.2fx" % row["target"] if row["target"] else "-", calls,
                      "-" if row["min_calls"] is None else str(row["min_calls"]), state])
-    if "info" not in results:
-        return render(head, rows)
+    # Issue 10: the no-op task within 5% of the bare-requests floor of the same run.
+    noop, floor = by_name["net_peering present, no-op"], by_name["floor: bare module, requests + 1 POST"]
+    r = ratio(noop["seconds"], floor["seconds"])
+    rows.append(["net_peering present, no-op, against the requests floor", fmt_s(noop["seconds"]),
+                 "requests floor %s" % fmt_s(floor["seconds"]), "%.2fx" % r, "<= 1.05x", "-", "-", verdict(r <= 1.05)])
+
+
+def process_rows(results, rows):
     info = results["info"]
     big, ping_p = info["info"], info["ping"]
     r = ratio(big["seconds"], ping_p["seconds"])
@@ -311,28 +471,117 @@ def table(results):
         rows.append(["  module process CPU, user+sys: %s (median of %d)" % (label, entry["n"]), "%.3f s" % entry["cpu"],
                      "ping module %.3f s" % ping_p["cpu"], "%.2fx" % ratio(entry["cpu"], ping_p["cpu"]),
                      "<= 1 s" if limit else "-", "-", "-", verdict(entry["cpu"] <= limit) if limit else "-"])
+    noop, floor = info["noop"], info["floor-requests"]
+    rows.append(["  module process CPU: net_peering no-op against the requests floor", "%.3f s" % noop["cpu"],
+                 "requests floor %.3f s" % floor["cpu"], "%.2fx" % ratio(noop["cpu"], floor["cpu"]), "-", "-", "-", "-"])
     rows.append(["  module process peak RSS: net_peering_info over %d peerings" % info["count"], "%.1f MiB" % big["rss_mib"],
                  "ping module %.1f MiB" % ping_p["rss_mib"], "%.2fx" % ratio(big["rss_mib"], ping_p["rss_mib"]),
                  "-", "-", "-", "-"])
-    for entry in results["mesh"]:
-        forks, pairs = entry["forks"], entry["pairs"]
-        conv, noop, ping_pb = entry["converge"], entry["noop"], entry["ping"]
-        conv_ok = conv["active"] == pairs and conv["duplicates"] == 0
-        rows.append(["mesh %d Nets / %d peerings, converge, forks %d" % (MESH_NETS, pairs, forks), fmt_s(conv["wall"]),
-                     "ping playbook %s" % fmt_s(ping_pb["wall"]), "%.2fx" % ratio(conv["wall"], ping_pb["wall"]), "-",
-                     str(conv["calls"]), str(3 * pairs),
-                     "%s, %d active, %d dup" % ("ok" if conv_ok else "WRONG", conv["active"], conv["duplicates"])])
-        r = ratio(noop["wall"], ping_pb["wall"])
-        ok = r <= 1.3 and noop["calls"] == [pairs] and noop["changed"] == 0
-        rows.append(["mesh re-run, nothing to change, forks %d (median of %d)" % (forks, len(noop["runs"])), fmt_s(noop["wall"]),
-                     "ping playbook %s" % fmt_s(ping_pb["wall"]), "%.2fx" % r, "<= 1.30x",
-                     "/".join(str(c) for c in noop["calls"]), str(pairs), verdict(ok)])
-        rows.append(["  same, CPU of ansible-playbook and all it ran (median)", fmt_s(noop["cpu"]),
-                     "ping playbook %s" % fmt_s(ping_pb["cpu"]), "%.2fx" % ratio(noop["cpu"], ping_pb["cpu"]), "-", "-", "-", "-"])
-    imp = results["import"]
-    rows.append(["import of our module_utils (after basic; requests %.0f ms of it)" % imp["requests_ms"], "%.1f ms" % imp["ours_ms"],
-                 "ansible.module_utils.basic %.1f ms" % imp["basic_ms"], "%.2fx" % ratio(imp["ours_ms"], imp["basic_ms"]),
-                 "-", "-", "-", "-"])
+
+
+def outcome_state(outcome, live):
+    ok = outcome["live"] == live and outcome["duplicates"] == 0 and not outcome["failed"] and outcome["rc"] == 0
+    return "%s: %d live, %d dup, %d failed" % ("ok" if ok else "WRONG", outcome["live"], outcome["duplicates"], outcome["failed"])
+
+
+def mesh_rows(results, rows):
+    mesh = results["mesh"]
+    pairs = mesh["pairs"]
+    name = "mesh %d Nets/%d peerings" % (MESH_NETS, pairs)
+    pings = dict((e["forks"], e["ping"]) for e in mesh["loop"] if "ping" in e)
+    for topo in mesh["topology"]:
+        latency = topo["latency"]
+        lat = fmt_latency(latency)
+        loops = dict((e["forks"], e) for e in mesh["loop"] if e["latency"] == latency)
+
+        def versus(key, value):
+            """'loop f1 X / f8 Y' and the ratios of ``value`` to them."""
+            refs = [(f, loops[f][key]["wall"]) for f in sorted(loops)]
+            return (" / ".join("loop f%d %s" % (f, fmt_s(w)) for f, w in refs),
+                    " / ".join("%.2fx" % ratio(value, w) for _f, w in refs))
+
+        # converge from nothing
+        for forks in sorted(loops):
+            conv = loops[forks]["converge"]
+            ping_pb = pings.get(forks)
+            rows.append(["%s, %s: converge, net_peering loop, forks %d" % (name, lat, forks), fmt_s(conv["wall"]),
+                         "ping playbook %s" % fmt_s(ping_pb["wall"]) if ping_pb else "-",
+                         "%.2fx" % ratio(conv["wall"], ping_pb["wall"]) if ping_pb else "-", "-",
+                         fmt_calls(conv), str(3 * pairs), outcome_state(conv, pairs)])
+        conv = topo["converge"]
+        reference, ratios = versus("converge", conv["wall"])
+        goal = latency and 1 in loops
+        ok = conv["wall"] * 10 <= loops[1]["converge"]["wall"] if goal else None
+        rows.append(["%s, %s: converge, net_peerings one task" % (name, lat), fmt_s(conv["wall"]), reference, ratios,
+                     "<= 0.10x f1" if goal else "-", fmt_calls(conv), str(3 * pairs + 1),
+                     outcome_state(conv, pairs) + ("; " + verdict(ok) if goal else "")])
+        for wide in [w for w in mesh["wide"] if w["latency"] == latency]:
+            conv = wide["converge"]
+            reference, ratios = versus("converge", conv["wall"])
+            rows.append(["  same, max_concurrent_writes %d" % wide["max_writes"], fmt_s(conv["wall"]), reference, ratios, "-",
+                         fmt_calls(conv), str(3 * pairs + 1), outcome_state(conv, pairs)])
+        # re-run with nothing to change
+        for forks in sorted(loops):
+            noop = loops[forks]["noop"]
+            ping_pb = pings.get(forks)
+            r = ratio(noop["wall"], ping_pb["wall"]) if ping_pb else None
+            target = not latency and ping_pb
+            ok = noop["calls"] == [pairs] and noop["changed"] == 0 and (not target or r <= 1.3)
+            rows.append(["%s, %s: re-run, net_peering loop, forks %d (median of %d)" % (name, lat, forks, noop["n"]),
+                         fmt_s(noop["wall"]), "ping playbook %s" % fmt_s(ping_pb["wall"]) if ping_pb else "-",
+                         "%.2fx" % r if r else "-", "<= 1.30x" if target else "-",
+                         "/".join(str(c) for c in noop["calls"]), str(pairs), verdict(ok)])
+            if not latency and ping_pb:
+                rows.append(["  same, CPU of ansible-playbook and all it ran (median)", fmt_s(noop["cpu"]),
+                             "ping playbook %s" % fmt_s(ping_pb["cpu"]), "%.2fx" % ratio(noop["cpu"], ping_pb["cpu"]),
+                             "-", "-", "-", "-"])
+        task = topo["noop_task"]
+        r = ratio(task["seconds"], task["ping"])
+        reads_ok = task["calls"] == [1] and task["actions"] == {"ReadNetPeerings": 1} and not task["changed"]
+        rows.append(["%s, %s: re-run, net_peerings, per task (median of %d)" % (name, lat, task["n"]), fmt_s(task["seconds"]),
+                     "ping task %s" % fmt_s(task["ping"]), "%.2fx" % r, "<= 1.50x, 1 read", "/".join(str(c) for c in task["calls"]),
+                     "1 (1 account)", verdict(reads_ok and r <= 1.5)])
+        whole = topo["noop_playbook"]
+        reference, ratios = versus("noop", whole["wall"])
+        rows.append(["  same, whole playbook", fmt_s(whole["wall"]), reference, ratios, "-", fmt_calls(whole), "1", "-"])
+        # 10 pairs removed
+        for forks in sorted(loops):
+            rem = loops[forks]["remove"]
+            rows.append(["%s, %s: remove %d pairs, net_peering absent x %d, forks %d" % (name, lat, REMOVED, REMOVED, forks),
+                         fmt_s(rem["wall"]), "-", "-", "-", fmt_calls(rem), str(2 * REMOVED),
+                         outcome_state(rem, pairs - REMOVED)])
+        rem = topo["remove"]
+        reference, ratios = versus("remove", rem["wall"])
+        rows.append(["%s, %s: remove %d pairs, net_peerings overridden" % (name, lat, REMOVED), fmt_s(rem["wall"]),
+                     reference, ratios, "-", fmt_calls(rem), str(1 + REMOVED), outcome_state(rem, pairs - REMOVED)])
+
+
+def throttling_rows(results, rows):
+    data = results["throttling"]
+    pairs = MESH_NETS * (MESH_NETS - 1) // 2
+    for run in data["runs"]:
+        label = "net_peering loop, forks 8" if run["way"] == "loop" else "net_peerings one task"
+        stats = run["stats"]
+        kinds = ", ".join("%s %d" % (kind, stats[kind]) for kind in ("platform", "account", "action", "identical") if stats[kind])
+        rows.append(["mesh %d Nets/%d peerings, default rate limits ON: converge, %s" % (MESH_NETS, pairs, label),
+                     fmt_s(run["wall"]), "throttled: %s" % (kinds or "none"), "-", "0 failed, 0 dup", fmt_calls(run),
+                     str(3 * pairs + (run["way"] != "loop")),
+                     verdict(run["failed"] == 0 and run["duplicates"] == 0 and run["rc"] == 0 and run["active"] == pairs)
+                     + ": %d active, %d dup, %d failed" % (run["active"], run["duplicates"], run["failed"])])
+
+
+def table(results):
+    head = ["measurement", "value", "reference (same run)", "ratio", "target", "API calls", "minimum", "verdict"]
+    rows = []
+    for key, section in (("tasks", task_rows), ("info", process_rows), ("mesh", mesh_rows),
+                         ("throttling", throttling_rows)):
+        if key in results:
+            section(results, rows)
+    if "import" in results:
+        imp = results["import"]
+        rows.append(["import of our module_utils (after basic; requests %.0f ms of it)" % imp["requests_ms"],
+                     "%.1f ms" % imp["ours_ms"], "ansible.module_utils.basic %.1f ms" % imp["basic_ms"],
+                     "%.2fx" % ratio(imp["ours_ms"], imp["basic_ms"]), "-", "-", "-", "-"])
     return render(head, rows)
 
 
@@ -343,41 +592,61 @@ def render(head, rows):
     return "\n".join(lines)
 
 
+def versions():
+    proc = subprocess.run([h.PYTHON, "-c", "import sys, ansible.release as r; print(sys.version.split()[0], r.__version__)"],
+                          capture_output=True, text=True, check=False)
+    python, _space, core = proc.stdout.strip().partition(" ")
+    return "Python %s, ansible-core %s" % (python or "?", core or "?")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and peerings (not for recorded figures)")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--collection", default=h.ROOT, help="benchmark another tree of the collection (default: this one)")
-    parser.add_argument("--only", choices=["tasks"], help="run the per-task playbook only")
+    parser.add_argument("--only", choices=["tasks", "mesh", "throttling"], help="run one part only")
     options = parser.parse_args()
-    rounds, info_count, info_rounds, mesh_repeats, forks_list = (7, 10000, 5, 2, [1, 8])
+    # rounds of the per-task playbook, peerings and rounds of the info part, repeats of each mesh re-run,
+    # forks of the loop, latencies, rounds of the per-task net_peerings re-run
+    rounds, info_count, info_rounds, mesh_repeats, forks_list, latencies, topo_rounds = (7, 10000, 5, 1, [1, 8], [0, LATENCY], 5)
     if options.quick:
-        rounds, info_count, info_rounds, mesh_repeats, forks_list = (5, 2000, 5, 1, [8])
+        rounds, info_count, info_rounds, mesh_repeats, forks_list, latencies, topo_rounds = (5, 2000, 3, 1, [8], [0, LATENCY], 3)
+    only = options.only
 
     started = time.perf_counter()
-    results = {"argv": sys.argv, "python": h.PYTHON, "cpus": os.cpu_count(), "load_before": os.getloadavg()}
+    results = {"argv": sys.argv, "versions": versions(), "cpus": os.cpu_count(), "load_before": os.getloadavg()}
     with h.Workspace(root=os.path.abspath(options.collection)) as ws:
-        with h.Sim(h.seed(A, region=REGION)) as sim:
-            print("[bench] per-task playbook (%d rounds + 1 warm-up)..." % rounds, file=sys.stderr, flush=True)
-            results["tasks"] = bench_tasks(sim, ws, rounds)
-            if options.only == "tasks":
-                print(table(results))
-                return
-            print("[bench] module processes, net_peering_info over %d peerings..." % info_count, file=sys.stderr, flush=True)
-            results["info"] = bench_processes(sim, ws, info_count, info_rounds)
-        print("[bench] mesh of %d Nets, forks %s..." % (MESH_NETS, forks_list), file=sys.stderr, flush=True)
-        results["mesh"] = bench_mesh(ws, forks_list, mesh_repeats)
-        print("[bench] import time...", file=sys.stderr, flush=True)
-        results["import"] = bench_import(ws, 7)
+        if only in (None, "tasks"):
+            # Timing rows run with natural throttling off: its refusals and back-offs would measure the
+            # simulator's guessed rates, not the collection. The throttling rows below turn it on.
+            with h.Sim(h.seed(A, region=REGION), throttling=False) as sim:
+                print("[bench] per-task playbook (%d rounds + 1 warm-up)..." % rounds, file=sys.stderr, flush=True)
+                results["tasks"] = bench_tasks(sim, ws, rounds)
+                if only is None:
+                    print("[bench] module processes, net_peering_info over %d peerings..." % info_count,
+                          file=sys.stderr, flush=True)
+                    results["info"] = bench_processes(sim, ws, info_count, info_rounds)
+        if only in (None, "mesh"):
+            print("[bench] mesh of %d Nets: loop at forks %s and net_peerings, latencies %s..."
+                  % (MESH_NETS, forks_list, latencies), file=sys.stderr, flush=True)
+            results["mesh"] = bench_mesh(ws, forks_list, latencies, mesh_repeats, topo_rounds)
+        if only in (None, "throttling"):
+            print("[bench] mesh with the default rate limits on...", file=sys.stderr, flush=True)
+            results["throttling"] = bench_throttling(ws)
+        if only is None:
+            print("[bench] import time...", file=sys.stderr, flush=True)
+            results["import"] = bench_import(ws, 7)
     results["seconds"] = time.perf_counter() - started
     results["load_after"] = os.getloadavg()
-    print(table(results))
-    print("\n%d CPUs, load average %.2f before and %.2f after (1 min); %s; whole run %.0f s.\n"
-          "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time."
-          % (os.cpu_count(), results["load_before"][0], results["load_after"][0], h.PYTHON, results["seconds"]))
-    if options.json:
+    if options.json:  # before the table, so a long run's figures survive a bug in the printing
         with open(options.json, "w") as handle:
             json.dump(results, handle, indent=1, default=str)
+    print(table(results))
+    print("\n%d CPUs, load average %.2f before and %.2f after (1 min); %s; whole run %.0f s.\n"
+          "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\n"
+          "Natural throttling is off in every row but the 'default rate limits ON' ones. 'thr.': calls refused by "
+          "throttling, apart from the calls answered. 50 ms/call: a delay of 50 ms on every API call."
+          % (os.cpu_count(), results["load_before"][0], results["load_after"][0], results["versions"], results["seconds"]))
 
 
 if __name__ == "__main__":

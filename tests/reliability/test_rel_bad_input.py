@@ -121,7 +121,9 @@ CASES = [
     Case("info-filter-tag-not-key-value", I, {"filters": {"tags": ["noequals"]}}, ["tags", "noequals"]),
     # -- region and endpoint
     Case("region-malformed", P, PAIR, ["region", "Europe West"], conn={"region": "Europe West"}, fast=True),
-    Case("region-wrong-for-endpoint", I, {}, ["401", "region"], conn={"region": "us-east-2"}),
+    # A key unknown in the region (or a key of another region) gets HTTP 400, Code 4120 on the platform
+    # (shared/reference/outscale-platform-evidence.md), not 401; the message names the region and access_key.
+    Case("region-wrong-for-endpoint", I, {}, ["4120", "region us-east-2", "access_key"], conn={"region": "us-east-2"}),
     Case("endpoint-not-a-url", P, PAIR, ["endpoint", "not a url"], conn={"endpoint": "not a url"}, fast=True),
     Case("endpoint-ftp", P, PAIR, ["endpoint", "ftp://"], conn={"endpoint": "ftp://127.0.0.1/api/v1"}),
     Case("endpoint-bad-port", P, PAIR, ["endpoint", "port"], conn={"endpoint": "http://127.0.0.1:99999/api/v1"}),
@@ -156,7 +158,7 @@ CASES = [
     # -- clock skew, credentials, TLS
     Case("clock-skew-10-minutes", I, {}, ["401", "clock"], sim="skew", fast=True),
     Case("wrong-secret-key", I, {}, ["401", "secret_key"], conn={"secret_key": SK_WRONG}, fast=True),
-    Case("unknown-access-key", I, {}, ["401", "access_key"], conn={"access_key": "AKUNKNOWN00000000001"}),
+    Case("unknown-access-key", I, {}, ["4120", "access_key", "region"], conn={"access_key": "AKUNKNOWN00000000001"}),
     Case("accepter-credentials-wrong-secret", P,
          {"source_net_id": A3, "accepter_net_id": B1, "accepter_owner_id": ACCOUNT_B, "state": "accepted",
           "accepter_credentials": {"access_key": AK_B, "secret_key": SK_WRONG}}, ["accepter_credentials", "401"]),

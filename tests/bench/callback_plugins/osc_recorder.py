@@ -45,7 +45,8 @@ requirements:
 """
 
 # Result keys worth keeping; the rest (invocation, diff, ...) only costs space.
-KEEP = ("changed", "failed", "skipped", "unreachable", "msg", "net_peering", "api_error", "warnings", "exception", "module_stderr")
+KEEP = ("changed", "failed", "skipped", "unreachable", "msg", "net_peering", "api_error", "warnings", "exception", "module_stderr",
+        "summary", "failures")
 
 
 def _small(result):

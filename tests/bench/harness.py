@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run real ansible-playbook against the simulator: shared by tests/bench and tests/reliability.
@@ -53,15 +52,20 @@ TRACEBACK_MARKERS = ("Traceback (most recent call last)", "The full traceback is
 
 # -- seeds -------------------------------------------------------------------
 
+
 def account(account_id, access_key, secret_key, nets):
     """A seed account; ``nets`` is a list of (net_id, ip_range)."""
-    return {"account_id": account_id, "access_key": access_key, "secret_key": secret_key,
-            "nets": [{"net_id": net_id, "ip_range": ip_range} for net_id, ip_range in nets]}
+    return {
+        "account_id": account_id,
+        "access_key": access_key,
+        "secret_key": secret_key,
+        "nets": [{"net_id": net_id, "ip_range": ip_range} for net_id, ip_range in nets],
+    }
 
 
 def net_id(prefix, index):
     """A valid, readable Net ID: vpc- and 8 hex digits, e.g. net_id('a0', 3) -> vpc-a0000003."""
-    return "vpc-%s%0*x" % (prefix, 8 - len(prefix), index)
+    return f"vpc-{prefix}{index:0{8 - len(prefix)}x}"
 
 
 def seed(*accounts, region="eu-west-2"):
@@ -70,11 +74,13 @@ def seed(*accounts, region="eu-west-2"):
 
 # -- simulator ---------------------------------------------------------------
 
-class Sim(object):
+
+class Sim:
     """The simulator in this process (its HTTP server runs in threads), always stopped."""
 
     def __init__(self, seed_doc, tls=None, **options):
         from simulator import Simulator  # pylint: disable=import-outside-toplevel
+
         self.sim = Simulator(seed=seed_doc, tls=tls, **options)
         self.seed = seed_doc
 
@@ -96,8 +102,9 @@ class Sim(object):
     def control(self, method, path, payload=None, timeout=60):
         """Call a /_sim/ endpoint over HTTP (what playbooks do), return its JSON."""
         data = None if payload is None else json.dumps(payload).encode("utf-8")
-        request = urllib.request.Request(self.control_url + "/" + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.control_url + "/" + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
 
@@ -122,12 +129,13 @@ def duplicates(peerings, live_only=True):
             continue
         pair = frozenset((peering["source_net_id"], peering["accepter_net_id"]))
         pairs.setdefault(pair, []).append(peering["peering_id"])
-    return dict((pair, ids) for pair, ids in pairs.items() if len(ids) > 1)
+    return {pair: ids for pair, ids in pairs.items() if len(ids) > 1}
 
 
 # -- ansible-playbook ----------------------------------------------------------
 
-class Run(object):
+
+class Run:
     """The outcome of one ansible-playbook run."""
 
     def __init__(self, argv, rc, stdout, stderr, wall, record, cpu=None):
@@ -152,13 +160,13 @@ class Run(object):
         return [marker for marker in TRACEBACK_MARKERS if marker in self.output]
 
     def find_secrets(self, secrets):
-        return sorted(set(secret for secret in secrets if secret and secret in self.output))
+        return sorted({secret for secret in secrets if secret and secret in self.output})
 
     def tail(self, lines=40):
         return "\n".join(self.output.strip().splitlines()[-lines:])
 
 
-class Workspace(object):
+class Workspace:
     """A temp directory holding HOME, ansible.cfg, the collection link, playbooks and records."""
 
     def __init__(self, prefix="osc-bench-", root=ROOT):
@@ -196,25 +204,27 @@ class Workspace(object):
         return path
 
     def env(self, extra=None, recorder_file=None, recorder_sim=None):
-        env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_")))
-        env.update({
-            "HOME": self.home,
-            "PATH": os.path.dirname(PYTHON) + os.pathsep + env.get("PATH", "/usr/bin:/bin"),
-            "ANSIBLE_CONFIG": self.config,
-            "ANSIBLE_COLLECTIONS_PATH": self.collections,
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
-            "ANSIBLE_CALLBACKS_ENABLED": "osc_recorder",
-            "ANSIBLE_LIBRARY": LIBRARY_DIR,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCALHOST_WARNING": "0",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.home, ".ansible", "tmp"),
-            # The local connection puts module files under the user's passwd home, not $HOME.
-            "ANSIBLE_REMOTE_TMP": os.path.join(self.home, ".ansible", "remote-tmp"),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        })
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_"))}
+        env.update(
+            {
+                "HOME": self.home,
+                "PATH": os.path.dirname(PYTHON) + os.pathsep + env.get("PATH", "/usr/bin:/bin"),
+                "ANSIBLE_CONFIG": self.config,
+                "ANSIBLE_COLLECTIONS_PATH": self.collections,
+                "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
+                "ANSIBLE_CALLBACKS_ENABLED": "osc_recorder",
+                "ANSIBLE_LIBRARY": LIBRARY_DIR,
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_FORCE_COLOR": "0",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "ANSIBLE_LOCALHOST_WARNING": "0",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+                "ANSIBLE_LOCAL_TEMP": os.path.join(self.home, ".ansible", "tmp"),
+                # The local connection puts module files under the user's passwd home, not $HOME.
+                "ANSIBLE_REMOTE_TMP": os.path.join(self.home, ".ansible", "remote-tmp"),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
         if recorder_file:
             env["OSC_RECORDER_FILE"] = recorder_file
         if recorder_sim:
@@ -222,28 +232,53 @@ class Workspace(object):
         env.update(extra or {})
         return env
 
-    def run(self, playbook, inventory=None, forks=1, verbosity=0, extra_vars=None, env=None, timeout=600,
-            recorder_sim=None, python=None, args=()):
+    def run(
+        self,
+        playbook,
+        inventory=None,
+        forks=1,
+        verbosity=0,
+        extra_vars=None,
+        env=None,
+        timeout=600,
+        recorder_sim=None,
+        python=None,
+        args=(),
+    ):
         """Run ansible-playbook; ``playbook`` is a list of plays (or a path), ``inventory`` a dict (or None)."""
         with self.lock:
             self.counter += 1
             n = self.counter
-        playbook_path = playbook if isinstance(playbook, str) else self.write("playbook-%d.yml" % n, playbook)
+        playbook_path = playbook if isinstance(playbook, str) else self.write(f"playbook-{n}.yml", playbook)
         inventory = inventory or {"all": {"hosts": {"localhost": {"ansible_connection": "local"}}}}
-        inventory_path = self.write("inventory-%d.json" % n, inventory)
-        record_path = os.path.join(self.path, "record-%d.json" % n)
-        argv = [ANSIBLE_PLAYBOOK, "-i", inventory_path, playbook_path, "-f", str(forks),
-                "-e", "ansible_python_interpreter=%s" % (python or PYTHON)]
+        inventory_path = self.write(f"inventory-{n}.json", inventory)
+        record_path = os.path.join(self.path, f"record-{n}.json")
+        argv = [
+            ANSIBLE_PLAYBOOK,
+            "-i",
+            inventory_path,
+            playbook_path,
+            "-f",
+            str(forks),
+            "-e",
+            "ansible_python_interpreter=%s" % (python or PYTHON),
+        ]
         if extra_vars:
-            argv += ["-e", "@" + self.write("extra-%d.json" % n, extra_vars)]
+            argv += ["-e", "@" + self.write(f"extra-{n}.json", extra_vars)]
         if verbosity:
             argv.append("-" + "v" * verbosity)
         argv += list(args)
         started = time.perf_counter()
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        proc = subprocess.Popen(argv, cwd=self.path, env=self.env(env, record_path, recorder_sim),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            cwd=self.path,
+            env=self.env(env, record_path, recorder_sim),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -257,10 +292,19 @@ class Workspace(object):
         if os.path.exists(record_path):
             with open(record_path) as handle:
                 record = json.load(handle)
-        return Run(argv, proc.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"), wall, record, cpu)
+        return Run(
+            argv,
+            proc.returncode,
+            stdout.decode("utf-8", "replace"),
+            stderr.decode("utf-8", "replace"),
+            wall,
+            record,
+            cpu,
+        )
 
 
 # -- playbook building blocks ----------------------------------------------------
+
 
 def module_defaults(sim_url, access_key, secret_key, region="eu-west-2", **extra):
     options = dict(endpoint=sim_url, access_key=access_key, secret_key=secret_key, region=region)

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmarks of outscale.cloud against ansible.builtin.ping: one run, one table.
@@ -48,11 +47,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402  pylint: disable=wrong-import-position
 
 REGION = "eu-west-2"
-A = h.account("111111111111", "AKBENCHACCOUNTA00001", "SKbenchSecretA00000000000000000000000001",
-              [(h.net_id("a", 1), "10.1.0.0/16"), (h.net_id("a", 2), "10.2.0.0/16")])
+A = h.account(
+    "111111111111",
+    "AKBENCHACCOUNTA00001",
+    "SKbenchSecretA00000000000000000000000001",
+    [(h.net_id("a", 1), "10.1.0.0/16"), (h.net_id("a", 2), "10.2.0.0/16")],
+)
 MESH_NETS = 20
-M = h.account("333333333333", "AKBENCHACCOUNTM00001", "SKbenchSecretM00000000000000000000000001",
-              [(h.net_id("e", i), "10.%d.0.0/16" % (100 + i)) for i in range(1, MESH_NETS + 1)])
+M = h.account(
+    "333333333333",
+    "AKBENCHACCOUNTM00001",
+    "SKbenchSecretM00000000000000000000000001",
+    [(h.net_id("e", i), "10.%s.0.0/16" % (100 + i)) for i in range(1, MESH_NETS + 1)],
+)
 
 PEER = "outscale.cloud.net_peering"
 INFO = "outscale.cloud.net_peering_info"
@@ -71,14 +78,21 @@ TASKS = [
     ("floor: bare module, http.client + 1 POST", "bench_bare_httpclient", None, None, None, False),
 ]
 # The order a round runs them in, so each starts from the state it needs.
-ROUND_ORDER = ["net_peering present, create", "net_peering present, no-op", "net_peering accepted, accept pending",
-               "net_peering accepted, no-op", "net_peering_info, one pair", "net_peering absent, delete",
-               "net_peering absent, no-op", "floor: bare module, requests + 1 POST",
-               "floor: bare module, http.client + 1 POST"]
+ROUND_ORDER = [
+    "net_peering present, create",
+    "net_peering present, no-op",
+    "net_peering accepted, accept pending",
+    "net_peering accepted, no-op",
+    "net_peering_info, one pair",
+    "net_peering absent, delete",
+    "net_peering absent, no-op",
+    "floor: bare module, requests + 1 POST",
+    "floor: bare module, http.client + 1 POST",
+]
 
 
 def fmt_s(value):
-    return "-" if value is None else ("%.3f s" % value if value < 10 else "%.1f s" % value)
+    return "-" if value is None else (f"{value:.3f} s" if value < 10 else f"{value:.1f} s")
 
 
 def ratio(value, reference):
@@ -87,7 +101,7 @@ def ratio(value, reference):
 
 def calls_between(before, after):
     before, after = before or {}, after or {}
-    return dict((k, after.get(k, 0) - before.get(k, 0)) for k in after if after.get(k, 0) != before.get(k, 0))
+    return {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k, 0) != before.get(k, 0)}
 
 
 def with_calls(run):
@@ -103,22 +117,23 @@ def with_calls(run):
 
 def check_ok(run, what):
     if run.rc != 0 or run.failed():
-        raise SystemExit("%s failed (rc %s):\n%s" % (what, run.rc, run.tail(60)))
+        raise SystemExit(f"{what} failed (rc {run.rc}):\n{run.tail(60)}")
 
 
 # -- 1. per-task wall time and API calls ----------------------------------------
 
+
 def bench_tasks(sim, ws, rounds):
     defaults = h.module_defaults(sim.url, A["access_key"], A["secret_key"], REGION)
-    by_name = dict((t[0], t) for t in TASKS)
+    by_name = {t[0]: t for t in TASKS}
     tasks = []
     for n in range(rounds + 1):  # round 0 is the warm-up
         for name in ROUND_ORDER:
-            tasks.append({"name": "r%d ping" % n, "ansible.builtin.ping": {}})
+            tasks.append({"name": f"r{n} ping", "ansible.builtin.ping": {}})
             module, args = by_name[name][1], by_name[name][2]
             if module.startswith("bench_bare_"):
                 args = {"url": sim.url + "/ReadNetPeerings"}
-            tasks.append({"name": "r%d %s" % (n, name), module: args})
+            tasks.append({"name": f"r{n} {name}", module: args})
     run = ws.run([h.play(tasks, defaults=defaults)], recorder_sim=sim.control_url, timeout=900)
     check_ok(run, "per-task playbook")
     with_calls(run)
@@ -127,41 +142,64 @@ def bench_tasks(sim, ws, rounds):
     rows = []
     for name, _module, _args, minimum, target, expected_changed in TASKS:
         records = [r for r in measured if r["task"].split(" ", 1)[1] == name]
-        calls = sorted(set(r["ncalls"] for r in records))
-        changed = sorted(set(bool(r["result"].get("changed")) for r in records))
-        rows.append({"name": name, "seconds": h.median([r["seconds"] for r in records]), "n": len(records),
-                     "calls": calls, "min_calls": minimum, "target": target, "changed_ok": changed == [expected_changed],
-                     "actions": records[0]["calls"] if records else {}})
+        calls = sorted({r["ncalls"] for r in records})
+        changed = sorted({bool(r["result"].get("changed")) for r in records})
+        rows.append(
+            {
+                "name": name,
+                "seconds": h.median([r["seconds"] for r in records]),
+                "n": len(records),
+                "calls": calls,
+                "min_calls": minimum,
+                "target": target,
+                "changed_ok": changed == [expected_changed],
+                "actions": records[0]["calls"] if records else {},
+            }
+        )
     return {"ping": h.median(pings), "ping_n": len(pings), "rows": rows, "wall": run.wall}
 
 
 # -- 2. module processes: net_peering_info over 10,000 peerings, CPU and RSS -----------
+
 
 def bench_processes(sim, ws, count, rounds):
     """Every module process runs under rusage.py; ping, the floors and a no-op beside info over ``count``."""
     sim.reset()
     sim.bulk_peerings(A["account_id"], count - 1, "active")  # + the pair the no-op task creates in round 0
     rusage_file = os.path.join(ws.path, "rusage.jsonl")
-    wrapper = ws.write("python-rusage.sh", "#!/bin/sh\nexec '%s' '%s' '%s' \"$@\"\n"
-                       % (h.PYTHON, os.path.join(h.BENCH_DIR, "rusage.py"), h.PYTHON))
+    wrapper = ws.write(
+        "python-rusage.sh",
+        "#!/bin/sh\nexec '{}' '{}' '{}' \"$@\"\n".format(h.PYTHON, os.path.join(h.BENCH_DIR, "rusage.py"), h.PYTHON),
+    )
     os.chmod(wrapper, 0o755)
     defaults = h.module_defaults(sim.url, A["access_key"], A["secret_key"], REGION)
-    kinds = [("ping", "ansible.builtin.ping", {}),
-             ("noop", PEER, dict(PAIR, state="present")),
-             ("floor-requests", "bench_bare_requests", {"url": sim.url + "/ReadNetPeerings"}),
-             ("floor-httpclient", "bench_bare_httpclient", {"url": sim.url + "/ReadNetPeerings"}),
-             ("info", INFO, {})]
+    kinds = [
+        ("ping", "ansible.builtin.ping", {}),
+        ("noop", PEER, dict(PAIR, state="present")),
+        ("floor-requests", "bench_bare_requests", {"url": sim.url + "/ReadNetPeerings"}),
+        ("floor-httpclient", "bench_bare_httpclient", {"url": sim.url + "/ReadNetPeerings"}),
+        ("info", INFO, {}),
+    ]
     tasks = []
     for n in range(rounds + 1):  # round 0 warms up, and creates the pair the no-op finds
         for kind, module, args in kinds:
-            task = {"name": "r%d %s" % (n, kind), module: args}
+            task = {"name": f"r{n} {kind}", module: args}
             if kind == "info":
                 task["register"] = "listing"
             tasks.append(task)
-        tasks.append({"name": "r%d check" % n, "ansible.builtin.assert": {
-            "that": ["listing.net_peerings | length == %d" % count], "quiet": True}})
-    run = ws.run([h.play(tasks, defaults=defaults)], recorder_sim=sim.control_url, python=wrapper,
-                 env={"OSC_RUSAGE_FILE": rusage_file}, timeout=900)
+        tasks.append(
+            {
+                "name": f"r{n} check",
+                "ansible.builtin.assert": {"that": [f"listing.net_peerings | length == {count}"], "quiet": True},
+            }
+        )
+    run = ws.run(
+        [h.play(tasks, defaults=defaults)],
+        recorder_sim=sim.control_url,
+        python=wrapper,
+        env={"OSC_RUSAGE_FILE": rusage_file},
+        timeout=900,
+    )
     check_ok(run, "module process playbook")
     with_calls(run)
     with open(rusage_file) as handle:
@@ -169,7 +207,7 @@ def bench_processes(sim, ws, count, rounds):
     # One rusage line per module process, in task order (assert runs in the controller).
     module_runs = [r for r in run.records if r["action"] != "ansible.builtin.assert"]
     if len(usage) != len(module_runs):
-        raise SystemExit("rusage lines (%d) do not match module tasks (%d)" % (len(usage), len(module_runs)))
+        raise SystemExit(f"rusage lines ({len(usage)}) do not match module tasks ({len(module_runs)})")
     for record, line in zip(module_runs, usage):
         record["rusage"] = line
     measured = [r for r in module_runs if not r["task"].startswith("r0 ")]
@@ -179,7 +217,7 @@ def bench_processes(sim, ws, count, rounds):
         result[kind] = {
             "n": len(records),
             "seconds": h.median([r["seconds"] for r in records]),
-            "calls": sorted(set(r["ncalls"] for r in records)),
+            "calls": sorted({r["ncalls"] for r in records}),
             "cpu": h.median([r["rusage"]["cpu"] for r in records]),
             "rss_mib": max(r["rusage"]["maxrss_kib"] for r in records) / 1024.0,
             "module_wall": h.median([r["rusage"]["wall"] for r in records]),
@@ -207,25 +245,39 @@ def mesh_inventory(nets):
     hosts = {}
     for i, net in enumerate(ids):
         steps = list(range(1, (size - 1) // 2 + 1)) + ([size // 2] if size % 2 == 0 and i < size // 2 else [])
-        hosts["net%02d" % (i + 1)] = {"net_id": net, "peers": [ids[(i + k) % size] for k in steps],
-                                      "removed": [ids[i + 1]] if i < REMOVED else [], "ansible_connection": "local"}
+        hosts[f"net{i + 1:02d}"] = {
+            "net_id": net,
+            "peers": [ids[(i + k) % size] for k in steps],
+            "removed": [ids[i + 1]] if i < REMOVED else [],
+            "ansible_connection": "local",
+        }
     return {"all": {"hosts": {"localhost": {"ansible_connection": "local"}}, "children": {"mesh": {"hosts": hosts}}}}
 
 
 def removed_pairs(inventory):
     hosts = inventory["all"]["children"]["mesh"]["hosts"]
-    return [{"source_net_id": host["net_id"], "accepter_net_id": peer} for host in hosts.values() for peer in host["removed"]]
+    return [
+        {"source_net_id": host["net_id"], "accepter_net_id": peer}
+        for host in hosts.values()
+        for peer in host["removed"]
+    ]
 
 
 def loop_playbook(sim, kind):
     """The per-pair way: one net_peering (or ping) task per loop item, on each Net's host."""
     defaults = h.module_defaults(sim.url, M["access_key"], M["secret_key"], REGION)
     if kind == "converge":
-        task = {"name": "mesh", PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "accepted"},
-                "loop": "{{ peers }}"}
+        task = {
+            "name": "mesh",
+            PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "accepted"},
+            "loop": "{{ peers }}",
+        }
     elif kind == "absent":
-        task = {"name": "mesh", PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "absent"},
-                "loop": "{{ removed }}"}
+        task = {
+            "name": "mesh",
+            PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "absent"},
+            "loop": "{{ removed }}",
+        }
     else:
         task = {"name": "mesh", "ansible.builtin.ping": {}, "loop": "{{ peers }}"}
     return [h.play([task], hosts="mesh", defaults=defaults)]
@@ -263,12 +315,20 @@ def mesh_outcome(sim, run):
     failed_items = sum(1 for r in run.records for item in (r["items"] or []) if item.get("status") == "failed")
     failed_tasks = len(run.failed())
     summaries = [r["result"].get("summary") for r in run.records if r["result"].get("summary")]
-    return {"wall": run.wall, "cpu": run.cpu, "rc": run.rc, "calls": answered, "throttled": throttled, "actions": actions,
-            "active": sum(1 for p in peerings if p["state"] == "active"),
-            "live": sum(1 for p in peerings if h.live(p)),
-            "duplicates": len(h.duplicates(peerings)), "failed": failed_items if failed_items else failed_tasks,
-            "failures": [r["result"].get("msg") for r in run.failed()][:3],
-            "summary": summaries[-1] if summaries else None}
+    return {
+        "wall": run.wall,
+        "cpu": run.cpu,
+        "rc": run.rc,
+        "calls": answered,
+        "throttled": throttled,
+        "actions": actions,
+        "active": sum(1 for p in peerings if p["state"] == "active"),
+        "live": sum(1 for p in peerings if h.live(p)),
+        "duplicates": len(h.duplicates(peerings)),
+        "failed": failed_items if failed_items else failed_tasks,
+        "failures": [r["result"].get("msg") for r in run.failed()][:3],
+        "summary": summaries[-1] if summaries else None,
+    }
 
 
 def set_latency(sim, latency):
@@ -285,27 +345,37 @@ def bench_loop(sim, ws, inventory, forks, latency, repeats, with_ping):
     sim.clear_log()
     run = ws.run(loop_playbook(sim, "converge"), inventory, forks=forks, timeout=1200)
     entry["converge"] = mesh_outcome(sim, run)
-    check_ok(run, "mesh loop converge (forks %d, latency %s)" % (forks, latency))
+    check_ok(run, f"mesh loop converge (forks {forks}, latency {latency})")
     noop, ping = [], []
     for _repeat in range(repeats):  # alternate, so drift hits both alike
         sim.clear_log()
         run = ws.run(loop_playbook(sim, "converge"), inventory, forks=forks, timeout=1200)
-        check_ok(run, "mesh loop re-run (forks %d)" % forks)
+        check_ok(run, f"mesh loop re-run (forks {forks})")
         outcome = mesh_outcome(sim, run)
         outcome["changed"] = sum(1 for r in run.records for item in (r["items"] or []) if item.get("changed"))
         noop.append(outcome)
         if with_ping:
             run = ws.run(loop_playbook(sim, "ping"), inventory, forks=forks, timeout=900)
-            check_ok(run, "mesh ping (forks %d)" % forks)
+            check_ok(run, f"mesh ping (forks {forks})")
             ping.append({"wall": run.wall, "cpu": run.cpu})
-    entry["noop"] = {"wall": h.median([r["wall"] for r in noop]), "cpu": h.median([r["cpu"] for r in noop]),
-                     "calls": sorted(set(r["calls"] for r in noop)), "throttled": max(r["throttled"] for r in noop),
-                     "actions": noop[-1]["actions"], "changed": max(r["changed"] for r in noop), "n": len(noop)}
+    entry["noop"] = {
+        "wall": h.median([r["wall"] for r in noop]),
+        "cpu": h.median([r["cpu"] for r in noop]),
+        "calls": sorted({r["calls"] for r in noop}),
+        "throttled": max(r["throttled"] for r in noop),
+        "actions": noop[-1]["actions"],
+        "changed": max(r["changed"] for r in noop),
+        "n": len(noop),
+    }
     if ping:
-        entry["ping"] = {"wall": h.median([r["wall"] for r in ping]), "cpu": h.median([r["cpu"] for r in ping]), "n": len(ping)}
+        entry["ping"] = {
+            "wall": h.median([r["wall"] for r in ping]),
+            "cpu": h.median([r["cpu"] for r in ping]),
+            "n": len(ping),
+        }
     sim.clear_log()
     run = ws.run(loop_playbook(sim, "absent"), inventory, forks=forks, timeout=900)
-    check_ok(run, "mesh loop absent (forks %d)" % forks)
+    check_ok(run, f"mesh loop absent (forks {forks})")
     entry["remove"] = mesh_outcome(sim, run)
     return entry
 
@@ -319,35 +389,43 @@ def bench_topology(sim, ws, inventory, latency, rounds, max_writes=None):
     sim.clear_log()
     run = ws.run(topology_playbook(sim, [topology_task("converge", **extra)]), inventory, timeout=900)
     entry["converge"] = mesh_outcome(sim, run)
-    check_ok(run, "net_peerings converge (latency %s)" % latency)
+    check_ok(run, f"net_peerings converge (latency {latency})")
     if rounds is None:
         return entry
     # The re-run as a whole playbook (process wall time, comparable with the loop's) ...
     sim.clear_log()
     run = ws.run(topology_playbook(sim, [topology_task("re-run", **extra)]), inventory, timeout=900)
-    check_ok(run, "net_peerings re-run (latency %s)" % latency)
+    check_ok(run, f"net_peerings re-run (latency {latency})")
     entry["noop_playbook"] = mesh_outcome(sim, run)
     # ... and per task, each after a ping in the same playbook (after one warm-up round).
     tasks = []
     for n in range(rounds + 1):
-        tasks.append({"name": "r%d ping" % n, "ansible.builtin.ping": {}})
-        tasks.append(topology_task("r%d re-run" % n, **extra))
+        tasks.append({"name": f"r{n} ping", "ansible.builtin.ping": {}})
+        tasks.append(topology_task(f"r{n} re-run", **extra))
     run = ws.run(topology_playbook(sim, tasks), inventory, recorder_sim=sim.control_url, timeout=900)
-    check_ok(run, "net_peerings per-task re-run (latency %s)" % latency)
+    check_ok(run, f"net_peerings per-task re-run (latency {latency})")
     with_calls(run)
     measured = [r for r in run.records if not r["task"].startswith("r0 ")]
     noop = [r for r in measured if r["task"].endswith(" re-run")]
-    entry["noop_task"] = {"seconds": h.median([r["seconds"] for r in noop]),
-                          "ping": h.median([r["seconds"] for r in measured if r["task"].endswith(" ping")]),
-                          "calls": sorted(set(r["ncalls"] for r in noop)), "actions": noop[0]["calls"], "n": len(noop),
-                          "changed": any(r["result"].get("changed") for r in noop)}
+    entry["noop_task"] = {
+        "seconds": h.median([r["seconds"] for r in noop]),
+        "ping": h.median([r["seconds"] for r in measured if r["task"].endswith(" ping")]),
+        "calls": sorted({r["ncalls"] for r in noop}),
+        "actions": noop[0]["calls"],
+        "n": len(noop),
+        "changed": any(r["result"].get("changed") for r in noop),
+    }
     sim.clear_log()
-    overridden = topology_task("overridden", state="overridden",
-                               peerings="{{ groups['mesh'] | map('extract', hostvars) | list | outscale.cloud.full_mesh"
-                                        " | reject('in', removed_pairs) | list }}", **extra)
+    overridden = topology_task(
+        "overridden",
+        state="overridden",
+        peerings="{{ groups['mesh'] | map('extract', hostvars) | list | outscale.cloud.full_mesh"
+        " | reject('in', removed_pairs) | list }}",
+        **extra,
+    )
     run = ws.run(topology_playbook(sim, [overridden], removed_pairs=removed_pairs(inventory)), inventory, timeout=900)
     entry["remove"] = mesh_outcome(sim, run)
-    check_ok(run, "net_peerings overridden (latency %s)" % latency)
+    check_ok(run, f"net_peerings overridden (latency {latency})")
     return entry
 
 
@@ -360,10 +438,10 @@ def bench_mesh(ws, forks_list, latencies, repeats, rounds):
         assert declared == results["pairs"], declared
         for latency in latencies:
             for forks in forks_list:
-                print("[bench]   loop, forks %d, latency %d ms..." % (forks, latency * 1000), file=sys.stderr, flush=True)
+                print(f"[bench]   loop, forks {forks}, latency {latency * 1000} ms...", file=sys.stderr, flush=True)
                 # ping makes no API call: its playbook is timed once per forks, without latency.
                 results["loop"].append(bench_loop(sim, ws, inventory, forks, latency, repeats, with_ping=not latency))
-            print("[bench]   net_peerings, latency %d ms..." % (latency * 1000), file=sys.stderr, flush=True)
+            print("[bench]   net_peerings, latency %s ms..." % (latency * 1000), file=sys.stderr, flush=True)
             results["topology"].append(bench_topology(sim, ws, inventory, latency, rounds))
             if latency:
                 results["wide"].append(bench_topology(sim, ws, inventory, latency, None, max_writes=16))
@@ -393,29 +471,38 @@ def bench_throttling(ws):
 
 # -- 4. import time -------------------------------------------------------------------
 
-OUR_UTILS = ["ansible_collections.outscale.cloud.plugins.module_utils.%s" % name
-             for name in ("_base", "_peering", "_peering_plan", "_peering_apply", "_tags", "_client", "_credentials", "_signer")]
+OUR_UTILS = [
+    f"ansible_collections.outscale.cloud.plugins.module_utils.{name}"
+    for name in ("_base", "_peering", "_peering_plan", "_peering_apply", "_tags", "_client", "_credentials", "_signer")
+]
 
 
 def bench_import(ws, repeats):
-    code = "import ansible.module_utils.basic\n" + "".join("import %s\n" % name for name in OUR_UTILS)
+    code = "import ansible.module_utils.basic\n" + "".join(f"import {name}\n" for name in OUR_UTILS)
     env = dict(os.environ, PYTHONPATH=ws.collections, PYTHONDONTWRITEBYTECODE="")
     samples = []
     for _repeat in range(repeats):
-        proc = subprocess.run([h.PYTHON, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True,
-                              timeout=120, check=True)
+        proc = subprocess.run(
+            [h.PYTHON, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True
+        )
         cumulative = {}
         for line in proc.stderr.splitlines():
             match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
             if match:
                 cumulative.setdefault(match.group(4), (int(match.group(2)), len(match.group(3))))
         ours = sum(cumulative[name][0] for name in OUR_UTILS if name in cumulative and cumulative[name][1] == 1)
-        samples.append({"ours_ms": ours / 1000.0, "basic_ms": cumulative["ansible.module_utils.basic"][0] / 1000.0,
-                        "requests_ms": cumulative.get("requests", (0, 0))[0] / 1000.0})
-    return dict((key, h.median([s[key] for s in samples])) for key in samples[0])
+        samples.append(
+            {
+                "ours_ms": ours / 1000.0,
+                "basic_ms": cumulative["ansible.module_utils.basic"][0] / 1000.0,
+                "requests_ms": cumulative.get("requests", (0, 0))[0] / 1000.0,
+            }
+        )
+    return {key: h.median([s[key] for s in samples]) for key in samples[0]}
 
 
 # -- the table -------------------------------------------------------------------------
+
 
 def verdict(ok):
     return "met" if ok else "MISSED"
@@ -423,7 +510,9 @@ def verdict(ok):
 
 def fmt_calls(outcome):
     """API calls answered, and the throttled refusals apart."""
-    return "%d" % outcome["calls"] + (" +%d thr." % outcome["throttled"] if outcome.get("throttled") else "")
+    return "{}".format(outcome["calls"]) + (
+        " +{} thr.".format(outcome["throttled"]) if outcome.get("throttled") else ""
+    )
 
 
 def fmt_latency(latency):
@@ -433,7 +522,18 @@ def fmt_latency(latency):
 def task_rows(results, rows):
     tasks = results["tasks"]
     ping = tasks["ping"]
-    rows.append(["ansible.builtin.ping, per task (median of %d)" % tasks["ping_n"], fmt_s(ping), "-", "1.00x", "-", "-", "-", "-"])
+    rows.append(
+        [
+            "ansible.builtin.ping, per task (median of {})".format(tasks["ping_n"]),
+            fmt_s(ping),
+            "-",
+            "1.00x",
+            "-",
+            "-",
+            "-",
+            "-",
+        ]
+    )
     by_name = {}
     for row in tasks["rows"]:
         by_name[row["name"]] = row
@@ -444,82 +544,173 @@ def task_rows(results, rows):
         elif not row["changed_ok"]:
             state = "WRONG changed"
         else:
-            state = verdict(row["calls"] == [row["min_calls"]] and (row["target"] is None or (r is not None and r <= row["target"])))
-        rows.append(["%s (median of %d)" % (row["name"], row["n"]), fmt_s(row["seconds"]), "ping %s" % fmt_s(ping),
-                     "%.2fx" % r, "<= %.2fx" % row["target"] if row["target"] else "-", calls,
-                     "-" if row["min_calls"] is None else str(row["min_calls"]), state])
+            state = verdict(
+                row["calls"] == [row["min_calls"]] and (row["target"] is None or (r is not None and r <= row["target"]))
+            )
+        rows.append(
+            [
+                "{} (median of {})".format(row["name"], row["n"]),
+                fmt_s(row["seconds"]),
+                f"ping {fmt_s(ping)}",
+                f"{r:.2f}x",
+                "<= {:.2f}x".format(row["target"]) if row["target"] else "-",
+                calls,
+                "-" if row["min_calls"] is None else str(row["min_calls"]),
+                state,
+            ]
+        )
     # Issue 10: the no-op task within 5% of the bare-requests floor of the same run.
     noop, floor = by_name["net_peering present, no-op"], by_name["floor: bare module, requests + 1 POST"]
     r = ratio(noop["seconds"], floor["seconds"])
-    rows.append(["net_peering present, no-op, against the requests floor", fmt_s(noop["seconds"]),
-                 "requests floor %s" % fmt_s(floor["seconds"]), "%.2fx" % r, "<= 1.05x", "-", "-", verdict(r <= 1.05)])
+    rows.append(
+        [
+            "net_peering present, no-op, against the requests floor",
+            fmt_s(noop["seconds"]),
+            "requests floor {}".format(fmt_s(floor["seconds"])),
+            f"{r:.2f}x",
+            "<= 1.05x",
+            "-",
+            "-",
+            verdict(r <= 1.05),
+        ]
+    )
 
 
 def process_rows(results, rows):
     info = results["info"]
     big, ping_p = info["info"], info["ping"]
     r = ratio(big["seconds"], ping_p["seconds"])
-    rows.append(["net_peering_info over %d peerings, task (median of %d)" % (info["count"], big["n"]), fmt_s(big["seconds"]),
-                 "ping %s" % fmt_s(ping_p["seconds"]), "%.2fx" % r, "<= 11 calls", "/".join(str(c) for c in big["calls"]),
-                 str(info["min_calls"]), verdict(max(big["calls"]) <= 11)])
-    labels = [("info", "net_peering_info over %d peerings" % info["count"], 1.0),
-              ("noop", "net_peering present, no-op", None),
-              ("floor-requests", "floor: bare module, requests + 1 POST", None),
-              ("floor-httpclient", "floor: bare module, http.client + 1 POST", None)]
+    rows.append(
+        [
+            "net_peering_info over {} peerings, task (median of {})".format(info["count"], big["n"]),
+            fmt_s(big["seconds"]),
+            "ping {}".format(fmt_s(ping_p["seconds"])),
+            f"{r:.2f}x",
+            "<= 11 calls",
+            "/".join(str(c) for c in big["calls"]),
+            str(info["min_calls"]),
+            verdict(max(big["calls"]) <= 11),
+        ]
+    )
+    labels = [
+        ("info", "net_peering_info over {} peerings".format(info["count"]), 1.0),
+        ("noop", "net_peering present, no-op", None),
+        ("floor-requests", "floor: bare module, requests + 1 POST", None),
+        ("floor-httpclient", "floor: bare module, http.client + 1 POST", None),
+    ]
     for kind, label, limit in labels:
         entry = info[kind]
-        rows.append(["  module process CPU, user+sys: %s (median of %d)" % (label, entry["n"]), "%.3f s" % entry["cpu"],
-                     "ping module %.3f s" % ping_p["cpu"], "%.2fx" % ratio(entry["cpu"], ping_p["cpu"]),
-                     "<= 1 s" if limit else "-", "-", "-", verdict(entry["cpu"] <= limit) if limit else "-"])
+        rows.append(
+            [
+                "  module process CPU, user+sys: {} (median of {})".format(label, entry["n"]),
+                "{:.3f} s".format(entry["cpu"]),
+                "ping module {:.3f} s".format(ping_p["cpu"]),
+                "{:.2f}x".format(ratio(entry["cpu"], ping_p["cpu"])),
+                "<= 1 s" if limit else "-",
+                "-",
+                "-",
+                verdict(entry["cpu"] <= limit) if limit else "-",
+            ]
+        )
     noop, floor = info["noop"], info["floor-requests"]
-    rows.append(["  module process CPU: net_peering no-op against the requests floor", "%.3f s" % noop["cpu"],
-                 "requests floor %.3f s" % floor["cpu"], "%.2fx" % ratio(noop["cpu"], floor["cpu"]), "-", "-", "-", "-"])
-    rows.append(["  module process peak RSS: net_peering_info over %d peerings" % info["count"], "%.1f MiB" % big["rss_mib"],
-                 "ping module %.1f MiB" % ping_p["rss_mib"], "%.2fx" % ratio(big["rss_mib"], ping_p["rss_mib"]),
-                 "-", "-", "-", "-"])
+    rows.append(
+        [
+            "  module process CPU: net_peering no-op against the requests floor",
+            "{:.3f} s".format(noop["cpu"]),
+            "requests floor {:.3f} s".format(floor["cpu"]),
+            "{:.2f}x".format(ratio(noop["cpu"], floor["cpu"])),
+            "-",
+            "-",
+            "-",
+            "-",
+        ]
+    )
+    rows.append(
+        [
+            "  module process peak RSS: net_peering_info over {} peerings".format(info["count"]),
+            "{:.1f} MiB".format(big["rss_mib"]),
+            "ping module {:.1f} MiB".format(ping_p["rss_mib"]),
+            "{:.2f}x".format(ratio(big["rss_mib"], ping_p["rss_mib"])),
+            "-",
+            "-",
+            "-",
+            "-",
+        ]
+    )
 
 
 def outcome_state(outcome, live):
     ok = outcome["live"] == live and outcome["duplicates"] == 0 and not outcome["failed"] and outcome["rc"] == 0
-    return "%s: %d live, %d dup, %d failed" % ("ok" if ok else "WRONG", outcome["live"], outcome["duplicates"], outcome["failed"])
+    return "{}: {} live, {} dup, {} failed".format(
+        "ok" if ok else "WRONG", outcome["live"], outcome["duplicates"], outcome["failed"]
+    )
 
 
 def mesh_rows(results, rows):
     mesh = results["mesh"]
     pairs = mesh["pairs"]
-    name = "mesh %d Nets/%d peerings" % (MESH_NETS, pairs)
-    pings = dict((e["forks"], e["ping"]) for e in mesh["loop"] if "ping" in e)
+    name = f"mesh {MESH_NETS} Nets/{pairs} peerings"
+    pings = {e["forks"]: e["ping"] for e in mesh["loop"] if "ping" in e}
     for topo in mesh["topology"]:
         latency = topo["latency"]
         lat = fmt_latency(latency)
-        loops = dict((e["forks"], e) for e in mesh["loop"] if e["latency"] == latency)
+        loops = {e["forks"]: e for e in mesh["loop"] if e["latency"] == latency}
 
-        def versus(key, value):
+        def versus(key, value, loops=loops):
             """'loop f1 X / f8 Y' and the ratios of ``value`` to them."""
             refs = [(f, loops[f][key]["wall"]) for f in sorted(loops)]
-            return (" / ".join("loop f%d %s" % (f, fmt_s(w)) for f, w in refs),
-                    " / ".join("%.2fx" % ratio(value, w) for _f, w in refs))
+            return (
+                " / ".join(f"loop f{f} {fmt_s(w)}" for f, w in refs),
+                " / ".join(f"{ratio(value, w):.2f}x" for _f, w in refs),
+            )
 
         # converge from nothing
         for forks in sorted(loops):
             conv = loops[forks]["converge"]
             ping_pb = pings.get(forks)
-            rows.append(["%s, %s: converge, net_peering loop, forks %d" % (name, lat, forks), fmt_s(conv["wall"]),
-                         "ping playbook %s" % fmt_s(ping_pb["wall"]) if ping_pb else "-",
-                         "%.2fx" % ratio(conv["wall"], ping_pb["wall"]) if ping_pb else "-", "-",
-                         fmt_calls(conv), str(3 * pairs), outcome_state(conv, pairs)])
+            rows.append(
+                [
+                    f"{name}, {lat}: converge, net_peering loop, forks {forks}",
+                    fmt_s(conv["wall"]),
+                    "ping playbook {}".format(fmt_s(ping_pb["wall"])) if ping_pb else "-",
+                    "{:.2f}x".format(ratio(conv["wall"], ping_pb["wall"])) if ping_pb else "-",
+                    "-",
+                    fmt_calls(conv),
+                    str(3 * pairs),
+                    outcome_state(conv, pairs),
+                ]
+            )
         conv = topo["converge"]
         reference, ratios = versus("converge", conv["wall"])
         goal = latency and 1 in loops
         ok = conv["wall"] * 10 <= loops[1]["converge"]["wall"] if goal else None
-        rows.append(["%s, %s: converge, net_peerings one task" % (name, lat), fmt_s(conv["wall"]), reference, ratios,
-                     "<= 0.10x f1" if goal else "-", fmt_calls(conv), str(3 * pairs + 1),
-                     outcome_state(conv, pairs) + ("; " + verdict(ok) if goal else "")])
+        rows.append(
+            [
+                f"{name}, {lat}: converge, net_peerings one task",
+                fmt_s(conv["wall"]),
+                reference,
+                ratios,
+                "<= 0.10x f1" if goal else "-",
+                fmt_calls(conv),
+                str(3 * pairs + 1),
+                outcome_state(conv, pairs) + ("; " + verdict(ok) if goal else ""),
+            ]
+        )
         for wide in [w for w in mesh["wide"] if w["latency"] == latency]:
             conv = wide["converge"]
             reference, ratios = versus("converge", conv["wall"])
-            rows.append(["  same, max_concurrent_writes %d" % wide["max_writes"], fmt_s(conv["wall"]), reference, ratios, "-",
-                         fmt_calls(conv), str(3 * pairs + 1), outcome_state(conv, pairs)])
+            rows.append(
+                [
+                    "  same, max_concurrent_writes {}".format(wide["max_writes"]),
+                    fmt_s(conv["wall"]),
+                    reference,
+                    ratios,
+                    "-",
+                    fmt_calls(conv),
+                    str(3 * pairs + 1),
+                    outcome_state(conv, pairs),
+                ]
+            )
         # re-run with nothing to change
         for forks in sorted(loops):
             noop = loops[forks]["noop"]
@@ -527,33 +718,80 @@ def mesh_rows(results, rows):
             r = ratio(noop["wall"], ping_pb["wall"]) if ping_pb else None
             target = not latency and ping_pb
             ok = noop["calls"] == [pairs] and noop["changed"] == 0 and (not target or r <= 1.3)
-            rows.append(["%s, %s: re-run, net_peering loop, forks %d (median of %d)" % (name, lat, forks, noop["n"]),
-                         fmt_s(noop["wall"]), "ping playbook %s" % fmt_s(ping_pb["wall"]) if ping_pb else "-",
-                         "%.2fx" % r if r else "-", "<= 1.30x" if target else "-",
-                         "/".join(str(c) for c in noop["calls"]), str(pairs), verdict(ok)])
+            rows.append(
+                [
+                    "{}, {}: re-run, net_peering loop, forks {} (median of {})".format(name, lat, forks, noop["n"]),
+                    fmt_s(noop["wall"]),
+                    "ping playbook {}".format(fmt_s(ping_pb["wall"])) if ping_pb else "-",
+                    f"{r:.2f}x" if r else "-",
+                    "<= 1.30x" if target else "-",
+                    "/".join(str(c) for c in noop["calls"]),
+                    str(pairs),
+                    verdict(ok),
+                ]
+            )
             if not latency and ping_pb:
-                rows.append(["  same, CPU of ansible-playbook and all it ran (median)", fmt_s(noop["cpu"]),
-                             "ping playbook %s" % fmt_s(ping_pb["cpu"]), "%.2fx" % ratio(noop["cpu"], ping_pb["cpu"]),
-                             "-", "-", "-", "-"])
+                rows.append(
+                    [
+                        "  same, CPU of ansible-playbook and all it ran (median)",
+                        fmt_s(noop["cpu"]),
+                        "ping playbook {}".format(fmt_s(ping_pb["cpu"])),
+                        "{:.2f}x".format(ratio(noop["cpu"], ping_pb["cpu"])),
+                        "-",
+                        "-",
+                        "-",
+                        "-",
+                    ]
+                )
         task = topo["noop_task"]
         r = ratio(task["seconds"], task["ping"])
         reads_ok = task["calls"] == [1] and task["actions"] == {"ReadNetPeerings": 1} and not task["changed"]
-        rows.append(["%s, %s: re-run, net_peerings, per task (median of %d)" % (name, lat, task["n"]), fmt_s(task["seconds"]),
-                     "ping task %s" % fmt_s(task["ping"]), "%.2fx" % r, "<= 1.50x, 1 read", "/".join(str(c) for c in task["calls"]),
-                     "1 (1 account)", verdict(reads_ok and r <= 1.5)])
+        rows.append(
+            [
+                "{}, {}: re-run, net_peerings, per task (median of {})".format(name, lat, task["n"]),
+                fmt_s(task["seconds"]),
+                "ping task {}".format(fmt_s(task["ping"])),
+                f"{r:.2f}x",
+                "<= 1.50x, 1 read",
+                "/".join(str(c) for c in task["calls"]),
+                "1 (1 account)",
+                verdict(reads_ok and r <= 1.5),
+            ]
+        )
         whole = topo["noop_playbook"]
         reference, ratios = versus("noop", whole["wall"])
-        rows.append(["  same, whole playbook", fmt_s(whole["wall"]), reference, ratios, "-", fmt_calls(whole), "1", "-"])
+        rows.append(
+            ["  same, whole playbook", fmt_s(whole["wall"]), reference, ratios, "-", fmt_calls(whole), "1", "-"]
+        )
         # 10 pairs removed
         for forks in sorted(loops):
             rem = loops[forks]["remove"]
-            rows.append(["%s, %s: remove %d pairs, net_peering absent x %d, forks %d" % (name, lat, REMOVED, REMOVED, forks),
-                         fmt_s(rem["wall"]), "-", "-", "-", fmt_calls(rem), str(2 * REMOVED),
-                         outcome_state(rem, pairs - REMOVED)])
+            rows.append(
+                [
+                    f"{name}, {lat}: remove {REMOVED} pairs, net_peering absent x {REMOVED}, forks {forks}",
+                    fmt_s(rem["wall"]),
+                    "-",
+                    "-",
+                    "-",
+                    fmt_calls(rem),
+                    str(2 * REMOVED),
+                    outcome_state(rem, pairs - REMOVED),
+                ]
+            )
         rem = topo["remove"]
         reference, ratios = versus("remove", rem["wall"])
-        rows.append(["%s, %s: remove %d pairs, net_peerings overridden" % (name, lat, REMOVED), fmt_s(rem["wall"]),
-                     reference, ratios, "-", fmt_calls(rem), str(1 + REMOVED), outcome_state(rem, pairs - REMOVED)])
+        rows.append(
+            [
+                f"{name}, {lat}: remove {REMOVED} pairs, net_peerings overridden",
+                fmt_s(rem["wall"]),
+                reference,
+                ratios,
+                "-",
+                fmt_calls(rem),
+                str(1 + REMOVED),
+                outcome_state(rem, pairs - REMOVED),
+            ]
+        )
 
 
 def throttling_rows(results, rows):
@@ -562,55 +800,102 @@ def throttling_rows(results, rows):
     for run in data["runs"]:
         label = "net_peering loop, forks 8" if run["way"] == "loop" else "net_peerings one task"
         stats = run["stats"]
-        kinds = ", ".join("%s %d" % (kind, stats[kind]) for kind in ("platform", "account", "action", "identical") if stats[kind])
-        rows.append(["mesh %d Nets/%d peerings, default rate limits ON: converge, %s" % (MESH_NETS, pairs, label),
-                     fmt_s(run["wall"]), "throttled: %s" % (kinds or "none"), "-", "0 failed, 0 dup", fmt_calls(run),
-                     str(3 * pairs + (run["way"] != "loop")),
-                     verdict(run["failed"] == 0 and run["duplicates"] == 0 and run["rc"] == 0 and run["active"] == pairs)
-                     + ": %d active, %d dup, %d failed" % (run["active"], run["duplicates"], run["failed"])])
+        kinds = ", ".join(
+            f"{kind} {stats[kind]}" for kind in ("platform", "account", "action", "identical") if stats[kind]
+        )
+        rows.append(
+            [
+                f"mesh {MESH_NETS} Nets/{pairs} peerings, default rate limits ON: converge, {label}",
+                fmt_s(run["wall"]),
+                "throttled: %s" % (kinds or "none"),
+                "-",
+                "0 failed, 0 dup",
+                fmt_calls(run),
+                str(3 * pairs + (run["way"] != "loop")),
+                verdict(run["failed"] == 0 and run["duplicates"] == 0 and run["rc"] == 0 and run["active"] == pairs)
+                + ": {} active, {} dup, {} failed".format(run["active"], run["duplicates"], run["failed"]),
+            ]
+        )
 
 
 def table(results):
     head = ["measurement", "value", "reference (same run)", "ratio", "target", "API calls", "minimum", "verdict"]
     rows = []
-    for key, section in (("tasks", task_rows), ("info", process_rows), ("mesh", mesh_rows),
-                         ("throttling", throttling_rows)):
+    for key, section in (
+        ("tasks", task_rows),
+        ("info", process_rows),
+        ("mesh", mesh_rows),
+        ("throttling", throttling_rows),
+    ):
         if key in results:
             section(results, rows)
     if "import" in results:
         imp = results["import"]
-        rows.append(["import of our module_utils (after basic; requests %.0f ms of it)" % imp["requests_ms"],
-                     "%.1f ms" % imp["ours_ms"], "ansible.module_utils.basic %.1f ms" % imp["basic_ms"],
-                     "%.2fx" % ratio(imp["ours_ms"], imp["basic_ms"]), "-", "-", "-", "-"])
+        rows.append(
+            [
+                "import of our module_utils (after basic; requests {:.0f} ms of it)".format(imp["requests_ms"]),
+                "{:.1f} ms".format(imp["ours_ms"]),
+                "ansible.module_utils.basic {:.1f} ms".format(imp["basic_ms"]),
+                "{:.2f}x".format(ratio(imp["ours_ms"], imp["basic_ms"])),
+                "-",
+                "-",
+                "-",
+                "-",
+            ]
+        )
     return render(head, rows)
 
 
 def render(head, rows):
     widths = [max(len(str(row[i])) for row in [head] + rows) for i in range(len(head))]
-    lines = ["| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in [head] + rows]
+    lines = [
+        "| " + " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in [head] + rows
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
 
 
 def versions():
-    proc = subprocess.run([h.PYTHON, "-c", "import sys, ansible.release as r; print(sys.version.split()[0], r.__version__)"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [h.PYTHON, "-c", "import sys, ansible.release as r; print(sys.version.split()[0], r.__version__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     python, _space, core = proc.stdout.strip().partition(" ")
-    return "Python %s, ansible-core %s" % (python or "?", core or "?")
+    return "Python {}, ansible-core {}".format(python or "?", core or "?")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and peerings (not for recorded figures)")
     parser.add_argument("--json", help="also write the raw results to this file")
-    parser.add_argument("--collection", default=h.ROOT, help="benchmark another tree of the collection (default: this one)")
+    parser.add_argument(
+        "--collection", default=h.ROOT, help="benchmark another tree of the collection (default: this one)"
+    )
     parser.add_argument("--only", choices=["tasks", "mesh", "throttling"], help="run one part only")
     options = parser.parse_args()
     # rounds of the per-task playbook, peerings and rounds of the info part, repeats of each mesh re-run,
     # forks of the loop, latencies, rounds of the per-task net_peerings re-run
-    rounds, info_count, info_rounds, mesh_repeats, forks_list, latencies, topo_rounds = (7, 10000, 5, 1, [1, 8], [0, LATENCY], 5)
+    rounds, info_count, info_rounds, mesh_repeats, forks_list, latencies, topo_rounds = (
+        7,
+        10000,
+        5,
+        1,
+        [1, 8],
+        [0, LATENCY],
+        5,
+    )
     if options.quick:
-        rounds, info_count, info_rounds, mesh_repeats, forks_list, latencies, topo_rounds = (5, 2000, 3, 1, [8], [0, LATENCY], 3)
+        rounds, info_count, info_rounds, mesh_repeats, forks_list, latencies, topo_rounds = (
+            5,
+            2000,
+            3,
+            1,
+            [8],
+            [0, LATENCY],
+            3,
+        )
     only = options.only
 
     started = time.perf_counter()
@@ -620,15 +905,21 @@ def main():
             # Timing rows run with natural throttling off: its refusals and back-offs would measure the
             # simulator's guessed rates, not the collection. The throttling rows below turn it on.
             with h.Sim(h.seed(A, region=REGION), throttling=False) as sim:
-                print("[bench] per-task playbook (%d rounds + 1 warm-up)..." % rounds, file=sys.stderr, flush=True)
+                print(f"[bench] per-task playbook ({rounds} rounds + 1 warm-up)...", file=sys.stderr, flush=True)
                 results["tasks"] = bench_tasks(sim, ws, rounds)
                 if only is None:
-                    print("[bench] module processes, net_peering_info over %d peerings..." % info_count,
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"[bench] module processes, net_peering_info over {info_count} peerings...",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     results["info"] = bench_processes(sim, ws, info_count, info_rounds)
         if only in (None, "mesh"):
-            print("[bench] mesh of %d Nets: loop at forks %s and net_peerings, latencies %s..."
-                  % (MESH_NETS, forks_list, latencies), file=sys.stderr, flush=True)
+            print(
+                f"[bench] mesh of {MESH_NETS} Nets: loop at forks {forks_list} and net_peerings, latencies {latencies}...",
+                file=sys.stderr,
+                flush=True,
+            )
             results["mesh"] = bench_mesh(ws, forks_list, latencies, mesh_repeats, topo_rounds)
         if only in (None, "throttling"):
             print("[bench] mesh with the default rate limits on...", file=sys.stderr, flush=True)
@@ -642,11 +933,14 @@ def main():
         with open(options.json, "w") as handle:
             json.dump(results, handle, indent=1, default=str)
     print(table(results))
-    print("\n%d CPUs, load average %.2f before and %.2f after (1 min); %s; whole run %.0f s.\n"
-          "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\n"
-          "Natural throttling is off in every row but the 'default rate limits ON' ones. 'thr.': calls refused by "
-          "throttling, apart from the calls answered. 50 ms/call: a delay of 50 ms on every API call."
-          % (os.cpu_count(), results["load_before"][0], results["load_after"][0], results["versions"], results["seconds"]))
+    print(
+        "\n{} CPUs, load average {:.2f} before and {:.2f} after (1 min); {}; whole run {:.0f} s.\n"
+        "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\n"
+        "Natural throttling is off in every row but the 'default rate limits ON' ones. 'thr.': calls refused by "
+        "throttling, apart from the calls answered. 50 ms/call: a delay of 50 ms on every API call.".format(
+            os.cpu_count(), results["load_before"][0], results["load_after"][0], results["versions"], results["seconds"]
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Interpreter wrapper that measures the module process.
@@ -33,8 +32,17 @@ def main():
     target = os.environ.get("OSC_RUSAGE_FILE")
     if target:
         module = next((os.path.basename(arg) for arg in args if "AnsiballZ_" in arg), " ".join(args)[:80])
-        line = json.dumps({"module": module, "wall": wall, "user": usage.ru_utime, "system": usage.ru_stime,
-                           "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kib": usage.ru_maxrss, "rc": returncode})
+        line = json.dumps(
+            {
+                "module": module,
+                "wall": wall,
+                "user": usage.ru_utime,
+                "system": usage.ru_stime,
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "maxrss_kib": usage.ru_maxrss,
+                "rc": returncode,
+            }
+        )
         with open(target, "a") as handle:
             handle.write(line + "\n")
     sys.exit(returncode)

@@ -168,7 +168,9 @@ def test_demo(osc_simulator, run_playbook, tmp_path):
 def test_demo_mesh(osc_simulator, run_playbook, tmp_path):
     sim = osc_simulator
     summary_file = tmp_path / "mesh-summary.json"
-    extra = dict(demo_vars(sim), demo_mesh_summary_file=str(summary_file), demo_simulator_log=sim.base_url + "/_sim/log")
+    extra = dict(
+        demo_vars(sim), demo_mesh_summary_file=str(summary_file), demo_simulator_log=sim.base_url + "/_sim/log"
+    )
     code, stats, output = run_playbook("demo-mesh.yml", extra)
     assert code == 0, failures(output)
     assert stats["failed"] == 0

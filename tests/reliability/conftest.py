@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Reliability suite: real ansible-playbook runs (always at -vvv) against the simulator.
@@ -20,7 +19,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from rel_common import TALLY, Suite
 
 
@@ -41,9 +39,10 @@ def pytest_terminal_summary(terminalreporter):
     full = os.environ.get("OSC_RELIABILITY_FULL") == "1"
     terminalreporter.write_sep("=", "reliability summary (%s run)" % ("full" if full else "fast"))
     terminalreporter.write_line(
-        "cases run: %(cases)d, passed: %(passed)d, known defects (strict xfail): %(xfailed)d, skipped: %(skipped)d, "
-        "duplicates found: %(duplicates)d, secrets found: %(secrets)d (in known-defect cases: %(secrets_known_defect)d), "
-        "playbook runs scanned at -vvv: %(runs)d" % TALLY)
+        "cases run: {cases}, passed: {passed}, known defects (strict xfail): {xfailed}, skipped: {skipped}, "
+        "duplicates found: {duplicates}, secrets found: {secrets} (in known-defect cases: {secrets_known_defect}), "
+        "playbook runs scanned at -vvv: {runs}".format(**TALLY)
+    )
     for line in TALLY["notes"]:
         terminalreporter.write_line("  " + line)
 

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared pieces of the reliability suite: accounts, secrets, the scanned playbook runner."""
@@ -12,8 +11,17 @@ from bench import harness as h
 FULL = os.environ.get("OSC_RELIABILITY_FULL") == "1"
 
 # Filled in by the tests, printed by conftest.pytest_terminal_summary.
-TALLY = {"cases": 0, "passed": 0, "skipped": 0, "xfailed": 0, "duplicates": 0, "secrets": 0, "secrets_known_defect": 0,
-         "runs": 0, "notes": []}
+TALLY = {
+    "cases": 0,
+    "passed": 0,
+    "skipped": 0,
+    "xfailed": 0,
+    "duplicates": 0,
+    "secrets": 0,
+    "secrets_known_defect": 0,
+    "runs": 0,
+    "notes": [],
+}
 
 REGION = "eu-west-2"
 ACCOUNT_A = "111111111111"
@@ -31,7 +39,7 @@ SECRETS = {SK_A, SK_B, SK_WRONG, SK_FILE, SK_LEAK}
 
 def nets(prefix, count, second_octet_base):
     """``count`` Nets vpc-<prefix>00000N with disjoint /16 ranges 10.<base+i>.0.0/16."""
-    return [(h.net_id(prefix, i), "10.%d.0.0/16" % (second_octet_base + i)) for i in range(count)]
+    return [(h.net_id(prefix, i), "10.%s.0.0/16" % (second_octet_base + i)) for i in range(count)]
 
 
 def two_accounts(nets_a, nets_b):
@@ -53,7 +61,7 @@ def note(line):
     TALLY["notes"].append(line)
 
 
-class Suite(object):
+class Suite:
     """The session's workspace; every run is at -vvv and scanned for secrets and tracebacks."""
 
     def __init__(self):
@@ -68,18 +76,21 @@ class Suite(object):
 
     def cleanup(self):
         if os.environ.get("OSC_RELIABILITY_KEEP"):  # keep playbooks, records and outputs to debug a failure
-            print("\n[reliability] workspace kept in %s" % self.ws.path)
+            print(f"\n[reliability] workspace kept in {self.ws.path}")
             return
         self.ws.cleanup()
 
-    def run(self, playbook, inventory=None, forks=1, env=None, timeout=900, args=(), extra_vars=None, known_defect=False):
+    def run(
+        self, playbook, inventory=None, forks=1, env=None, timeout=900, args=(), extra_vars=None, known_defect=False
+    ):
         """Run at -vvv; count secrets found in the output (tests assert on run.secrets).
 
         ``known_defect``: the run exercises a defect that is expected to fail (a strict
         xfail); secrets it shows are counted apart, so the summary stays truthful.
         """
-        run = self.ws.run(playbook, inventory, forks=forks, verbosity=3, env=env, timeout=timeout, args=args,
-                          extra_vars=extra_vars)
+        run = self.ws.run(
+            playbook, inventory, forks=forks, verbosity=3, env=env, timeout=timeout, args=args, extra_vars=extra_vars
+        )
         TALLY["runs"] += 1
         # Named after the run's playbook-N.yml, so parallel runs never share a file.
         name = os.path.basename(run.argv[3]).replace("playbook-", "output-").replace(".yml", ".txt")

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ambiguous writes: every CreateNetPeering is applied, then its connection is dropped.
@@ -14,7 +13,7 @@ from __future__ import annotations
 import itertools
 
 from bench import harness as h
-from rel_common import FULL, item_results, nets, note, record_duplicates, sim_clean, two_accounts, defaults_for
+from rel_common import FULL, defaults_for, item_results, nets, note, record_duplicates, sim_clean, two_accounts
 
 CREATES = 100 if FULL else 10
 NETS = 15 if FULL else 5  # C(15, 2) = 105 pairs, C(5, 2) = 10
@@ -24,11 +23,17 @@ def test_lost_create_responses_make_no_duplicate(suite):
     nets_a = nets("c", NETS, 50)
     pairs = list(itertools.combinations([net[0] for net in nets_a], 2))[:CREATES]
     assert len(pairs) == CREATES
-    hosts = dict(("c%03d" % i, {"ansible_connection": "local", "src": src, "dst": dst}) for i, (src, dst) in enumerate(pairs))
+    hosts = {f"c{i:03d}": {"ansible_connection": "local", "src": src, "dst": dst} for i, (src, dst) in enumerate(pairs)}
     inventory = {"all": {"children": {"pairs": {"hosts": hosts}}}}
     with h.Sim(two_accounts(nets_a, []), validate_responses=True) as sim:
-        task = {"name": "create", "outscale.cloud.net_peering": {"source_net_id": "{{ src }}", "accepter_net_id": "{{ dst }}",
-                                                                 "state": "present"}}
+        task = {
+            "name": "create",
+            "outscale.cloud.net_peering": {
+                "source_net_id": "{{ src }}",
+                "accepter_net_id": "{{ dst }}",
+                "state": "present",
+            },
+        }
         sim.add_fault(action="CreateNetPeering", kind="drop_after", count=CREATES)
         run = suite.run([h.play([task], hosts="pairs", defaults=defaults_for(sim))], inventory, forks=8)
         log = sim.log()
@@ -36,8 +41,9 @@ def test_lost_create_responses_make_no_duplicate(suite):
 
         dropped = [call for call in log if call["action"] == "CreateNetPeering" and call["fault"] == "drop_after"]
         creates = [call for call in log if call["action"] == "CreateNetPeering"]
-        note("ambiguous writes: %d creates, %d responses dropped after the write, %d peerings exist, rc %s"
-             % (len(creates), len(dropped), len(peerings), run.rc))
+        note(
+            f"ambiguous writes: {len(creates)} creates, {len(dropped)} responses dropped after the write, {len(peerings)} peerings exist, rc {run.rc}"
+        )
         assert not run.secrets, run.secrets
         assert not run.tracebacks(), run.tail()
         assert len(dropped) == CREATES, "every create must have lost its response"
@@ -49,7 +55,7 @@ def test_lost_create_responses_make_no_duplicate(suite):
         assert not dups, dups
         assert len(peerings) == CREATES
         assert len(creates) == CREATES, "a create was sent again"
-        by_pair = dict(((p["source_net_id"], p["accepter_net_id"]), p["peering_id"]) for p in peerings)
+        by_pair = {(p["source_net_id"], p["accepter_net_id"]): p["peering_id"] for p in peerings}
         for record in run.records:
             host = hosts[record["host"]]
             reported = record["result"]["net_peering"]

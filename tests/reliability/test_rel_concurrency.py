@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Concurrency: forks 8 converging overlapping peering sets on the same Nets.
@@ -18,8 +17,18 @@ import random
 import re
 
 from bench import harness as h
-from rel_common import (ACCOUNT_B, FULL, creds, defaults_for, item_results, nets, note, record_duplicates, sim_clean,
-                        two_accounts)
+from rel_common import (
+    ACCOUNT_B,
+    FULL,
+    creds,
+    defaults_for,
+    item_results,
+    nets,
+    note,
+    record_duplicates,
+    sim_clean,
+    two_accounts,
+)
 
 HOSTS = 16 if FULL else 8
 PAIRS_PER_HOST = 6 if FULL else 5
@@ -46,28 +55,34 @@ def declared(nets_a, nets_b, seed):
                 items.append({"src": src, "dst": dst})
         # The accepter's keys are a host variable, not part of the loop items: Ansible prints
         # each item (and returns it in the result) at any verbosity, secrets included.
-        hosts["h%02d" % index] = {"ansible_connection": "local", "peerings": items, "accepter_b": creds(ACCOUNT_B)}
+        hosts[f"h{index:02d}"] = {"ansible_connection": "local", "peerings": items, "accepter_b": creds(ACCOUNT_B)}
     return hosts
 
 
 def playbook(sim):
-    task = {"name": "converge", "outscale.cloud.net_peering": {
-        "source_net_id": "{{ item.src }}", "accepter_net_id": "{{ item.dst }}",
-        "accepter_owner_id": "{{ item.owner | default(omit) }}",
-        "accepter_credentials": "{{ accepter_b if item.owner is defined else omit }}",
-        "state": "accepted"}, "loop": "{{ peerings }}"}
+    task = {
+        "name": "converge",
+        "outscale.cloud.net_peering": {
+            "source_net_id": "{{ item.src }}",
+            "accepter_net_id": "{{ item.dst }}",
+            "accepter_owner_id": "{{ item.owner | default(omit) }}",
+            "accepter_credentials": "{{ accepter_b if item.owner is defined else omit }}",
+            "state": "accepted",
+        },
+        "loop": "{{ peerings }}",
+    }
     return [h.play([task], hosts="racers", defaults=defaults_for(sim))]
 
 
 def test_forks_8_on_overlapping_sets_never_duplicate(suite):
     nets_a = nets("f", 6, 90)
-    nets_b = [(h.net_id("fb", i), "10.%d.0.0/16" % (110 + i)) for i in range(2)]
+    nets_b = [(h.net_id("fb", i), "10.%s.0.0/16" % (110 + i)) for i in range(2)]
     hosts = declared(nets_a, nets_b, seed=2026)
-    wanted = set(frozenset((p["src"], p["dst"])) for host in hosts.values() for p in host["peerings"])
+    wanted = {frozenset((p["src"], p["dst"])) for host in hosts.values() for p in host["peerings"]}
     inventory = {"all": {"children": {"racers": {"hosts": hosts}}}}
     with h.Sim(two_accounts(nets_a, nets_b), validate_responses=True) as sim:
         outcomes, runs, live_dups = [], [], []
-        for attempt in range(1 + RERUNS):
+        for _attempt in range(1 + RERUNS):
             run = suite.run(playbook(sim), inventory, forks=8)
             runs.append(run)
             assert not run.secrets, run.secrets
@@ -75,22 +90,26 @@ def test_forks_8_on_overlapping_sets_never_duplicate(suite):
             results = item_results(run)
             failures = [(host, item, result.get("msg")) for host, item, status, result in results if status != "ok"]
             unclear = [f for f in failures if not RETRYABLE.search(f[2] or "")]
-            assert not unclear, "failures that are not clear, retryable errors: %s" % unclear
+            assert not unclear, f"failures that are not clear, retryable errors: {unclear}"
             live_dups.extend(record_duplicates(h.duplicates(sim.peerings(), live_only=True)).items())
             assert not live_dups, live_dups
             outcomes.append((len(results), len(failures)))
             if not failures:
                 break
         peerings = sim.peerings()
-        note("concurrency: %d hosts x %d peerings over %d pairs at forks 8; (items, retryable failures) per run: %s"
-             % (HOSTS, PAIRS_PER_HOST, len(wanted), outcomes))
-        assert outcomes[-1][1] == 0, "still failing after %d re-runs" % RERUNS
+        note(
+            f"concurrency: {HOSTS} hosts x {PAIRS_PER_HOST} peerings over {len(wanted)} pairs at forks 8; (items, retryable failures) per run: {outcomes}"
+        )
+        assert outcomes[-1][1] == 0, f"still failing after {RERUNS} re-runs"
         active = [p for p in peerings if p["state"] == "active"]
         live = [p for p in peerings if h.live(p)]
         assert len(live) == len(active) == len(wanted), (len(live), len(active), len(wanted))
-        assert set(frozenset((p["source_net_id"], p["accepter_net_id"])) for p in active) == wanted
+        assert {frozenset((p["source_net_id"], p["accepter_net_id"])) for p in active} == wanted
         # Every item reported the live peering of its pair, in the last run.
-        by_pair = dict((frozenset((p["source_net_id"], p["accepter_net_id"])), p["peering_id"]) for p in active)
+        by_pair = {frozenset((p["source_net_id"], p["accepter_net_id"])): p["peering_id"] for p in active}
         for host, item, _status, result in item_results(runs[-1]):
-            assert result["net_peering"]["net_peering_id"] == by_pair[frozenset((item["src"], item["dst"]))], (host, item)
+            assert result["net_peering"]["net_peering_id"] == by_pair[frozenset((item["src"], item["dst"]))], (
+                host,
+                item,
+            )
         assert not sim_clean(sim)

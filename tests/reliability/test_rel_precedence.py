@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The account a play names wins over the shell's OSC_* keys (real ansible-playbook runs).
@@ -16,18 +15,28 @@ import json
 from bench import harness as h
 from rel_common import ACCOUNT_B, AK_A, AK_B, REGION, SK_A, SK_B, item_results, nets, sim_clean, two_accounts
 
-I = "outscale.cloud.net_peering_info"
+INFO = "outscale.cloud.net_peering_info"
 
 
 def test_play_profile_beats_exported_keys(suite):
     config = suite.write("precedence-config.json", json.dumps({"partner": {"access_key": AK_B, "secret_key": SK_B}}))
     with h.Sim(two_accounts(nets("ab", 1, 90), nets("cd", 1, 95)), validate_responses=True) as sim:
-        defaults = {"group/outscale.cloud.all": {"endpoint": sim.url, "region": REGION, "profile": "partner",
-                                                 "config_file": config}}
+        defaults = {
+            "group/outscale.cloud.all": {
+                "endpoint": sim.url,
+                "region": REGION,
+                "profile": "partner",
+                "config_file": config,
+            }
+        }
         tasks = [
-            {"name": "list as the play's profile", I: {}, "register": "listed"},
-            {"name": "keys and a profile in one task", I: {"access_key": AK_A, "secret_key": SK_A}, "register": "both",
-             "ignore_errors": True},
+            {"name": "list as the play's profile", INFO: {}, "register": "listed"},
+            {
+                "name": "keys and a profile in one task",
+                INFO: {"access_key": AK_A, "secret_key": SK_A},
+                "register": "both",
+                "ignore_errors": True,
+            },
         ]
         run = suite.run([h.play(tasks, defaults=defaults)], env={"OSC_ACCESS_KEY": AK_A, "OSC_SECRET_KEY": SK_A})
         assert run.rc == 0, run.tail(40)

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Throttling storm: 30% of API calls answered 429 or 503 at random.
@@ -14,8 +13,19 @@ from __future__ import annotations
 import itertools
 
 from bench import harness as h
-from rel_common import (ACCOUNT_A, ACCOUNT_B, FULL, REGION, creds, item_results, nets, note, record_duplicates,
-                        sim_clean, two_accounts)
+from rel_common import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    FULL,
+    REGION,
+    creds,
+    item_results,
+    nets,
+    note,
+    record_duplicates,
+    sim_clean,
+    two_accounts,
+)
 
 # 6 + 6 Nets: 15 + 15 same-account pairs, plus 20 cross-account ones = 50 (fast: 3 + 3 + 6 = 12).
 PER_ACCOUNT, CROSS = (6, 20) if FULL else (3, 6)
@@ -42,12 +52,17 @@ def inventory(peerings):
     hosts = {}
     for index, peering in enumerate(peerings):
         keys = creds(peering["account"])
-        host = {"ansible_connection": "local", "src": peering["src"], "dst": peering["dst"],
-                "osc_access_key": keys["access_key"], "osc_secret_key": keys["secret_key"]}
+        host = {
+            "ansible_connection": "local",
+            "src": peering["src"],
+            "dst": peering["dst"],
+            "osc_access_key": keys["access_key"],
+            "osc_secret_key": keys["secret_key"],
+        }
         if peering["owner"]:
             host["owner"] = peering["owner"]
             host["accepter"] = creds(peering["owner"])
-        hosts["p%03d" % index] = host
+        hosts[f"p{index:03d}"] = host
     return {"all": {"children": {"peerings": {"hosts": hosts}}}}
 
 
@@ -83,13 +98,14 @@ def test_throttling_storm_converges_without_duplicates(suite):
         peerings = sim.peerings()
 
         throttled = sum(1 for call in log if call["fault"] in ("throttle_429", "throttle_503"))
-        note("storm: %d peerings, %d API calls, %d throttled (%.0f%%), rc %s"
-             % (len(declared), len(log), throttled, 100.0 * throttled / max(1, len(log)), run.rc))
+        note(
+            f"storm: {len(declared)} peerings, {len(log)} API calls, {throttled} throttled ({100.0 * throttled / max(1, len(log)):.0f}%), rc {run.rc}"
+        )
         assert not run.secrets, run.secrets
         assert not run.tracebacks(), run.tail()
         # About 30%: within 4 standard deviations of a binomial proportion over this many calls.
         spread = 4 * (THROTTLE_RATIO * (1 - THROTTLE_RATIO) / len(log)) ** 0.5
-        assert abs(throttled / float(len(log)) - THROTTLE_RATIO) < spread, "%d of %d calls throttled" % (throttled, len(log))
+        assert abs(throttled / float(len(log)) - THROTTLE_RATIO) < spread, f"{throttled} of {len(log)} calls throttled"
         failed = [(host, result.get("msg")) for host, _item, status, result in item_results(run) if status != "ok"]
         assert not failed, failed
         assert run.rc == 0, run.tail()
@@ -97,9 +113,9 @@ def test_throttling_storm_converges_without_duplicates(suite):
 
         dups = record_duplicates(h.duplicates(peerings, live_only=False))
         assert not dups, dups
-        by_pair = dict((frozenset((p["source_net_id"], p["accepter_net_id"])), p) for p in peerings)
+        by_pair = {frozenset((p["source_net_id"], p["accepter_net_id"])): p for p in peerings}
         assert len(by_pair) == len(declared) == len(peerings)
-        reported = dict((r["host"], (r["result"].get("net_peering") or {}).get("net_peering_id")) for r in run.records)
+        reported = {r["host"]: (r["result"].get("net_peering") or {}).get("net_peering_id") for r in run.records}
         inv = inventory(declared)["all"]["children"]["peerings"]["hosts"]
         for host, peering_id in reported.items():
             actual = by_pair[frozenset((inv[host]["src"], inv[host]["dst"]))]

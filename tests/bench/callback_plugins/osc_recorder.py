@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Test-only callback: record every task result, with timings, to a JSON file.
@@ -29,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import time
-
 from urllib.request import urlopen
 
 from ansible.plugins.callback import CallbackBase
@@ -45,12 +43,24 @@ requirements:
 """
 
 # Result keys worth keeping; the rest (invocation, diff, ...) only costs space.
-KEEP = ("changed", "failed", "skipped", "unreachable", "msg", "net_peering", "api_error", "warnings", "exception", "module_stderr",
-        "summary", "failures")
+KEEP = (
+    "changed",
+    "failed",
+    "skipped",
+    "unreachable",
+    "msg",
+    "net_peering",
+    "api_error",
+    "warnings",
+    "exception",
+    "module_stderr",
+    "summary",
+    "failures",
+)
 
 
 def _small(result):
-    small = dict((key, result[key]) for key in KEEP if key in result)
+    small = {key: result[key] for key in KEEP if key in result}
     if "net_peerings" in result:
         small["net_peerings_count"] = len(result.get("net_peerings") or [])
     return small
@@ -63,7 +73,7 @@ class CallbackModule(CallbackBase):
     CALLBACK_NEEDS_ENABLED = True
 
     def __init__(self, *args, **kwargs):
-        super(CallbackModule, self).__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)
         self.path = os.environ.get("OSC_RECORDER_FILE")
         self.sim = os.environ.get("OSC_RECORDER_SIM")
         self.started = {}
@@ -91,19 +101,21 @@ class CallbackModule(CallbackBase):
         host, task = result.host.get_name(), result.task
         key = (host, task._uuid)
         start = self.started.pop(key, None)
-        self.records.append({
-            "host": host,
-            "task": task.get_name(),
-            "action": task.action,
-            "uuid": task._uuid,
-            "status": status,
-            "start": start,
-            "end": end,
-            "seconds": None if start is None else end - start,
-            "result": _small(result.result),
-            "items": self.items.pop(key, None),
-            "call_counts": self._call_counts(),
-        })
+        self.records.append(
+            {
+                "host": host,
+                "task": task.get_name(),
+                "action": task.action,
+                "uuid": task._uuid,
+                "status": status,
+                "start": start,
+                "end": end,
+                "seconds": None if start is None else end - start,
+                "result": _small(result.result),
+                "items": self.items.pop(key, None),
+                "call_counts": self._call_counts(),
+            }
+        )
 
     # -- callbacks -------------------------------------------------------
 

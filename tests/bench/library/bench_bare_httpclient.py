@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark floor without requests: one POST with the standard library's http.client.
@@ -26,7 +25,6 @@ author:
 
 import http.client
 import ssl  # noqa: F401  pylint: disable=unused-import
-
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule

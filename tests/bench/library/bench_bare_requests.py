@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark floor: the least a module that talks to an HTTP API can cost.
@@ -25,7 +24,6 @@ author:
 """
 
 import requests
-
 from ansible.module_utils.basic import AnsibleModule
 
 

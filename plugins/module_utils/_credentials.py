@@ -330,18 +330,11 @@ def resolve_settings(
     )
 
 
+# Always the task's own: another account's connection inherits them.
+RETRY_FIELDS = ("request_timeout", "max_retries", "retry_max_time")
 # What another account's credentials (accepter_credentials) may set; the rest is inherited.
-OTHER_ACCOUNT_OPTIONS = (
-    "access_key",
-    "secret_key",
-    "profile",
-    "config_file",
-    "region",
-    "endpoint",
-    "validate_certs",
-    "ca_bundle",
-    "x509_client_cert",
-    "x509_client_key",
+OTHER_ACCOUNT_OPTIONS = ("profile", "config_file") + tuple(
+    f for f in ConnectionSettings.FIELDS if f not in RETRY_FIELDS
 )
 
 
@@ -366,7 +359,7 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
             "set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
             "for the accepter account. The OSC_* environment variables are never used for it."
         )
-    for name in ("request_timeout", "max_retries", "retry_max_time"):
+    for name in RETRY_FIELDS:
         options[name] = getattr(main, name)
     settings = resolve_settings(options, environ={})
     if settings.sources.get("region") == "default":

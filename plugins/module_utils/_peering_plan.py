@@ -106,30 +106,23 @@ class Step:
         return out
 
 
+@dataclass
 class Plan:
-    """The outcome of plan(): steps to take, or a refusal; and the peering before and (predicted) after."""
+    """The outcome of plan(): steps to take, or a refusal; and the peering before and (predicted) after.
 
-    def __init__(
-        self,
-        wanted: Wanted,
-        before: Optional[Peering],
-        after: Optional[Peering],
-        steps: List[Step],
-        refusal: Optional[str] = None,
-        warnings: Optional[List[str]] = None,
-        known_ids: Tuple[str, ...] = (),
-        observed: Tuple[Peering, ...] = (),
-    ) -> None:
-        self.wanted = wanted
-        self.before = before
-        self.after = after
-        self.steps = steps
-        self.refusal = refusal
-        self.warnings = list(warnings or [])
-        # IDs of every peering of the pair that was read: tells a new one apart after an ambiguous create.
-        self.known_ids = known_ids
-        # What was read, for the steps that act on another peering than the one reported.
-        self.observed = observed
+    ``known_ids``: every peering of the pair that was read, to tell a new one apart after an
+    ambiguous create. ``observed``: what was read, for steps acting on another peering than
+    the one reported (both directions pending).
+    """
+
+    wanted: Wanted
+    before: Optional[Peering]
+    after: Optional[Peering]
+    steps: List[Step]
+    refusal: Optional[str] = None
+    warnings: List[str] = field(default_factory=list)
+    known_ids: Tuple[str, ...] = ()
+    observed: Tuple[Peering, ...] = ()
 
     @property
     def changes(self) -> bool:

@@ -227,6 +227,15 @@ def test_custom_seed_and_region():
 
 
 def test_stop_is_idempotent_and_quick_with_open_connections(sim, gw_a):
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
     gw_a.ReadNets()  # leaves a keep-alive connection open
+    address = urlsplit(sim.url)
+    started = time.monotonic()
     sim.stop()
     sim.stop()
+    assert time.monotonic() - started < 2
+    with socket.socket() as probe:
+        assert probe.connect_ex((address.hostname, address.port)) != 0  # nothing listens any more

@@ -7,32 +7,12 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply as domain
 from ansible_collections.outscale.cloud.plugins.modules import net_peering
 
 A1, A2, B1 = "vpc-a1a1a1a1", "vpc-a2a2a2a2", "vpc-b1b1b1b1"
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
 KEYS_A = {"access_key": "AKSIMDEMOACCOUNTA001", "secret_key": "SKsimDemoSecretA0000000000000000000000001"}
 KEYS_B = {"access_key": "AKSIMDEMOACCOUNTB001", "secret_key": "SKsimDemoSecretB0000000000000000000000001"}
-
-
-@pytest.fixture(autouse=True)
-def no_osc_environment(monkeypatch, tmp_path):
-    """The developer's OSC_* variables and ~/.osc must not leak into these tests."""
-    for name in (
-        "OSC_ACCESS_KEY",
-        "OSC_SECRET_KEY",
-        "OSC_REGION",
-        "OSC_PROFILE",
-        "OSC_CONFIG_FILE",
-        "OSC_ENDPOINT_API",
-        "OSC_X509_CLIENT_CERT",
-        "OSC_X509_CLIENT_KEY",
-        "OSC_TLS_SKIP_VERIFY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(domain, "POLL_INTERVALS", (0.05,))
 
 
 def run(args, capsys, check_mode=False, diff=False):

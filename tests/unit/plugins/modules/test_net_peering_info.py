@@ -12,26 +12,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._credentials import
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import FILTER_KEYS
 from ansible_collections.outscale.cloud.plugins.modules import net_peering_info
 
-# Keys that no test may read from the machine running the tests.
-CLEAN_ENV = (
-    "OSC_ACCESS_KEY",
-    "OSC_SECRET_KEY",
-    "OSC_REGION",
-    "OSC_PROFILE",
-    "OSC_CONFIG_FILE",
-    "OSC_ENDPOINT_API",
-    "OSC_X509_CLIENT_CERT",
-    "OSC_X509_CLIENT_KEY",
-    "OSC_TLS_SKIP_VERIFY",
-)
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for name in CLEAN_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.osc/config.json of the tester's
-
 
 @pytest.fixture
 def run_module(capsys):

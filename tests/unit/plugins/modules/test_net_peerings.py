@@ -9,7 +9,6 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply
 from ansible_collections.outscale.cloud.plugins.modules import net_peerings
 
 A, B = "111111111111", "222222222222"
@@ -34,21 +33,6 @@ def demo_seed():
             dict(account_id=B, nets=nets(NETS_B, 50), **KEYS_B),
         ],
     }
-
-
-@pytest.fixture(autouse=True)
-def fast_polls(monkeypatch, tmp_path):
-    for name in (
-        "OSC_ACCESS_KEY",
-        "OSC_SECRET_KEY",
-        "OSC_PROFILE",
-        "OSC_CONFIG_FILE",
-        "OSC_ENDPOINT_API",
-        "OSC_REGION",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(_peering_apply, "POLL_INTERVALS", (0.05,))
 
 
 def topology(cross=True, tags=None):

@@ -27,6 +27,8 @@ import copy
 import dataclasses
 import threading
 
+from .settings import start_merge
+
 DEFAULT_SETTINGS = {
     "enabled": True,
     "threshold": 4,  # documented: four in a row
@@ -39,21 +41,9 @@ SCOPES = ("access_key", "client")
 
 
 def merge_settings(base: dict, update: dict | bool | None) -> dict:
-    merged = copy.deepcopy(base)
-    if update is None:
-        return merged
-    if isinstance(update, bool):
-        merged["enabled"] = update
-        return merged
-    if not isinstance(update, dict):
-        raise ValueError("auth_lockout settings must be an object or a boolean")
-    unknown = set(update) - set(DEFAULT_SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown auth_lockout settings: {', '.join(sorted(unknown))}")
-    for name, value in update.items():
-        if name == "enabled":
-            merged[name] = bool(value)
-        elif name == "scope":
+    merged, changes = start_merge(base, update, "auth_lockout", DEFAULT_SETTINGS)
+    for name, value in changes.items():
+        if name == "scope":
             if value not in SCOPES:
                 raise ValueError(f"auth_lockout.scope must be one of {', '.join(SCOPES)}")
             merged[name] = value

@@ -259,18 +259,9 @@ class Simulator:
         """Shift the time X-Osc-Date is checked against (stale-date tests)."""
         self.clock.set_signing_skew(seconds)
 
-    def add_fault(
-        self,
-        action: str = "*",
-        kind: str = "error_500",
-        count: int | None = None,
-        ratio: float | None = None,
-        seconds: float | None = None,
-        code: str | int | None = None,
-        account_id: str | None = None,
-        seed: int | None = None,
-    ) -> dict:
-        return self.faults.add(action, kind, count, ratio, seconds, code, account_id, seed)
+    def add_fault(self, **rule) -> dict:
+        """Add a fault rule: the keyword arguments of FaultInjector.add (action, kind, count, ...)."""
+        return self.faults.add(**rule)
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -23,6 +23,7 @@ import hashlib
 import threading
 
 from .errors import THROTTLED_ACCOUNT, THROTTLED_CALL, THROTTLED_IDENTICAL, THROTTLED_PLATFORM, ApiError
+from .settings import start_merge
 
 BUCKETS = ("platform", "account", "action")
 
@@ -47,21 +48,8 @@ _ERRORS = {
 
 def merge_settings(base: dict, update: dict | bool | None) -> dict:
     """``base`` updated with a (partial) settings document; ``False`` disables, ``True`` enables."""
-    merged = copy.deepcopy(base)
-    if update is None:
-        return merged
-    if isinstance(update, bool):
-        merged["enabled"] = update
-        return merged
-    if not isinstance(update, dict):
-        raise ValueError("throttling settings must be an object or a boolean")
-    unknown = set(update) - set(DEFAULT_SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown throttling settings: {', '.join(sorted(unknown))}")
-    for name, value in update.items():
-        if name == "enabled":
-            merged["enabled"] = bool(value)
-            continue
+    merged, changes = start_merge(base, update, "throttling", DEFAULT_SETTINGS)
+    for name, value in changes.items():
         fields = ("max", "window_seconds") if name == "identical" else ("rate", "burst")
         if not isinstance(value, dict) or set(value) - set(fields):
             raise ValueError(f"throttling.{name} takes {' and '.join(fields)}")

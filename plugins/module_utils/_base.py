@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.outscale.cloud.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, OscClient
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_REQUEST_TIMEOUT,
@@ -129,8 +129,6 @@ class OscModule:
     def client(self) -> OscClient:
         """The task's own client, built on first use from the task's connection options."""
         if "task" not in self.clients:
-            if REQUESTS_IMPORT_ERROR:
-                self.module.fail_json(msg=missing_required_lib("requests"))
             check_limits(self.params)
             self.clients["task"] = self.make_client(resolve_settings(self.params))
         return self.clients["task"]

@@ -23,18 +23,17 @@ import time
 from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import urlsplit
 
-try:
-    import requests
-    from urllib3.exceptions import NewConnectionError
-except ImportError:
-    requests = None
-    REQUESTS_IMPORT_ERROR = "requests"
-else:
-    REQUESTS_IMPORT_ERROR = None
-
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._http import (
+    ConnectFailed,
+    ConnectTimedOut,
+    HttpTransport,
+    LostAfterSend,
+    ResponseTimedOut,
+    TlsFailed,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._signer import sign_request
 from ansible_collections.outscale.cloud.plugins.module_utils._version import COLLECTION_VERSION
 
@@ -131,15 +130,6 @@ AUTHORIZATION_PATTERN = re.compile(
 SIGNATURE_PATTERN = re.compile(r"Signature=[0-9a-fA-F]+")
 
 
-def _keep_signature(request):
-    """requests auth hook that changes nothing.
-
-    Giving the session any auth stops requests from reading ~/.netrc, whose
-    Basic credentials would silently replace our signed Authorization header.
-    """
-    return request
-
-
 def _snippet(text, limit=160):
     """A short, single-line, tag-free excerpt of a non-JSON body (proxy pages)."""
     text = re.sub(r"<[^>]*>", " ", text)
@@ -148,19 +138,18 @@ def _snippet(text, limit=160):
 
 
 class OscClient:
-    """One requests.Session per module run; every call signed, timed out and retried within bounds."""
+    """One HTTP transport per module run; every call signed, timed out and retried within bounds."""
 
     def __init__(self, settings: Any, sleep=time.sleep, clock=time.monotonic, jitter=random.random) -> None:
         self.settings = settings
         self.sleep, self.clock, self.jitter = sleep, clock, jitter
-        self.session = requests.Session()
-        self.session.auth = _keep_signature
-        # The CA bundle, when given, implies verification. It is also passed on
-        # every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override
-        # a session-level setting, which would ignore ca_bundle and validate_certs.
-        self.session.verify = settings.ca_bundle if settings.ca_bundle else settings.validate_certs
-        if settings.x509_client_cert:
-            self.session.cert = (settings.x509_client_cert, settings.x509_client_key)
+        # The CA bundle, when given, implies verification.
+        self.transport = HttpTransport(
+            settings.endpoint,
+            validate_certs=settings.validate_certs,
+            ca_bundle=settings.ca_bundle,
+            client_cert=(settings.x509_client_cert, settings.x509_client_key) if settings.x509_client_cert else None,
+        )
         self.call_counts: Dict[str, int] = {}
         self.warnings: List[str] = []
         # Shared by the threads of one task (net_peerings' parallel writes).
@@ -260,58 +249,53 @@ class OscClient:
             "POST", url, payload, self.settings.access_key, self.settings.secret_key, self.settings.region
         )
         headers["User-Agent"] = USER_AGENT
-        timeout = (min(10, self.settings.request_timeout), self.settings.request_timeout)
         try:
-            # A redirect would be resent to a host/path the signature does not cover
-            # (or turned into a GET): report it instead of following it.
-            response = self.session.post(
+            # Redirects are not followed: the signature covers the host and path.
+            response = self.transport.post(
                 url,
-                data=payload.encode("utf-8"),
-                headers=headers,
-                timeout=timeout,
-                verify=self.session.verify,
-                allow_redirects=False,
+                payload.encode("utf-8"),
+                headers,
+                connect_timeout=min(10, self.settings.request_timeout),
+                read_timeout=self.settings.request_timeout,
             )
-        except requests.exceptions.SSLError as exc:
-            # urllib3 wraps the cause in "Max retries exceeded", though nothing was retried: report the cause.
-            cause = getattr(exc.args[0], "reason", None) if exc.args else None
-            return self._tls_error(action, self._scrub(cause if cause is not None else exc))
-        except requests.exceptions.ConnectTimeout:
+        except TlsFailed as exc:
+            return self._tls_error(action, self._scrub(exc))
+        except ConnectTimedOut:
             return _Retryable(action, f"timed out connecting to {self.settings.endpoint}")
-        except requests.exceptions.ReadTimeout:
+        except ConnectFailed as exc:
+            # Refused, unresolvable or unreachable: nothing was sent, and waiting would not change the answer.
+            return self._connect_error(action, exc.cause, exc.proxy)
+        except ResponseTimedOut:
             return self._after_send(action, is_write, f"no response within {self.settings.request_timeout} s")
-        except requests.exceptions.ConnectionError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError):
-                # Refused or unresolvable: nothing was sent, and waiting would not change the answer.
-                return self._connect_error(action, reason)
+        except LostAfterSend:
             return self._after_send(action, is_write, "connection lost before a response")
-        except requests.exceptions.RequestException as exc:
-            return OscApiError(action, f"request could not be sent ({self._scrub(exc)})")
         return self._decode(action, response, is_write)
+
+    def close(self) -> None:
+        self.transport.close()
 
     def _where(self):
         parts = urlsplit(self.settings.endpoint)
         return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), parts.scheme
 
-    def _connect_error(self, action, reason):
+    def _connect_error(self, action, reason, proxy=None):
         """A refused connection or a failed name lookup: fail at once, saying which host and port, and why."""
         host, port, _scheme = self._where()
-        text = str(reason)
-        refused = "refused" in text.lower() or f"Errno {errno.ECONNREFUSED}" in text
-        if (
-            isinstance(getattr(reason, "__context__", None), socket.gaierror)
-            or "NameResolution" in type(reason).__name__
-            or "name resolution" in text.lower()
-            or "not known" in text.lower()
-        ):
+        if proxy:
+            return OscApiError(
+                action,
+                f"cannot connect to the proxy {proxy} for endpoint {self.settings.endpoint} ({self._scrub(reason)})",
+                hint="The proxy comes from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY): check it, or "
+                "add the endpoint's host to NO_PROXY.",
+            )
+        if isinstance(reason, socket.gaierror):
             return OscApiError(
                 action,
                 f"cannot resolve the host name {host} (endpoint {self.settings.endpoint})",
                 hint="Check the spelling of endpoint and region (the default endpoint is "
                 "https://api.<region>.outscale.com/api/v1) and this machine's DNS.",
             )
-        if refused:
+        if isinstance(reason, ConnectionRefusedError) or getattr(reason, "errno", None) == errno.ECONNREFUSED:
             if host in ("127.0.0.1", "localhost", "::1"):
                 advice = "Is the simulator (or whatever should answer there) running, on that port? Check endpoint."
             else:
@@ -366,8 +350,8 @@ class OscClient:
         return _Retryable(action, reason)
 
     def _decode(self, action, response, is_write):
-        status = response.status_code
-        raw = response.content or b""
+        status = response.status
+        raw = response.body or b""
         try:
             data = json.loads(raw.decode("utf-8")) if raw else None
         except ValueError:  # includes UnicodeDecodeError

@@ -299,7 +299,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     read_by_id,
     read_pair,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor, step_hint
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, Actors, Wanted, plan
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
@@ -413,6 +412,8 @@ class NetPeering(OscModule):
                 found = read_by_id(self.client, wanted.net_peering_id)
                 observed = [found] if found else []
         except OscApiError as exc:
+            from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import step_hint
+
             raise exc.with_hint(step_hint(None, exc, None))
         actors = Actors(any_accepter=ACCEPTER in self.clients, region=self.client.settings.region)
         the_plan = plan(wanted, observed, actors)
@@ -421,6 +422,12 @@ class NetPeering(OscModule):
         self.report(the_plan.before, the_plan.before)
         if the_plan.refusal:
             raise OscError(the_plan.refusal)
+        if not the_plan.steps:
+            return  # reported above, before == after
+        # Imported only when there is something to do: a no-op run compiles less (modules run from a zip,
+        # so every run compiles what it imports).
+        from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
+
         executor = Executor(self.clients, wait=params["wait"], wait_timeout=params["wait_timeout"])
         try:
             # In check mode the plan is the outcome; only the accepter check (a read) is made.

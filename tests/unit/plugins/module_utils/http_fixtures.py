@@ -13,6 +13,7 @@ import json
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -231,7 +232,11 @@ class ScriptedServer:
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
-        # Unblock handler threads waiting on idle keep-alive connections.
+        self.stop_connections()
+        self._thread.join(5)
+
+    def stop_connections(self):
+        """Close every open connection from the server's side (a keep-alive timeout, a restart)."""
         with self._lock:
             sockets, self._sockets = self._sockets, []
         for sock in sockets:
@@ -239,7 +244,7 @@ class ScriptedServer:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self._thread.join(5)
+        time.sleep(0.05)  # let the handler threads see it and close
 
     def __enter__(self):
         return self.start()
@@ -255,3 +260,69 @@ def unused_port():
     port = sock.getsockname()[1]
     sock.close()
     return port
+
+
+class ConnectProxy:
+    """An HTTP proxy on 127.0.0.1 that only tunnels (CONNECT) to 127.0.0.1, and records each CONNECT.
+
+    Enough to prove a client goes through HTTPS_PROXY: it never contacts any other address.
+    """
+
+    def __init__(self):
+        self.requests = []  # (request line, {header: value})
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._threads = []
+        self._stopping = threading.Event()
+
+    def __enter__(self):
+        thread = threading.Thread(target=self._accept, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stopping.set()
+        self._listener.close()
+
+    def _accept(self):
+        while not self._stopping.is_set():
+            try:
+                client, _address = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client):
+        with client:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = client.recv(4096)
+                if not chunk:
+                    return
+                head += chunk
+            lines = head.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+            headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+            self.requests.append((lines[0], headers))
+            method, target, _version = lines[0].split(" ", 2)
+            host, port = target.rsplit(":", 1)
+            if method != "CONNECT" or host != "127.0.0.1":
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                return
+            with socket.create_connection((host, int(port)), timeout=10) as upstream:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                self._pipe(client, upstream)
+
+    def _pipe(self, one, other):
+        import selectors
+
+        with selectors.DefaultSelector() as selector:
+            selector.register(one, selectors.EVENT_READ, other)
+            selector.register(other, selectors.EVENT_READ, one)
+            while not self._stopping.is_set():
+                for key, _events in selector.select(timeout=0.2):
+                    data = key.fileobj.recv(65536)
+                    if not data:
+                        return
+                    key.data.sendall(data)

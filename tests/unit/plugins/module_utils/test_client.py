@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """OscClient over real sockets, against a scriptable server on 127.0.0.1.
 
-No mock of requests: every test sends real HTTP(S). Time is faked through the
+No mock of the transport: every test sends real HTTP(S). Time is faked through the
 client's injectable sleep/clock/jitter, so no test waits for a backoff; the
 only real waits are sub-second read timeouts.
 """
@@ -13,7 +13,6 @@ import os
 import random
 import re
 import ssl
-import warnings
 
 import pytest
 import trustme
@@ -28,6 +27,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._client import (
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import ConnectionSettings, resolve_settings
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fixtures import (
+    ConnectProxy,
     Reply,
     ScriptedServer,
     drop,
@@ -132,7 +132,7 @@ def make_client(fake):
 
     yield factory
     for client in clients:
-        client.session.close()
+        client.close()
 
 
 def authorization_values(server):
@@ -730,7 +730,7 @@ def test_every_request_is_signed(server, make_client):
 
 
 def test_netrc_does_not_replace_the_signature(server, make_client, monkeypatch, tmp_path):
-    # requests would otherwise turn a ~/.netrc entry for the host into Basic auth.
+    # Some HTTP clients (requests, curl) turn a ~/.netrc entry for the host into Basic auth: ours must not.
     netrc = tmp_path / "netrc"
     netrc.write_text("machine 127.0.0.1 login someone password hunter2\n")
     monkeypatch.setenv("NETRC", str(netrc))
@@ -788,7 +788,7 @@ def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch
     assert "TLS error" in str(error) and "ca_bundle" in error.full_message()
     assert "certificate verify failed" in str(error) and "Max retries" not in str(
         error
-    )  # the cause, not urllib3's wrapper
+    )  # the cause, not an HTTP library's wrapper
     assert tls_server.received == []
     assert client.call_counts == {READ: 1}  # a certificate problem is not retried
     assert fake.sleeps == []
@@ -827,9 +827,7 @@ def test_tls_validate_certs_false_makes_it_pass(tls_server, make_client):
     tls_server.push(ok({"NetPeerings": []}))
     client = make_client(tls_server, validate_certs=False)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning is the point here
-        assert client.call(READ, {}) == {"NetPeerings": []}
+    assert client.call(READ, {}) == {"NetPeerings": []}
     assert len(tls_server.received) == 1
 
 
@@ -845,15 +843,15 @@ def test_tls_client_certificate(tls_ca, ca_pem, make_client, tmp_path):
             without.call(READ, {})
         with_cert = make_client(srv, ca_bundle=ca_pem, x509_client_cert=str(cert_path), x509_client_key=str(key_path))
         with_cert.call(READ, {})
-        with_cert.session.close()
-        without.session.close()
+        with_cert.close()
+        without.close()
         assert len(srv.received) == 1
 
 
-# -- session and timeouts -----------------------------------------------------------------
+# -- connections and timeouts -----------------------------------------------------------------
 
 
-def test_one_session_and_one_connection_for_many_calls(server, make_client):
+def test_one_kept_alive_connection_for_many_calls(server, make_client):
     server.push(
         ok({"NetPeerings": [], "NextPageToken": "x"}),
         ok({"NetPeerings": []}),
@@ -863,7 +861,6 @@ def test_one_session_and_one_connection_for_many_calls(server, make_client):
         ok(),
     )
     client = make_client(server)
-    session = client.session
 
     client.paginate(READ, {}, "NetPeerings")
     client.call("CreateNetPeering", {})
@@ -871,7 +868,7 @@ def test_one_session_and_one_connection_for_many_calls(server, make_client):
         client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
     client.call("CreateTags", {})
 
-    assert client.session is session
+    assert client.transport.connections_opened == 1
     assert len(server.received) == 6
     assert server.connections == 1
     assert {item.connection for item in server.received} == {1}
@@ -881,13 +878,13 @@ def test_every_call_has_a_timeout(server, make_client):
     server.push(ok(), osc_error(503, "6", "Throttled"), ok(), ok({"NetPeerings": []}))
     client = make_client(server, request_timeout=7)
     seen = []
-    real_request = client.session.request
+    real_post = client.transport.post
 
     def spy(*args, **kwargs):  # records, then sends for real
-        seen.append(kwargs.get("timeout"))
-        return real_request(*args, **kwargs)
+        seen.append((kwargs["connect_timeout"], kwargs["read_timeout"]))
+        return real_post(*args, **kwargs)
 
-    client.session.request = spy
+    client.transport.post = spy
     client.call("CreateNetPeering", {})
     client.call("AcceptNetPeering", {})
     client.paginate(READ, {}, "NetPeerings")
@@ -962,10 +959,109 @@ def test_unresolvable_host_fails_at_once(make_client, fake):
 
 def test_https_against_plain_http_says_use_http(server, make_client):
     server.push(ok())
-    client = make_client(server)
-    client.settings.endpoint = client.settings.endpoint.replace("http://", "https://", 1)
+    client = make_client(server.endpoint.replace("http://", "https://", 1))
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
     message = info.value.full_message()
     assert "plain HTTP, not TLS" in message and "Use http:// instead of https://" in message
     assert "ca_bundle" not in message
+
+
+# -- kept-alive connections, threads and proxies (the transport on http.client) -----------
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced_not_failed(server, make_client, fake):
+    server.push(ok({"NetPeerings": []}), ok({"NetPeering": PEERING}))
+    client = make_client(server)
+    client.call(READ, {})
+    server.stop_connections()  # what a server's keep-alive timeout does between two calls
+
+    # A write: had the client sent it on the dead connection, its outcome would be unknown.
+    assert client.call("CreateNetPeering", {})["NetPeering"] == PEERING
+    assert server.actions() == [READ, "CreateNetPeering"]
+    assert client.transport.connections_opened == 2 and fake.sleeps == []
+
+
+def test_connection_close_from_the_server_is_honoured(server, make_client):
+    server.push(ok({"NetPeerings": []}, headers={"Connection": "close"}), ok({"NetPeerings": []}))
+    client = make_client(server)
+    client.call(READ, {})
+    client.call(READ, {})
+    assert [item.connection for item in server.received] == [1, 2]
+
+
+def test_each_thread_has_its_own_connection_and_close_ends_them_all(server, make_client):
+    import threading
+
+    server.push(*[ok({"NetPeerings": []}) for _call in range(8)])
+    client = make_client(server)
+    barrier = threading.Barrier(4)
+
+    def work():
+        barrier.wait()
+        client.call(READ, {})
+        client.call(READ, {})
+
+    threads = [threading.Thread(target=work) for _thread in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(server.received) == 8 and server.connections == 4
+    assert client.transport.connections_opened == 4
+    client.close()
+    assert client.transport._all == []  # pylint: disable=protected-access
+
+
+def test_http_proxy_from_the_environment_gets_the_whole_url(server, make_client, monkeypatch):
+    # The endpoint's own port has nothing listening: only the proxy can answer.
+    endpoint = f"http://127.0.0.1:{unused_port()}/api/v1"
+    monkeypatch.setenv("HTTP_PROXY", f"http://user:p%40ss@127.0.0.1:{server.port}")
+    server.push(ok({"NetPeerings": []}))
+    client = make_client(endpoint)
+
+    assert client.call(READ, {}) == {"NetPeerings": []}
+    received = server.received[0]
+    assert received.path == f"{endpoint}/{READ}"
+    assert received.headers["proxy-authorization"] == "Basic dXNlcjpwQHNz"  # user:p@ss
+    received.path = received.path.split(str(received.headers["host"]), 1)[1]  # what the signature covers
+    assert_signed_by_sdk_rules(received)
+
+
+def test_no_proxy_bypasses_the_proxy(server, make_client, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{unused_port()}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    server.push(ok({"NetPeerings": []}))
+    assert make_client(server).call(READ, {}) == {"NetPeerings": []}
+
+
+def test_https_goes_through_the_proxy_with_connect(tls_server, make_client, ca_pem, monkeypatch):
+    tls_server.push(ok({"NetPeerings": []}), ok({"NetPeerings": []}))
+    with ConnectProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        client = make_client(tls_server, ca_bundle=ca_pem)
+        client.call(READ, {})
+        client.call(READ, {})  # on the same tunnel
+        client.close()
+    assert [line.rsplit(" ", 1)[0] for line, _headers in proxy.requests] == [f"CONNECT 127.0.0.1:{tls_server.port}"]
+    assert len(tls_server.received) == 2
+    assert_signed_by_sdk_rules(tls_server.received[0])
+
+
+def test_a_proxy_that_refuses_is_named(make_client, fake, monkeypatch):
+    port = unused_port()
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+    client = make_client("https://api.eu-west-2.outscale.com/api/v1")  # never contacted: the proxy refuses first
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    message = info.value.full_message()
+    assert f"cannot connect to the proxy 127.0.0.1:{port}" in message and "NO_PROXY" in message
+    assert fake.sleeps == []
+
+
+def test_unreadable_client_certificate_is_a_clear_tls_error(tls_server, make_client, tmp_path):
+    missing = str(tmp_path / "nope.pem")
+    client = make_client(tls_server, x509_client_cert=missing, x509_client_key=missing, max_retries=0)
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    assert "cannot load the TLS files" in str(info.value) and tls_server.received == []

@@ -20,7 +20,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscE
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
-    connects,
     diff_view,
     is_live,
     net_ids,
@@ -109,6 +108,10 @@ def plan_topology(
     ``own_nets``: Nets known to be the task's account's (see undecided_sides).
     """
     plans = []
+    # Observed peerings by unordered pair of Nets, so each listed pair finds its own in one lookup.
+    by_pair: Dict[FrozenSet[Any], List[Peering]] = {}
+    for peering in observed:
+        by_pair.setdefault(frozenset(net_ids(peering)), []).append(peering)
     for wanted in listed:
         if mode == "deleted":
             wanted = Wanted(
@@ -129,7 +132,7 @@ def plan_topology(
                 tags=tags,
                 purge_tags=wanted.purge_tags,
             )
-        pair = [p for p in observed if connects(p, wanted.source_net_id, wanted.accepter_net_id)]
+        pair = by_pair.get(frozenset((wanted.source_net_id, wanted.accepter_net_id)), [])
         plans.append(plan(wanted, pair, actors))
     removals = []
     if mode == "overridden":

@@ -128,6 +128,8 @@ AUTHORIZATION_PATTERN = re.compile(
     r"OSC4-HMAC-SHA256\s+Credential=\S*(\s+SignedHeaders=\S*)?(\s+Signature=[0-9a-fA-F]*)?"
 )
 SIGNATURE_PATTERN = re.compile(r"Signature=[0-9a-fA-F]+")
+# A proxy's Basic credentials, echoed back by a proxy's error page.
+BASIC_AUTH_PATTERN = re.compile(r"Basic\s+[A-Za-z0-9+/=]{4,}")
 
 
 def _snippet(text, limit=160):
@@ -284,7 +286,7 @@ class OscClient:
         if proxy:
             return OscApiError(
                 action,
-                f"cannot connect to the proxy {proxy} for endpoint {self.settings.endpoint} ({self._scrub(reason)})",
+                f"cannot use the proxy {proxy} for endpoint {self.settings.endpoint}: {self._scrub(reason)}",
                 hint="The proxy comes from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY): check it, or "
                 "add the endpoint's host to NO_PROXY.",
             )
@@ -314,6 +316,12 @@ class OscClient:
     def _tls_error(self, action, cause):
         host, port, _scheme = self._where()
         text = str(cause)
+        if text.startswith("cannot load "):
+            return OscApiError(
+                action,
+                text,
+                hint="Check that the file exists, is PEM, and is readable by the user that runs the module.",
+            )
         if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
             # The classic: https:// against a server that speaks plain HTTP (a local simulator).
             return OscApiError(
@@ -410,6 +418,7 @@ class OscClient:
         if secret:
             text = text.replace(secret, "********")
         text = AUTHORIZATION_PATTERN.sub("[Authorization header removed]", text)
+        text = BASIC_AUTH_PATTERN.sub("Basic ********", text)
         return SIGNATURE_PATTERN.sub("Signature=********", text)
 
 

@@ -18,13 +18,14 @@ the one thing it must know: whether the request may have reached the server.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import os
 import select
 import socket
 import ssl
 import threading
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 
@@ -66,30 +67,75 @@ class Response(NamedTuple):
 class _HTTPConnection(http.client.HTTPConnection):
     absolute_target = False
     extra_headers: Dict[str, str] = {}
+    auto_open = 0  # never reconnect behind our back: every connection is opened, and classified, by _open
 
 
 class _HTTPSConnection(http.client.HTTPSConnection):
     absolute_target = False
     extra_headers: Dict[str, str] = {}
+    auto_open = 0
 
 
-def _proxy_for(scheme: str, host: str) -> Optional[str]:
-    """The proxy URL the environment sets for this scheme and host, as requests would use it."""
+class _Proxy(NamedTuple):
+    host: str
+    port: int
+    headers: Dict[str, str]  # Proxy-Authorization, when the URL has a user
+    shown: str  # for messages: scheme://host:port, never the password
+
+
+def _proxy_for(scheme: str, host: str) -> Optional[_Proxy]:
+    """The proxy the environment sets for this scheme and host, as requests would use it."""
     if not any(name.lower().endswith("_proxy") for name in os.environ):
         return None  # the common case, without importing urllib.request
     import urllib.request  # pylint: disable=import-outside-toplevel
 
     proxies = urllib.request.getproxies_environment()
-    if not proxies or urllib.request.proxy_bypass_environment(host, proxies):
+    if not proxies or urllib.request.proxy_bypass_environment(host, proxies) or _in_no_proxy_network(host, proxies):
         return None
-    return proxies.get(scheme) or proxies.get("all")
+    url = proxies.get(scheme) or proxies.get("all")
+    return _parse_proxy(url) if url else None
 
 
-def _proxy_authorization(parts) -> Dict[str, str]:
-    if parts.username is None:
-        return {}
-    pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
-    return {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+def _in_no_proxy_network(host: str, proxies: Dict[str, str]) -> bool:
+    """NO_PROXY entries such as 10.0.0.0/8, which urllib does not match and requests does."""
+    import ipaddress  # pylint: disable=import-outside-toplevel
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    for entry in proxies.get("no", "").split(","):
+        try:
+            if "/" in entry and address in ipaddress.ip_network(entry.strip(), strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _parse_proxy(url: str) -> _Proxy:
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    shown = "{}://{}".format(parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+
+    def unusable(reason):
+        return ConnectFailed(ValueError(reason), shown)
+
+    if parts.scheme != "http":
+        raise unusable(
+            f"{parts.scheme}:// proxies are not supported: use http://HOST:PORT (a proxy accepts CONNECT over plain "
+            "HTTP for https:// endpoints)"
+        )
+    try:
+        port = parts.port or 80
+    except ValueError:
+        raise unusable("its port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise unusable("it has no host name")
+    headers = {}
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+    return _Proxy(parts.hostname, port, headers, shown)
 
 
 class HttpTransport:
@@ -155,19 +201,17 @@ class HttpTransport:
 
     def _open(self, connect_timeout: float) -> http.client.HTTPConnection:
         proxy = _proxy_for(self.scheme, self.host)
-        proxy_parts = urlsplit(proxy if "://" in (proxy or "") else f"http://{proxy}") if proxy else None
-        if proxy_parts is not None and proxy_parts.scheme not in ("http", ""):
-            raise ConnectFailed(OSError(f"proxy {proxy_parts.scheme}:// is not supported (only http:// proxies)"))
-        host, port = (proxy_parts.hostname, proxy_parts.port or 80) if proxy_parts else (self.host, self.port)
+        host, port = (proxy.host, proxy.port) if proxy else (self.host, self.port)
         if self.scheme == "https":
             connection = _HTTPSConnection(host, port, timeout=connect_timeout, context=self._tls_context())
-            if proxy_parts:  # CONNECT through the proxy, then TLS with the endpoint itself
-                connection.set_tunnel(self.host, self.port, headers=_proxy_authorization(proxy_parts))
+            if proxy:  # CONNECT through the proxy, then TLS with the endpoint itself
+                connection.set_tunnel(self.host, self.port, headers=proxy.headers)
         else:
             connection = _HTTPConnection(host, port, timeout=connect_timeout)
-            if proxy_parts:  # a plain-HTTP proxy gets the whole URL on the request line
+            if proxy:  # a plain-HTTP proxy gets the whole URL on the request line
                 connection.absolute_target = True
-                connection.extra_headers = _proxy_authorization(proxy_parts)
+                connection.extra_headers = proxy.headers
+        shown_proxy = proxy.shown if proxy else None
         try:
             connection.connect()
         except ssl.SSLError as exc:
@@ -175,10 +219,16 @@ class HttpTransport:
             raise TlsFailed(str(exc)) from None
         except (socket.timeout, TimeoutError):
             connection.close()
-            raise ConnectTimedOut(f"timed out connecting to {self.host}:{self.port}") from None
-        except OSError as exc:
+            where = f"the proxy {shown_proxy}" if proxy else f"{self.host}:{self.port}"
+            raise ConnectTimedOut(f"timed out connecting to {where}") from None
+        except (OSError, ValueError) as exc:  # ValueError: a host name that cannot be encoded (idna)
             connection.close()
-            raise ConnectFailed(exc, f"{host}:{port}" if proxy_parts else None) from None
+            raise ConnectFailed(exc, shown_proxy) from None
+        except http.client.HTTPException as exc:  # only the proxy's answer to CONNECT can be read here
+            connection.close()
+            raise ConnectFailed(
+                OSError(f"its answer to CONNECT is not HTTP ({type(exc).__name__})"), shown_proxy
+            ) from None
         self._local.connection = connection
         with self._lock:
             self._all.append(connection)
@@ -195,10 +245,7 @@ class HttpTransport:
 
     def _tls_context(self) -> ssl.SSLContext:
         if self._context is None:
-            try:
-                self._context = self._make_tls_context()
-            except (ssl.SSLError, OSError) as exc:
-                raise TlsFailed(f"cannot load the TLS files: {exc}") from None
+            self._context = self._make_tls_context()
         return self._context
 
     def _make_tls_context(self) -> ssl.SSLContext:
@@ -209,20 +256,41 @@ class HttpTransport:
         else:
             # Like requests: an explicit bundle, else REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, else certifi's
             # bundle; unlike it, also the system's CAs when no bundle is named (company CAs live there).
-            bundle = self.ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-            if bundle:
-                is_dir = os.path.isdir(bundle)
-                context = ssl.create_default_context(
-                    cafile=None if is_dir else bundle, capath=bundle if is_dir else None
+            named = [
+                (value, source)
+                for value, source in (
+                    (self.ca_bundle, "ca_bundle"),
+                    (os.environ.get("REQUESTS_CA_BUNDLE"), "REQUESTS_CA_BUNDLE in the environment"),
+                    (os.environ.get("CURL_CA_BUNDLE"), "CURL_CA_BUNDLE in the environment"),
                 )
+                if value
+            ]
+            if named:
+                bundle, source = named[0]
+                is_dir = os.path.isdir(bundle)
+                with _loading(f"the CA bundle {bundle} ({source})"):
+                    context = ssl.create_default_context(
+                        cafile=None if is_dir else bundle, capath=bundle if is_dir else None
+                    )
             else:
                 context = ssl.create_default_context()
                 certifi_bundle = _certifi_bundle()
                 if certifi_bundle:
-                    context.load_verify_locations(cafile=certifi_bundle)
+                    with _loading(f"certifi's CA bundle {certifi_bundle}"):
+                        context.load_verify_locations(cafile=certifi_bundle)
         if self.client_cert:
-            context.load_cert_chain(*self.client_cert)
+            with _loading("x509_client_cert {} with x509_client_key {}".format(*self.client_cert)):
+                context.load_cert_chain(*self.client_cert)
         return context
+
+
+@contextlib.contextmanager
+def _loading(what: str) -> Iterator[None]:
+    """Turn a failure to read a TLS file into TlsFailed naming the file and where it came from."""
+    try:
+        yield
+    except (OSError, ssl.SSLError) as exc:
+        raise TlsFailed(f"cannot load {what}: {exc}") from None
 
 
 def _certifi_bundle() -> Optional[str]:
@@ -241,7 +309,10 @@ def _path_of(url: str) -> str:
 def _dropped(sock: socket.socket) -> bool:
     """True when an idle kept-alive socket was closed by the server (it reads as ready, with EOF)."""
     try:
-        readable, _writable, _errored = select.select([sock], [], [], 0)
+        if hasattr(select, "poll"):  # select() cannot take descriptors above 1023
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([sock], [], [], 0)[0])
     except (OSError, ValueError):
         return True
-    return bool(readable)

@@ -268,7 +268,10 @@ class ConnectProxy:
     Enough to prove a client goes through HTTPS_PROXY: it never contacts any other address.
     """
 
-    def __init__(self):
+    def __init__(self, answer=None):
+        """``answer``: bytes to send back instead of tunnelling (a proxy that refuses, or speaks garbage)."""
+        self.answer = answer
+        self._open_sockets = []
         self.requests = []  # (request line, {header: value})
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -285,6 +288,13 @@ class ConnectProxy:
     def __exit__(self, *exc_info):
         self._stopping.set()
         self._listener.close()
+        for sock in list(self._open_sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in self._threads:
+            thread.join(5)
 
     def _accept(self):
         while not self._stopping.is_set():
@@ -292,9 +302,12 @@ class ConnectProxy:
                 client, _address = self._listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+            thread = threading.Thread(target=self._tunnel, args=(client,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def _tunnel(self, client):
+        self._open_sockets.append(client)
         with client:
             head = b""
             while b"\r\n\r\n" not in head:
@@ -305,12 +318,16 @@ class ConnectProxy:
             lines = head.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
             headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
             self.requests.append((lines[0], headers))
+            if self.answer is not None:
+                client.sendall(self.answer)
+                return
             method, target, _version = lines[0].split(" ", 2)
             host, port = target.rsplit(":", 1)
             if method != "CONNECT" or host != "127.0.0.1":
                 client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
                 return
             with socket.create_connection((host, int(port)), timeout=10) as upstream:
+                self._open_sockets.append(upstream)
                 client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 self._pipe(client, upstream)
 
@@ -322,7 +339,10 @@ class ConnectProxy:
             selector.register(other, selectors.EVENT_READ, one)
             while not self._stopping.is_set():
                 for key, _events in selector.select(timeout=0.2):
-                    data = key.fileobj.recv(65536)
-                    if not data:
+                    try:
+                        data = key.fileobj.recv(65536)
+                        if not data:
+                            return
+                        key.data.sendall(data)
+                    except OSError:  # either side hung up
                         return
-                    key.data.sendall(data)

@@ -1009,8 +1009,10 @@ def test_each_thread_has_its_own_connection_and_close_ends_them_all(server, make
         thread.join(10)
     assert len(server.received) == 8 and server.connections == 4
     assert client.transport.connections_opened == 4
+    opened = list(client.transport._all)  # pylint: disable=protected-access
+    assert len(opened) == 4 and all(connection.sock is not None for connection in opened)
     client.close()
-    assert client.transport._all == []  # pylint: disable=protected-access
+    assert all(connection.sock is None for connection in opened)
 
 
 def test_http_proxy_from_the_environment_gets_the_whole_url(server, make_client, monkeypatch):
@@ -1055,8 +1057,8 @@ def test_a_proxy_that_refuses_is_named(make_client, fake, monkeypatch):
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
     message = info.value.full_message()
-    assert f"cannot connect to the proxy 127.0.0.1:{port}" in message and "NO_PROXY" in message
-    assert fake.sleeps == []
+    assert f"cannot use the proxy http://127.0.0.1:{port} for endpoint" in message and "NO_PROXY" in message
+    assert "Connection refused" in message and fake.sleeps == []
 
 
 def test_unreadable_client_certificate_is_a_clear_tls_error(tls_server, make_client, tmp_path):
@@ -1064,4 +1066,79 @@ def test_unreadable_client_certificate_is_a_clear_tls_error(tls_server, make_cli
     client = make_client(tls_server, x509_client_cert=missing, x509_client_key=missing, max_retries=0)
     with pytest.raises(OscApiError) as info:
         client.call(READ, {})
-    assert "cannot load the TLS files" in str(info.value) and tls_server.received == []
+    assert f"cannot load x509_client_cert {missing}" in str(info.value) and tls_server.received == []
+    assert "is PEM" in info.value.full_message()
+
+
+def test_a_missing_ca_bundle_from_the_environment_is_named(tls_server, make_client, tmp_path, monkeypatch):
+    missing = str(tmp_path / "gone.pem")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", missing)
+    with pytest.raises(OscApiError) as info:
+        make_client(tls_server).call(READ, {})
+    assert f"cannot load the CA bundle {missing} (REQUESTS_CA_BUNDLE in the environment)" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "proxy, problem",
+    [
+        ("https://127.0.0.1:3128", "https:// proxies are not supported: use http://HOST:PORT"),
+        ("socks5://127.0.0.1:1080", "socks5:// proxies are not supported"),
+        ("http://127.0.0.1:99999", "its port is not a number from 1 to 65535"),
+        ("http://127.0.0.1:abc", "its port is not a number"),
+        ("http://:3128", "it has no host name"),
+    ],
+)
+def test_an_unusable_proxy_url_is_named_not_a_traceback(make_client, fake, monkeypatch, proxy, problem):
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    client = make_client("https://api.eu-west-2.outscale.com/api/v1")  # never contacted
+    with pytest.raises(OscApiError) as info:
+        client.call(READ, {})
+    message = info.value.full_message()
+    assert problem in message and "cannot use the proxy" in message and "NO_PROXY" in message
+    assert fake.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "answer, problem",
+    [
+        (b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", "407"),
+        (b"SSH-2.0-OpenSSH_9.6\r\n", "its answer to CONNECT is not HTTP"),
+    ],
+)
+def test_a_proxy_refusing_connect_is_named(tls_server, make_client, ca_pem, monkeypatch, answer, problem):
+    with ConnectProxy(answer=answer) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://someone:hunter2@127.0.0.1:{proxy.port}")
+        with pytest.raises(OscApiError) as info:
+            make_client(tls_server, ca_bundle=ca_pem).call(READ, {})
+    message = info.value.full_message()
+    assert f"cannot use the proxy http://127.0.0.1:{proxy.port}" in message and problem in message
+    assert "hunter2" not in message and tls_server.received == []
+    assert proxy.requests[0][1]["Proxy-Authorization"] == "Basic c29tZW9uZTpodW50ZXIy"
+
+
+def test_no_proxy_networks_bypass_the_proxy(server, make_client, monkeypatch):
+    monkeypatch.setenv("ALL_PROXY", f"http://127.0.0.1:{unused_port()}")  # nothing there: using it would fail
+    monkeypatch.setenv("NO_PROXY", "10.0.0.0/8, 127.0.0.0/8")
+    server.push(ok({"NetPeerings": []}))
+    assert make_client(server).call(READ, {}) == {"NetPeerings": []}
+
+
+def test_all_proxy_is_used_for_http(server, make_client, monkeypatch):
+    endpoint = f"http://127.0.0.1:{unused_port()}/api/v1"
+    monkeypatch.setenv("ALL_PROXY", f"http://127.0.0.1:{server.port}")
+    server.push(ok({"NetPeerings": []}))
+    make_client(endpoint).call(READ, {})
+    assert server.received[0].path == f"{endpoint}/{READ}"
+
+
+def test_a_proxy_password_echoed_in_an_error_page_is_scrubbed(server, make_client, monkeypatch):
+    endpoint = f"http://127.0.0.1:{unused_port()}/api/v1"
+    monkeypatch.setenv("HTTP_PROXY", f"http://someone:hunter2@127.0.0.1:{server.port}")
+    server.push(
+        lambda received: Reply(
+            403, "<h1>Denied</h1> you sent " + received.headers["proxy-authorization"], content_type="text/html"
+        )
+    )
+    with pytest.raises(OscApiError) as info:
+        make_client(endpoint, max_retries=0).call(READ, {})
+    assert "c29tZW9uZTpodW50ZXIy" not in info.value.full_message() and "Basic ********" in str(info.value)

@@ -77,9 +77,11 @@ options:
   max_retries:
     description:
       - How many times a throttled (HTTP 429 or 503) or failed read call is retried, with exponential backoff and full jitter.
+      - With the default, O(retry_max_time) is what usually ends the retries of a throttled call.
       - A write whose outcome is unknown is never resent; the module reads the current state instead.
+      - V(0) turns retries off.
     type: int
-    default: 6
+    default: 10
   retry_max_time:
     description:
       - Upper bound, in seconds, on the time spent retrying one call.

@@ -29,7 +29,7 @@ DEFAULT_REGION = "eu-west-2"
 DEFAULT_PROFILE = "default"
 DEFAULT_CONFIG_FILE = "~/.osc/config.json"
 DEFAULT_REQUEST_TIMEOUT = 30
-DEFAULT_MAX_RETRIES = 6
+DEFAULT_MAX_RETRIES = 10
 DEFAULT_RETRY_MAX_TIME = 60
 
 KNOWN_REGIONS = ("eu-west-2", "us-east-2", "us-west-1", "cloudgouv-eu-west-1", "ap-northeast-1")

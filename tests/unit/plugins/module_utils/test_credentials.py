@@ -95,7 +95,7 @@ def test_defaults_without_file(tmp_path):
     assert settings.region == "eu-west-2"
     assert settings.endpoint == "https://api.eu-west-2.outscale.com/api/v1"
     assert settings.validate_certs is True
-    assert (settings.request_timeout, settings.max_retries, settings.retry_max_time) == (30, 6, 60)
+    assert (settings.request_timeout, settings.max_retries, settings.retry_max_time) == (30, 10, 60)
 
 
 def test_endpoint_follows_region_by_default(tmp_path):

@@ -45,6 +45,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     DELETE_TAGS,
     REJECT,
     TASK,
+    Outcome,
     Plan,
     Step,
     pending_delete_advice,
@@ -105,15 +106,6 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
     if action == "CreateNetPeering" and str(error.code) == "9067":
         return "Another live peering of these Nets appeared meanwhile (another task?); run the task again to adopt it."
     return CODE_HINTS.get(str(error.code)) if error.code is not None else None
-
-
-class Outcome:
-    """What applying a plan did: the peering as reported, whether anything changed, each step's result."""
-
-    def __init__(self, peering: Optional[Peering], changed: bool, actions: List[Dict[str, Any]]) -> None:
-        self.peering = peering
-        self.changed = changed
-        self.actions = actions
 
 
 class Executor:

@@ -139,6 +139,20 @@ class _Refusal(Exception):
 # -- messages ----------------------------------------------------------------
 
 
+class Outcome:
+    """What applying a plan did: the peering as reported, whether anything changed, each step's result."""
+
+    def __init__(self, peering: Optional[Peering], changed: bool, actions: List[Dict[str, Any]]) -> None:
+        self.peering = peering
+        self.changed = changed
+        self.actions = actions
+
+    @classmethod
+    def of_nothing_to_do(cls, plan: Plan, check_mode: bool) -> Outcome:
+        """A plan without steps, as the executor would report it (without loading it)."""
+        return cls(plan.after if check_mode else plan.before, plan.changes if check_mode else False, [])
+
+
 def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
     """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
     msg = (

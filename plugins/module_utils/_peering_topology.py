@@ -12,8 +12,7 @@ the independent plans in parallel, bounded; a failing pair never stops the other
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
@@ -26,16 +25,19 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     normalize_peering,
     state_name,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
     CHECK_ACCEPTER,
     TASK,
     Actors,
+    Outcome,
     Plan,
     Wanted,
     plan,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
+
+if TYPE_CHECKING:  # the executor is loaded only when a plan has steps (see TopologyRun.run)
+    from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 
 SUMMARY_KEYS = ("created", "accepted", "rejected", "deleted", "retagged", "unchanged", "failed")
 COUNTED_STEPS = {"create": "created", "accept": "accepted", "reject": "rejected", "delete": "deleted"}
@@ -216,11 +218,16 @@ class TopologyRun:
             if blocked:
                 result["error"] = blocked[0]  # shared by the pairs of that account: never annotated
                 continue
+            if not item.steps:  # nothing to do: no executor, no thread (a re-run of a big topology stays cheap)
+                result["outcome"] = Outcome.of_nothing_to_do(item, self.check_mode)
+                continue
             todo.append(result)
         if self.check_mode or len(todo) <= 1 or self.max_concurrent_writes <= 1:
             for result in todo:
                 self._apply(result)
         else:
+            from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
+
             with ThreadPoolExecutor(max_workers=self.max_concurrent_writes) as pool:
                 list(pool.map(self._apply, todo))
         return results

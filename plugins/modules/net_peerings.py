@@ -284,7 +284,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     normalize_account_id,
     read_peerings,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Actors, Wanted
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology import (
     TopologyRun,
@@ -409,7 +408,9 @@ class NetPeerings(OscModule):
             listed, observed, actors, params["state"], params["scope_tags"] or {}, own_nets=own_nets
         )
 
-        def make_executor():
+        def make_executor():  # loaded only when a plan has steps: a re-run with nothing to do compiles less
+            from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
+
             return Executor(self.clients, wait=params["wait"], wait_timeout=params["wait_timeout"])
 
         run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode)

@@ -53,4 +53,20 @@ else
     fi
 fi
 
+# One run ID for every target of this suite (the value of setup_osc's run tag),
+# unless the config sets its own osc_run_id.
+RUN_ID=$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')
+RUN_ID=$("$PY" - "$CONFIG" "$RUN_ID" <<'PYEOF'
+import json, sys
+path, run_id = sys.argv[1:]
+with open(path) as handle:
+    variables = json.load(handle)
+variables.setdefault("osc_run_id", run_id)
+with open(path, "w") as handle:
+    json.dump(variables, handle, indent=2)
+print(variables["osc_run_id"])
+PYEOF
+)
+echo "Tagged peerings of this run carry the tag osc-it-run=$RUN_ID" >&2
+
 OSC_INTEGRATION_CONFIG=$CONFIG "$ROOT/tests/utils/ansible-test.sh" integration "$@"

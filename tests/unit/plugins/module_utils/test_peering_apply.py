@@ -3,6 +3,7 @@
 import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply as ex
+from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import (
@@ -113,3 +114,31 @@ def test_wait_does_not_hide_other_errors():
     client = FakeClient([OscApiError("ReadNetPeerings", "refused", status=401, code="1")])
     with pytest.raises(OscApiError):
         executor(client, FakeClock(), 300).wait_for_state("pcx-00000001", "active")
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+@pytest.mark.parametrize(
+    "wanted, observed, tags",
+    [
+        (pp.Wanted("accepted", source_net_id="vpc-a1", accepter_net_id="vpc-a2"), "active", {"k": "v"}),
+        (
+            pp.Wanted("accepted", source_net_id="vpc-a1", accepter_net_id="vpc-a2", tags={"k": "v"}),
+            "active",
+            {"k": "v"},
+        ),
+        (pp.Wanted("present", source_net_id="vpc-a1", accepter_net_id="vpc-a2", tags={}), "active", {}),
+        (pp.Wanted("present", source_net_id="vpc-a1", accepter_net_id="vpc-a2"), "pending-acceptance", None),
+        (pp.Wanted("absent", source_net_id="vpc-a1", accepter_net_id="vpc-a2"), None, None),
+        (pp.Wanted("rejected", source_net_id="vpc-a1", accepter_net_id="vpc-a2"), "rejected", None),
+    ],
+)
+def test_nothing_to_do_is_what_the_executor_reports(wanted, observed, tags, check_mode):
+    # net_peerings skips the executor for plans without steps: the outcome must be the same as applying them.
+    world = [peering("pcx-00000001", "vpc-a1", "vpc-a2", observed, tags=tags)] if observed else []
+    the_plan = pp.plan(wanted, world, pp.Actors(region="eu-west-2"))
+    assert the_plan.steps == [] and the_plan.refusal is None
+    client = FakeClient([])
+    applied = ex.Executor({"task": client}).apply(the_plan, check_mode=check_mode)
+    skipped = pp.Outcome.of_nothing_to_do(the_plan, check_mode)
+    assert (skipped.peering, skipped.changed, skipped.actions) == (applied.peering, applied.changed, applied.actions)
+    assert client.calls == []

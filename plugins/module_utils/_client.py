@@ -21,7 +21,6 @@ import socket
 import threading
 import time
 from typing import Any, Dict, Iterator, List, Optional
-from urllib.parse import urlsplit
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
@@ -33,6 +32,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._http import (
     LostAfterSend,
     ResponseTimedOut,
     TlsFailed,
+    TlsFilesUnreadable,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._signer import sign_request
 from ansible_collections.outscale.cloud.plugins.module_utils._version import COLLECTION_VERSION
@@ -145,7 +145,6 @@ class OscClient:
     def __init__(self, settings: Any, sleep=time.sleep, clock=time.monotonic, jitter=random.random) -> None:
         self.settings = settings
         self.sleep, self.clock, self.jitter = sleep, clock, jitter
-        # The CA bundle, when given, implies verification.
         self.transport = HttpTransport(
             settings.endpoint,
             validate_certs=settings.validate_certs,
@@ -260,6 +259,12 @@ class OscClient:
                 connect_timeout=min(10, self.settings.request_timeout),
                 read_timeout=self.settings.request_timeout,
             )
+        except TlsFilesUnreadable as exc:
+            return OscApiError(
+                action,
+                self._scrub(exc),
+                hint="Check that the file exists, is PEM, and is readable by the user that runs the module.",
+            )
         except TlsFailed as exc:
             return self._tls_error(action, self._scrub(exc))
         except ConnectTimedOut:
@@ -276,13 +281,9 @@ class OscClient:
     def close(self) -> None:
         self.transport.close()
 
-    def _where(self):
-        parts = urlsplit(self.settings.endpoint)
-        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), parts.scheme
-
     def _connect_error(self, action, reason, proxy=None):
         """A refused connection or a failed name lookup: fail at once, saying which host and port, and why."""
-        host, port, _scheme = self._where()
+        host, port = self.transport.host, self.transport.port
         if proxy:
             return OscApiError(
                 action,
@@ -314,14 +315,8 @@ class OscClient:
         )
 
     def _tls_error(self, action, cause):
-        host, port, _scheme = self._where()
+        host, port = self.transport.host, self.transport.port
         text = str(cause)
-        if text.startswith("cannot load "):
-            return OscApiError(
-                action,
-                text,
-                hint="Check that the file exists, is PEM, and is readable by the user that runs the module.",
-            )
         if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text or "packet length too long" in text:
             # The classic: https:// against a server that speaks plain HTTP (a local simulator).
             return OscApiError(

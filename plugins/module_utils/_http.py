@@ -50,6 +50,10 @@ class TlsFailed(NotSent):
     """The TLS handshake (or loading the TLS files) failed."""
 
 
+class TlsFilesUnreadable(TlsFailed):
+    """A CA bundle or client certificate file could not be loaded (the message names it)."""
+
+
 class LostAfterSend(Exception):
     """The request may have reached the server, but no complete response came back."""
 
@@ -290,7 +294,7 @@ def _loading(what: str) -> Iterator[None]:
     try:
         yield
     except (OSError, ssl.SSLError) as exc:
-        raise TlsFailed(f"cannot load {what}: {exc}") from None
+        raise TlsFilesUnreadable(f"cannot load {what}: {exc}") from None
 
 
 def _certifi_bundle() -> Optional[str]:

@@ -54,7 +54,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     apply_tag_diff,
     tags_to_dict,
     tags_to_list,
-    write_tags,
 )
 
 # Seconds between two polls while waiting: grows from 1 s to 5 s, then stays at
@@ -221,7 +220,7 @@ class Executor:
                 step, current, peering_id, "DeleteNetPeering", "deleted", ("pending-acceptance", "active")
             )
         if step.kind in (CREATE_TAGS, DELETE_TAGS):
-            write_tags(self.client, "CreateTags" if step.kind == CREATE_TAGS else "DeleteTags", peering_id, step.tags)
+            self._write_tags("CreateTags" if step.kind == CREATE_TAGS else "DeleteTags", peering_id, step.tags)
             self.wrote = True
             tags = tags_to_dict(current.get("Tags"))
             tags = apply_tag_diff(
@@ -229,6 +228,15 @@ class Executor:
             )
             return dict(current, Tags=tags_to_list(tags))
         raise OscError(f"internal error: unknown step {step.kind}")
+
+    def _write_tags(self, action: str, peering_id: str, tags: Dict[str, str]) -> None:
+        """One CreateTags or DeleteTags call. Tag writes are idempotent, so one whose
+        outcome is unknown is simply sent again (once)."""
+        body = {"ResourceIds": [peering_id], "Tags": tags_to_list(tags)}
+        try:
+            self.client.call(action, body)
+        except OscAmbiguousWriteError:
+            self.client.call(action, body)
 
     # -- the accepter's credentials -------------------------------------------
 

@@ -1,14 +1,13 @@
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
-"""Tags of any Outscale resource: shape, diff, validation, and the CreateTags /
-DeleteTags calls that apply a diff (they take any resource ID)."""
+"""Tags of any Outscale resource: shape, diff and validation. Pure: no client here
+(the executor makes the CreateTags / DeleteTags calls), so the filter plugins can
+import it without loading the client in every controller worker."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
-
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError
 
 TAG_KEY_MAX = 255
 TAG_VALUE_MAX = 255
@@ -75,15 +74,3 @@ def validate_tags(tags: Optional[Dict[str, Any]], option: str = "tags") -> Optio
         if value is not None and len(str(value)) > TAG_VALUE_MAX:
             return f"{option}: the value of '{key}' is longer than {TAG_VALUE_MAX} characters; shorten it."
     return None
-
-
-def write_tags(client: Any, action: str, resource_id: str, tags: Dict[str, str]) -> None:
-    """One CreateTags or DeleteTags call on one resource.
-
-    Tag writes are idempotent, so one whose outcome is unknown is simply sent again (once).
-    """
-    body = {"ResourceIds": [resource_id], "Tags": tags_to_list(tags)}
-    try:
-        client.call(action, body)
-    except OscAmbiguousWriteError:
-        client.call(action, body)

@@ -1,5 +1,6 @@
 """The full_mesh and hub_and_spoke filters: counts, order, accounts, state/tags, and every validation error."""
 
+import os
 from collections.abc import Mapping
 
 import pytest
@@ -450,3 +451,21 @@ def test_validation_errors_name_the_filter_the_argument_and_the_fix(filter_funct
 def test_a_single_net_is_not_an_error():
     assert full_mesh(["vpc-00000001"]) == []
     assert full_mesh([{"net_id": "vpc-00000001", "account_id": B}], account_id=A) == []
+
+
+def test_importing_the_filters_does_not_load_the_client():
+    """Each controller worker imports the filter plugin afresh, compiling everything it imports (the collection
+    loader keeps no bytecode): the filters must stay off the client, its transport and the credentials."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+
+    code = (
+        "import sys\n"
+        "import ansible_collections.outscale.cloud.plugins.filter.topology\n"
+        "print(' '.join(sorted(m.rsplit('.', 1)[-1] for m in sys.modules "
+        "if m.startswith('ansible_collections.outscale.cloud.plugins.module_utils.'))))\n"
+    )
+    env = {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "PATH": os.environ.get("PATH", "")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["_errors", "_peering", "_tags"]

@@ -388,6 +388,19 @@ def test_lost_state_writes_are_sent_again(sim, state, action):
     assert sim.calls() == ["ReadNetPeerings", action, "ReadNetPeerings", action]
 
 
+@pytest.mark.parametrize("kind", ["drop_after", "drop_before"])
+@pytest.mark.parametrize("action, tags", [("CreateTags", {"a": "1", "b": "2"}), ("DeleteTags", {})])
+def test_tag_writes_of_unknown_outcome_are_sent_once_more(sim, kind, action, tags):
+    """A tag write is idempotent: one whose answer was lost is sent again, not read back."""
+    pair = dict(source_net_id=A1, accepter_net_id=A2)
+    sim.run(tags={"a": "1"}, **pair)
+    sim.simulator.add_fault(action=action, kind=kind, count=1)
+    result = sim.run(tags=tags, **pair)
+    assert result["changed"] and result["net_peering"]["tags"] == tags
+    assert sim.calls() == ["ReadNetPeerings", action, action]
+    assert not sim.run(tags=tags, **pair)["changed"]
+
+
 def test_throttling_is_survived(sim):
     for action in ("ReadNetPeerings", "CreateNetPeering"):
         sim.simulator.add_fault(action=action, kind="throttle_429", count=3)

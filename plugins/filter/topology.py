@@ -12,7 +12,7 @@ from itertools import combinations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.outscale.cloud.plugins.module_utils._peering import ACCOUNT_ID_PATTERN, NET_ID_PATTERN
+from ansible_collections.outscale.cloud.plugins.module_utils._ids import ACCOUNT_ID_PATTERN, NET_ID_PATTERN
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
 PEERING_STATES = ("accepted", "present")

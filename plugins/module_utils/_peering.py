@@ -1,16 +1,15 @@
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Private to the outscale.cloud collection: not a public API, it may change in any release.
-"""The Net peering domain, shared by every peering module: ID formats, the
-result shape, filters, reading and checking what the API returns, matching the
-peerings of a pair of Nets (both directions), and who may act on a peering.
+"""The Net peering domain, shared by every peering module: the result shape,
+filters, reading and checking what the API returns, matching the peerings of a
+pair of Nets (both directions), and who may act on a peering. ID formats are in _ids.
 
 Decisions live in _peering_plan (pure), writes in _peering_apply.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
@@ -20,10 +19,6 @@ Peering = Dict[str, Any]
 
 LIVE_STATES = ("pending-acceptance", "active")
 TERMINAL_STATES = ("rejected", "failed", "expired", "deleted")
-
-NET_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}$")
-PEERING_ID_PATTERN = re.compile(r"^pcx-[0-9a-f]{8}$")
-ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
 
 # snake_case filter keys of the modules -> FiltersNetPeering fields of the API
 # (accepter_net_account_ids -> AccepterNetAccountIds).

@@ -289,10 +289,12 @@ api_error:
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
-from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+from ansible_collections.outscale.cloud.plugins.module_utils._ids import (
     ACCOUNT_ID_PATTERN,
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     diff_view,
     normalize_account_id,
     normalize_peering,

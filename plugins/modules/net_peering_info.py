@@ -218,12 +218,14 @@ api_error:
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
-from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+from ansible_collections.outscale.cloud.plugins.module_utils._ids import (
     ACCOUNT_ID_PATTERN,
-    FILTER_KEYS,
-    LIVE_STATES,
     NET_ID_PATTERN,
     PEERING_ID_PATTERN,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
+    FILTER_KEYS,
+    LIVE_STATES,
     TERMINAL_STATES,
     build_filters,
     normalize_peering,

@@ -278,9 +278,8 @@ failures:
 
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._ids import ACCOUNT_ID_PATTERN, NET_ID_PATTERN
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
-    ACCOUNT_ID_PATTERN,
-    NET_ID_PATTERN,
     normalize_account_id,
     read_peerings,
 )

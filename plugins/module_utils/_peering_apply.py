@@ -236,6 +236,7 @@ class Executor:
         try:
             self.client.call(action, body)
         except OscAmbiguousWriteError:
+            self.wrote = True  # it may have gone through: if the resend fails, the task may still have changed
             self.client.call(action, body)
 
     # -- the accepter's credentials -------------------------------------------

@@ -401,6 +401,18 @@ def test_tag_writes_of_unknown_outcome_are_sent_once_more(sim, kind, action, tag
     assert not sim.run(tags=tags, **pair)["changed"]
 
 
+@pytest.mark.parametrize("action, tags", [("CreateTags", {"a": "1", "b": "2"}), ("DeleteTags", {})])
+def test_tag_writes_are_sent_twice_at_most(sim, action, tags):
+    """Two lost answers in a row: the task fails after two sends, and says it may have changed something."""
+    pair = dict(source_net_id=A1, accepter_net_id=A2)
+    sim.run(tags={"a": "1"}, **pair)
+    sim.simulator.add_fault(action=action, kind="drop_after", count=2)
+    result = sim.run(tags=tags, **pair)
+    assert result["failed"] and result["changed"]
+    assert result["api_error"]["action"] == action
+    assert sim.calls() == ["ReadNetPeerings", action, action]
+
+
 def test_throttling_is_survived(sim):
     for action in ("ReadNetPeerings", "CreateNetPeering"):
         sim.simulator.add_fault(action=action, kind="throttle_429", count=3)

@@ -1,6 +1,8 @@
 """The full_mesh and hub_and_spoke filters: counts, order, accounts, state/tags, and every validation error."""
 
 import os
+import subprocess
+import sys
 from collections.abc import Mapping
 
 import pytest
@@ -455,17 +457,14 @@ def test_a_single_net_is_not_an_error():
 
 def test_importing_the_filters_does_not_load_the_client():
     """Each controller worker imports the filter plugin afresh, compiling everything it imports (the collection
-    loader keeps no bytecode): the filters must stay off the client, its transport and the credentials."""
-    import subprocess  # pylint: disable=import-outside-toplevel
-    import sys  # pylint: disable=import-outside-toplevel
-
+    loader keeps no bytecode): the filters must stay off the client and its transport and signer."""
     code = (
         "import sys\n"
         "import ansible_collections.outscale.cloud.plugins.filter.topology\n"
         "print(' '.join(sorted(m.rsplit('.', 1)[-1] for m in sys.modules "
         "if m.startswith('ansible_collections.outscale.cloud.plugins.module_utils.'))))\n"
     )
-    env = {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "PATH": os.environ.get("PATH", "")}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    done = subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["_ids", "_tags"]

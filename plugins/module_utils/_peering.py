@@ -20,6 +20,17 @@ Peering = Dict[str, Any]
 LIVE_STATES = ("pending-acceptance", "active")
 TERMINAL_STATES = ("rejected", "failed", "expired", "deleted")
 
+# Advice for refusals of the peering calls, by Outscale error Code (the executor adds
+# advice that depends on the step; reads get these from read_peerings).
+CODE_HINTS = {
+    "4104": "An ID has the wrong prefix: Nets are vpc-xxxxxxxx, peerings pcx-xxxxxxxx.",
+    "4199": "source_net_id and accepter_net_id are the same Net; peer two different Nets.",
+    "5035": "No such Net peering is visible to these credentials; check net_peering_id and the account.",
+    "5065": "No such Net is visible; check the Net ID, the region, and accepter_owner_id for another account's Net.",
+    "9029": "Peerings that are rejected, failed or expired cannot be deleted; they disappear on their own.",
+    "10035": "The account has reached its Net peering quota; delete unused peerings or ask Outscale support.",
+}
+
 # snake_case filter keys of the modules -> FiltersNetPeering fields of the API
 # (accepter_net_account_ids -> AccepterNetAccountIds).
 FILTER_KEYS = {
@@ -161,6 +172,12 @@ def checked_peering(peering, action, where="NetPeering", response=None):
     return tidy
 
 
+def code_hint(error: OscError) -> Optional[str]:
+    """The advice for an API error's Code, if there is one (errors without a Code get None)."""
+    code = getattr(error, "code", None)
+    return CODE_HINTS.get(str(code)) if code is not None else None
+
+
 def read_peerings(client, filters):
     """Every NetPeering that matches, all pages, each checked with checked_peering.
 
@@ -169,13 +186,16 @@ def read_peerings(client, filters):
     """
     action = "ReadNetPeerings"
     found = []
-    for page in client.pages(action, {"Filters": filters}):
-        items = page.get("NetPeerings")
-        # A missing or null list is read as "none".
-        if items is not None and not isinstance(items, list):
-            raise UnexpectedResponse(action, f"NetPeerings is {_describe(items)}, not a list", page)
-        for item in items or []:
-            found.append(checked_peering(item, action, f"NetPeerings[{len(found)}]", page))
+    try:
+        for page in client.pages(action, {"Filters": filters}):
+            items = page.get("NetPeerings")
+            # A missing or null list is read as "none".
+            if items is not None and not isinstance(items, list):
+                raise UnexpectedResponse(action, f"NetPeerings is {_describe(items)}, not a list", page)
+            for item in items or []:
+                found.append(checked_peering(item, action, f"NetPeerings[{len(found)}]", page))
+    except OscError as exc:
+        raise exc.with_hint(code_hint(exc))
     return found
 
 

@@ -26,6 +26,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
     checked_peering,
+    code_hint,
     connects,
     new_peering,
     peering_problem,
@@ -62,16 +63,6 @@ POLL_INTERVALS = (1, 2, 3, 4, 5)
 # While waiting for "active", these states mean it will never come.
 WAIT_FAIL_STATES = ("rejected", "failed", "expired", "deleted")
 
-# Advice for refusals of the peering calls, by Outscale error Code.
-CODE_HINTS = {
-    "4104": "An ID has the wrong prefix: Nets are vpc-xxxxxxxx, peerings pcx-xxxxxxxx.",
-    "4199": "source_net_id and accepter_net_id are the same Net; peer two different Nets.",
-    "5035": "No such Net peering is visible to these credentials; check net_peering_id and the account.",
-    "5065": "No such Net is visible; check the Net ID, the region, and accepter_owner_id for another account's Net.",
-    "9029": "Peerings that are rejected, failed or expired cannot be deleted; they disappear on their own.",
-    "10035": "The account has reached its Net peering quota; delete unused peerings or ask Outscale support.",
-}
-
 
 def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peering]) -> Optional[str]:
     """What to do about a refused call, knowing the step that made it."""
@@ -104,7 +95,7 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
             return "The peering is no longer live (did someone act on it meanwhile?); run the task again."
     if action == "CreateNetPeering" and str(error.code) == "9067":
         return "Another live peering of these Nets appeared meanwhile (another task?); run the task again to adopt it."
-    return CODE_HINTS.get(str(error.code)) if error.code is not None else None
+    return code_hint(error)
 
 
 class Executor:

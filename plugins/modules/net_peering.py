@@ -287,7 +287,6 @@ api_error:
 """
 
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._ids import (
     ACCOUNT_ID_PATTERN,
@@ -407,16 +406,11 @@ class NetPeering(OscModule):
             params["tags"],
             params["purge_tags"],
         )
-        try:
-            if wanted.by_pair:
-                observed = read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id)
-            else:
-                found = read_by_id(self.client, wanted.net_peering_id)
-                observed = [found] if found else []
-        except OscApiError as exc:
-            from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import step_hint
-
-            raise exc.with_hint(step_hint(None, exc, None))
+        if wanted.by_pair:
+            observed = read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id)
+        else:
+            found = read_by_id(self.client, wanted.net_peering_id)
+            observed = [found] if found else []
         actors = Actors(any_accepter=ACCEPTER in self.clients, region=self.client.settings.region)
         the_plan = plan(wanted, observed, actors)
         for warning in the_plan.warnings:

@@ -216,7 +216,6 @@ api_error:
 
 
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._ids import (
     ACCOUNT_ID_PATTERN,
@@ -231,7 +230,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     normalize_peering,
     read_peerings,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import step_hint
 
 STATE_NAMES = LIVE_STATES + TERMINAL_STATES
 # Filter keys whose values have a known shape: checked here, so a typo fails
@@ -316,10 +314,7 @@ class NetPeeringInfo(OscModule):
             if not ids:  # an empty list asks for nothing; the API would read it as "everything"
                 return
             self.api_filters["NetPeeringIds"] = ids
-        try:
-            peerings = read_peerings(self.client, self.api_filters)
-        except OscApiError as exc:
-            raise exc.with_hint(step_hint(None, exc, None))
+        peerings = read_peerings(self.client, self.api_filters)
         self.result["net_peerings"] = [normalize_peering(peering) for peering in peerings]
 
 

@@ -245,3 +245,32 @@ def test_normalize_account_id(given, expected, warns):
     assert value == expected and bool(warning) is warns
     if warns:
         assert "quote account IDs in YAML" in warning
+
+
+# -- advice on refused reads ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code, hint",
+    [
+        ("5035", "No such Net peering is visible to these credentials"),
+        ("4104", "An ID has the wrong prefix"),
+        ("9999", None),  # a Code we have no advice for
+        (None, None),  # no Code at all (an HTML page, say)
+    ],
+)
+def test_refused_reads_carry_the_advice_of_their_code(code, hint):
+    """Every module's reads go through read_peerings, so each gets the same advice (net_peerings had none)."""
+    refusal = OscApiError("ReadNetPeerings", "refused", status=400, code=code)
+    with pytest.raises(OscApiError) as info:
+        np.read_peerings(FakeClient([refusal]), {})
+    assert info.value is refusal
+    assert info.value.hint == hint or (hint and hint in info.value.hint)
+
+
+def test_advice_is_not_repeated_when_the_executor_adds_the_same():
+    refusal = OscApiError("ReadNetPeerings", "refused", status=400, code="5035")
+    with pytest.raises(OscApiError):
+        np.read_peerings(FakeClient([refusal]), {})
+    refusal.with_hint(np.code_hint(refusal))
+    assert refusal.hint == np.CODE_HINTS["5035"]

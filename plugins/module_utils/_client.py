@@ -274,8 +274,9 @@ class OscClient:
             return self._connect_error(action, exc.cause, exc.proxy)
         except ResponseTimedOut:
             return self._after_send(action, is_write, f"no response within {self.settings.request_timeout} s")
-        except LostAfterSend:
-            return self._after_send(action, is_write, "connection lost before a response")
+        except LostAfterSend as exc:
+            through = f" (through the proxy {exc.proxy})" if exc.proxy else ""
+            return self._after_send(action, is_write, f"connection lost before a response{through}")
         return self._decode(action, response, is_write)
 
     def close(self) -> None:

@@ -20,7 +20,7 @@ import random
 import time
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscAmbiguousWriteError, OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,

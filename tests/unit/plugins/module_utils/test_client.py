@@ -20,12 +20,14 @@ from osc_sdk_python.authentication import Authentication
 from osc_sdk_python.credentials import Profile
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _client as client_module
-from ansible_collections.outscale.cloud.plugins.module_utils._client import (
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import (
+    GENERIC_ADVICE,
     OscAmbiguousWriteError,
     OscApiError,
-    OscClient,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import ConnectionSettings, resolve_settings
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import UnexpectedResponse
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.client_fakes import CountingClient, paginate
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fixtures import (
     ConnectProxy,
     Reply,
@@ -121,7 +123,7 @@ def make_client(fake):
 
     def factory(endpoint, jitter=0.5, settings=None, **overrides):
         endpoint = getattr(endpoint, "endpoint", endpoint)
-        client = OscClient(
+        client = CountingClient(
             settings or settings_for(endpoint, **overrides),
             sleep=fake.sleep,
             clock=fake.clock,
@@ -207,7 +209,7 @@ def test_client_errors_are_not_retried(server, make_client, fake, action, status
     assert len(server.received) == 1
     assert fake.sleeps == []
     assert "gave up" not in str(error)
-    if code in client_module.GENERIC_ADVICE:
+    if code in GENERIC_ADVICE:
         assert error.hint and error.hint in error.full_message()
     else:
         # Advice about peerings belongs to the step that made the call, not to the client.
@@ -607,7 +609,7 @@ def test_paginate_follows_next_page_token_over_three_pages(server, make_client):
     client = make_client(server)
     filters = {"Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}}
 
-    items = client.paginate(READ, filters, "NetPeerings")
+    items = paginate(client, READ, filters, "NetPeerings")
     assert items == pages[0] + pages[1] + pages[2]
     bodies = [item.json for item in server.received]
     assert len(bodies) == 4
@@ -627,7 +629,7 @@ def test_paginate_stops_on_a_repeated_token(server, make_client):
     )
     client = make_client(server)
 
-    items = client.paginate(READ, {}, "NetPeerings")
+    items = paginate(client, READ, {}, "NetPeerings")
     assert len(server.received) == 2
     assert len(items) == 2
     assert len(client.warnings) == 1
@@ -644,7 +646,7 @@ def test_paginate_stops_on_a_token_cycle(server, make_client):
     )
     client = make_client(server)
 
-    items = client.paginate(READ, {}, "NetPeerings")
+    items = paginate(client, READ, {}, "NetPeerings")
     assert len(server.received) == 3
     assert len(items) == 3
     assert len(client.warnings) == 1
@@ -654,22 +656,17 @@ def test_paginate_single_empty_page(server, make_client):
     server.push(ok({"NetPeerings": [], "ResponseContext": {"RequestId": "r"}}))
     client = make_client(server)
 
-    assert client.paginate(READ, None, "NetPeerings") == []
+    assert paginate(client, READ, None, "NetPeerings") == []
     assert server.received[0].json == {"ResultsPerPage": 1000}
 
 
-@pytest.mark.parametrize(
-    "page, problem",
-    [
-        ({"NetPeerings": {"NetPeeringId": "pcx-1"}}, "NetPeerings is a dict, not a list"),
-        ({"NetPeerings": [], "NextPageToken": 7}, "NextPageToken is not a string (7)"),
-    ],
-)
-def test_paginate_refuses_pages_of_the_wrong_shape(server, make_client, page, problem):
-    server.push(ok(dict(page, ResponseContext={"RequestId": "r"})))
-    with pytest.raises(OscApiError) as info:
-        make_client(server).paginate(READ, {}, "NetPeerings")
-    assert f"unexpected response: {problem}" in str(info.value)
+def test_pages_refuse_a_next_page_token_that_is_not_a_string(server, make_client):
+    # A malformed answer raises UnexpectedResponse, as everywhere else (the shape of the items is the reader's).
+    server.push(ok({"NetPeerings": [], "NextPageToken": 7, "ResponseContext": {"RequestId": "req-page"}}))
+    with pytest.raises(UnexpectedResponse) as info:
+        list(make_client(server).pages(READ, {}))
+    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (7)" in str(info.value)
+    assert "RequestId req-page" in str(info.value)
     assert len(server.received) == 1
 
 
@@ -714,7 +711,7 @@ def test_every_request_is_signed(server, make_client):
     )  # host-only endpoint gets /api/v1
     client = make_client(server, settings=settings)
 
-    client.paginate(READ, {"Filters": {"TagKeys": ["été", "Name"]}}, "NetPeerings")
+    paginate(client, READ, {"Filters": {"TagKeys": ["été", "Name"]}}, "NetPeerings")
     client.call("CreateNetPeering", {"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"})
     client.call("CreateTags", {"ResourceIds": ["pcx-12345678"], "Tags": [{"Key": "Name", "Value": "ünïcode ✓"}]})
     with pytest.raises(OscApiError):
@@ -874,7 +871,7 @@ def test_one_kept_alive_connection_for_many_calls(server, make_client):
     )
     client = make_client(server)
 
-    client.paginate(READ, {}, "NetPeerings")
+    paginate(client, READ, {}, "NetPeerings")
     client.call("CreateNetPeering", {})
     with pytest.raises(OscApiError):
         client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
@@ -898,7 +895,7 @@ def test_every_call_has_a_timeout(server, make_client):
     client.transport.post = spy
     client.call("CreateNetPeering", {})
     client.call("AcceptNetPeering", {})
-    client.paginate(READ, {}, "NetPeerings")
+    paginate(client, READ, {}, "NetPeerings")
 
     assert len(seen) == 4
     for timeout in seen:

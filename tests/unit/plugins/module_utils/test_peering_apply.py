@@ -4,7 +4,7 @@ import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply as ex
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import (
     A,

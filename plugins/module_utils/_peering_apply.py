@@ -22,6 +22,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscAmbiguousWriteError, OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
+from ansible_collections.outscale.cloud.plugins.module_utils._outcome import Outcome
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
@@ -46,22 +48,16 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     DELETE_TAGS,
     REJECT,
     TASK,
-    Outcome,
     Plan,
     Step,
     pending_delete_advice,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_wait import wait_for_state
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     apply_tag_diff,
     tags_to_dict,
     tags_to_list,
 )
-
-# Seconds between two polls while waiting: grows from 1 s to 5 s, then stays at
-# 5 s, each with +-25% jitter so parallel tasks do not poll in step.
-POLL_INTERVALS = (1, 2, 3, 4, 5)
-# While waiting for "active", these states mean it will never come.
-WAIT_FAIL_STATES = ("rejected", "failed", "expired", "deleted")
 
 
 def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peering]) -> Optional[str]:
@@ -239,14 +235,11 @@ class Executor:
         """
         client = self.clients[step.actor]
         try:
-            response = client.call("ReadNets", {"Filters": {"NetIds": [step.net_id]}})
+            nets = read_nets(client, [step.net_id])
         except OscApiError as exc:
             exc.with_hint("accepter_credentials do not work; fix them before anything is created (nothing was).")
             raise
-        nets = response.get("Nets")
-        if not isinstance(nets, list):
-            raise UnexpectedResponse("ReadNets", "Nets is missing or not a list", response)
-        if not any(isinstance(net, dict) and net.get("NetId") == step.net_id for net in nets):
+        if not any(net["NetId"] == step.net_id for net in nets):
             raise OscError(
                 f"accepter_credentials cannot see the accepter Net {step.net_id}, so they are not the credentials of "
                 "its "
@@ -416,48 +409,10 @@ class Executor:
     # -- waiting -------------------------------------------------------------------
 
     def wait_for_state(self, peering_id: str, target: str, last: Optional[Peering] = None) -> Peering:
-        """Poll ReadNetPeerings by ID until the peering reaches ``target``.
-
-        Returns the peering. Raises OscError on a state that can never reach the target (rejected,
-        failed, expired, deleted), when the peering vanishes, or at wait_timeout, with the last peering
-        seen. Throttling is ridden out: a throttled poll is simply followed by the next one.
-        """
-        started = self.clock()
-        polls = 0
-        while True:
-            interval = POLL_INTERVALS[min(polls, len(POLL_INTERVALS) - 1)] if POLL_INTERVALS else 0
-            delay = interval * (0.75 + 0.5 * self.jitter())
-            remaining = self.wait_timeout - (self.clock() - started)
-            if remaining <= 0:
-                now = (state_name(last) or "unknown", state_message(last) or "no message")
-                raise OscError(
-                    "Timed out after %s s waiting for %s to become %s; it is still %s (%s). It may still get there: "
-                    "run the "
-                    "task again to wait more, or raise wait_timeout." % ((self.wait_timeout, peering_id, target) + now),
-                    result={"peering": last},
-                )
-            self.sleep(min(delay, remaining))
-            polls += 1
-            try:
-                peering = read_by_id(self.client, peering_id)
-            except OscApiError as exc:
-                if exc.is_throttling:
-                    continue  # the client gave up on this poll; the wait goes on
-                raise
-            if peering is None:
-                raise OscError(
-                    f"{peering_id} disappeared while waiting for it to become {target}.", result={"peering": last}
-                )
-            last = peering
-            name = state_name(peering)
-            if name == target:
-                return peering
-            if name in WAIT_FAIL_STATES:
-                raise OscError(
-                    f"{peering_id} became {name} ({state_message(peering) or 'no message'}) while waiting for {target}; "
-                    f"it will not become {target}.",
-                    result={"peering": peering},
-                )
+        """Poll the peering until it reaches ``target`` (see _peering_wait.wait_for_state)."""
+        return wait_for_state(
+            self.client, peering_id, target, last, self.wait_timeout, self.sleep, self.clock, self.jitter
+        )
 
 
 class _ReadBack:

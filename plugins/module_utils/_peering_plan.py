@@ -139,20 +139,6 @@ class _Refusal(Exception):
 # -- messages ----------------------------------------------------------------
 
 
-class Outcome:
-    """What applying a plan did: the peering as reported, whether anything changed, each step's result."""
-
-    def __init__(self, peering: Optional[Peering], changed: bool, actions: List[Dict[str, Any]]) -> None:
-        self.peering = peering
-        self.changed = changed
-        self.actions = actions
-
-    @classmethod
-    def of_nothing_to_do(cls, plan: Plan, check_mode: bool) -> Outcome:
-        """A plan without steps, as the executor would report it (without loading it)."""
-        return cls(plan.after if check_mode else plan.before, plan.changes if check_mode else False, [])
-
-
 def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
     """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
     msg = (
@@ -197,16 +183,16 @@ def _caller(wanted: Wanted, peering: Optional[Peering]) -> Optional[str]:
     return caller_account(peering, wanted.source_net_id, wanted.accepter_net_id, wanted.accepter_owner_id)
 
 
-def acceptor(
+def accepter(
     wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Peering], actors: Actors, verb: str
 ) -> str:
     """Who accepts or rejects ``peering`` (None: the one about to be created). Raises _Refusal when nobody can."""
     if peering is None:
         if not wanted.accepter_owner_id:
             return TASK  # the accepter Net is the caller's own
-        accepter = actors.accepter_for(wanted.accepter_owner_id)
-        if accepter is not None:
-            return accepter
+        actor = actors.accepter_for(wanted.accepter_owner_id)
+        if actor is not None:
+            return actor
         if pair_account(pair_peerings) == wanted.accepter_owner_id:
             # An earlier peering of the pair shows both Nets in accepter_owner_id's account,
             # which is then the caller's: it can accept its own peering.
@@ -218,10 +204,10 @@ def acceptor(
     accepter_account = account_ids(peering)[1]
     if caller is not None and caller == accepter_account:
         return TASK
-    accepter = actors.accepter_for(accepter_account)
-    if accepter is not None:
+    actor = actors.accepter_for(accepter_account)
+    if actor is not None:
         # Given for this: used whenever the caller is not provably the accepter.
-        return accepter
+        return actor
     if caller is not None:
         raise _Refusal(missing_credentials(wanted, accepter_account, net_ids(peering)[1], verb, created=True))
     # Two accounts and no telling which side the caller is on (by ID, or a pair without
@@ -232,11 +218,11 @@ def acceptor(
 def _who_may(
     wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, verb: str
 ) -> Tuple[List[Tuple[Peering, str]], List[str]]:
-    """([(peering, its acceptor)] for the live ones the task may accept or reject, [why not, for the others])."""
+    """([(peering, its accepter)] for the live ones the task may accept or reject, [why not, for the others])."""
     allowed, refusals = [], []
     for peering in live:
         try:
-            allowed.append((peering, acceptor(wanted, peering, observed, actors, verb)))
+            allowed.append((peering, accepter(wanted, peering, observed, actors, verb)))
         except _Refusal as refusal:
             refusals.append(str(refusal))
     return allowed, refusals
@@ -322,8 +308,13 @@ def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> T
     return steps, peering
 
 
-def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
-    """The steps that take ``observed`` (what ReadNetPeerings returned) to ``wanted``, or a refusal."""
+def plan(wanted: Wanted, observed: List[Peering], actors: Actors, check_accepter: bool = True) -> Plan:
+    """The steps that take ``observed`` (what ReadNetPeerings returned) to ``wanted``, or a refusal.
+
+    ``check_accepter``: before creating a peering that accepter credentials will accept, a
+    CHECK_ACCEPTER step proves them. False when the caller proves them itself (net_peerings:
+    once per account for all its pairs).
+    """
     known_ids = tuple(p.get("NetPeeringId") for p in observed)
     live, reported = find(wanted, observed)
     before = live[0] if live else reported
@@ -331,7 +322,7 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
         _check_live(wanted, live)
         live = _requested_first(wanted, live)
         before = live[0] if live else reported
-        steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors)
+        steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors, check_accepter)
     except _Refusal as refusal:
         return Plan(wanted, before, before, [], refusal=str(refusal), known_ids=known_ids, observed=tuple(observed))
     if after is not None and after.get("NetPeeringId"):
@@ -366,7 +357,7 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
     return _Refusal(_refusal_for_ended(wanted, found))
 
 
-def _present(wanted, live, observed, actors):
+def _present(wanted, live, observed, actors, check_accepter):
     if live:
         return [], live[0], []  # any live peering of the pair, in either direction, is the one
     if not wanted.by_pair:
@@ -375,7 +366,7 @@ def _present(wanted, live, observed, actors):
     return steps, after, []
 
 
-def _accepted(wanted, live, observed, actors):
+def _accepted(wanted, live, observed, actors, check_accepter):
     if live and state_name(live[0]) == "active":
         return [], live[0], []
     if live:
@@ -391,9 +382,9 @@ def _accepted(wanted, live, observed, actors):
         return [Step(ACCEPT, actor, reason, peering.get("NetPeeringId"))], with_state(peering, "active", "Active"), []
     if not wanted.by_pair:
         raise _refuse_by_id(wanted, observed, actors)
-    actor = acceptor(wanted, None, observed, actors, "accept")  # refuses before anything is created
+    actor = accepter(wanted, None, observed, actors, "accept")  # refuses before anything is created
     steps, after = _create(wanted, actors, "no live peering links the two Nets")
-    if actor != TASK:
+    if actor != TASK and check_accepter:
         steps.insert(
             0,
             Step(
@@ -408,7 +399,7 @@ def _accepted(wanted, live, observed, actors):
     return steps, with_state(after, "active", "Active"), []
 
 
-def _rejected(wanted, live, observed, actors):
+def _rejected(wanted, live, observed, actors, check_accepter):
     if live and state_name(live[0]) == "active":
         raise _Refusal(
             "Net peering %s is active; only a pending-acceptance peering can be rejected. "
@@ -429,7 +420,7 @@ def _rejected(wanted, live, observed, actors):
     return steps, after, warnings
 
 
-def _absent(wanted, live, observed, actors):
+def _absent(wanted, live, observed, actors, check_accepter):
     steps, after, warnings = [], None, []
     for peering in live:
         if can_delete(wanted, peering):

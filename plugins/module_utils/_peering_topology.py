@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
-from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
+from ansible_collections.outscale.cloud.plugins.module_utils._outcome import Outcome
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
@@ -26,10 +28,8 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     state_name,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
-    CHECK_ACCEPTER,
     TASK,
     Actors,
-    Outcome,
     Plan,
     Wanted,
     plan,
@@ -135,7 +135,7 @@ def plan_topology(
                 purge_tags=wanted.purge_tags,
             )
         pair = by_pair.get(frozenset((wanted.source_net_id, wanted.accepter_net_id)), [])
-        plans.append(plan(wanted, pair, actors))
+        plans.append(plan(wanted, pair, actors, check_accepter=False))  # TopologyRun proves them per account
     removals = []
     if mode == "overridden":
         me = own_account(listed, observed)
@@ -148,7 +148,7 @@ def plan_topology(
             else:
                 received = received and net_ids(peering)[1] in own_nets
             wanted = Wanted("rejected" if received else "absent", net_peering_id=peering.get("NetPeeringId"))
-            removal = plan(wanted, [peering], actors)
+            removal = plan(wanted, [peering], actors, check_accepter=False)
             removals.append(removal)
     return plans, removals
 
@@ -174,17 +174,13 @@ class TopologyRun:
         needed: Dict[str, Set[str]] = {}
         for item in plans:
             for step in item.steps:
-                if step.actor != TASK and step.kind != CHECK_ACCEPTER:
+                if step.actor != TASK:
                     net = net_ids(item.before)[1] if item.before else item.wanted.accepter_net_id
                     needed.setdefault(step.actor, set()).add(net)
         failures = {}
         for actor, nets in sorted(needed.items()):
             try:
-                response = self.clients[actor].call("ReadNets", {"Filters": {"NetIds": sorted(nets)}})
-                nets_read = response.get("Nets")
-                if nets_read is not None and not isinstance(nets_read, list):
-                    raise UnexpectedResponse("ReadNets", "Nets is not a list", response)
-                seen = {net.get("NetId") for net in nets_read or [] if isinstance(net, dict)}
+                seen = {net["NetId"] for net in read_nets(self.clients[actor], sorted(nets))}
                 missing = sorted(nets - seen)
                 if missing:
                     raise OscError(
@@ -204,8 +200,7 @@ class TopologyRun:
 
     def run(self, plans: List[Plan]) -> List[Dict[str, Any]]:
         """Apply every plan; one result per plan, in order: {plan, outcome or error}."""
-        for item in plans:  # proven once per account below, not once per pair
-            item.steps = [step for step in item.steps if step.kind != CHECK_ACCEPTER]
+        # The plans carry no accepter check (plan_topology): proven once per account here, not once per pair.
         bad_accounts = self.check_accepters([item for item in plans if not item.refusal])
         results: List[Dict[str, Any]] = [{"plan": item} for item in plans]
         todo = []

@@ -279,6 +279,7 @@ failures:
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._ids import ACCOUNT_ID_PATTERN, NET_ID_PATTERN
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     normalize_account_id,
     read_peerings,
@@ -398,8 +399,7 @@ class NetPeerings(OscModule):
         )
         if undecided:
             # Which side of a scoped pending request is this account? Only the owner sees a Net: one read tells.
-            response = self.client.call("ReadNets", {"Filters": {"NetIds": undecided}})
-            own_nets = frozenset(net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict))
+            own_nets = frozenset(net["NetId"] for net in read_nets(self.client, undecided))
         actors = Actors(
             accounts=frozenset(key for key in self.clients if key != "task"), region=self.client.settings.region
         )

@@ -25,14 +25,15 @@ READ_RETRY_STATUSES = (500, 502, 504)
 
 # Codes any call can meet, with what to do; {region} and {endpoint} are the client's.
 GENERIC_ADVICE = {
-    "1": "Check access_key/secret_key, the region, and that this machine's clock is right "
-    "(requests must be signed within 5 minutes of the API's time). After several unknown access keys in a row, "
-    "the platform also blocks authentication for 1 to 10 minutes: fix the key, wait, then run again.",
+    "1": "Check access_key/secret_key, the region, "
+    "and that this machine's clock is right (requests must be signed within 5 minutes of the API's time). "
+    "After several unknown access keys in a row, the platform also blocks authentication for 1 to 10 minutes: "
+    "fix the key, wait, then run again.",
     # The platform answers 4120 both for an unknown key and for a key of another region.
     "4120": "The access key is not known in region {region} (endpoint {endpoint}). Outscale keys are per region: "
     "check access_key and that region/endpoint are the account's region.",
-    "4": "These credentials are not allowed to call {action}: add the EIM permission api:{action} to their user's "
-    "policy, or use credentials that have it.",
+    "4": "These credentials are not allowed to call {action}: "
+    "add the EIM permission api:{action} to their user's policy, or use credentials that have it.",
 }
 
 # An Authorization header (or just its signature) echoed back by a server or proxy.
@@ -147,8 +148,8 @@ class Failures:
     def gave_up(self, action: str, error: OscApiError, attempts: int, elapsed: float) -> OscApiError:
         if error.is_throttling:
             advice = (
-                "The API throttles this account: run with fewer forks or fewer parallel writes, or raise "
-                "max_retries / retry_max_time."
+                "The API throttles this account: run with fewer forks or fewer parallel writes, "
+                "or raise max_retries / retry_max_time."
             )
         else:
             advice = (
@@ -186,15 +187,15 @@ class Failures:
             return OscApiError(
                 action,
                 f"cannot use the proxy {proxy} for endpoint {endpoint}: {self.scrub(reason)}",
-                hint="The proxy comes from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY): check it, or "
-                "add the endpoint's host to NO_PROXY.",
+                hint="The proxy comes from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY): "
+                "check it, or add the endpoint's host to NO_PROXY.",
             )
         if isinstance(reason, socket.gaierror):
             return OscApiError(
                 action,
                 f"cannot resolve the host name {host} (endpoint {endpoint})",
-                hint="Check the spelling of endpoint and region (the default endpoint is "
-                "https://api.<region>.outscale.com/api/v1) and this machine's DNS.",
+                hint="Check the spelling of endpoint and region "
+                "(the default endpoint is https://api.<region>.outscale.com/api/v1) and this machine's DNS.",
             )
         if isinstance(reason, ConnectionRefusedError) or getattr(reason, "errno", None) == errno.ECONNREFUSED:
             if host in ("127.0.0.1", "localhost", "::1"):
@@ -218,20 +219,22 @@ class Failures:
             plain = endpoint.replace("https://", "http://", 1)
             return OscApiError(
                 action,
-                f"TLS handshake with {self.host}:{self.port} failed: the server answers in plain HTTP, not TLS ({text})",
+                f"TLS handshake with {self.host}:{self.port} failed: "
+                f"the server answers in plain HTTP, not TLS ({text})",
                 hint=f"Use http:// instead of https:// in endpoint ({plain}).",
             )
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
             return OscApiError(
                 action,
                 f"TLS error talking to {endpoint} ({text})",
-                hint="Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false only for tests.",
+                hint="Set ca_bundle to the CA that signed the endpoint's certificate; "
+                "validate_certs: false only for tests.",
             )
         return OscApiError(
             action,
             f"TLS error talking to {endpoint} ({text})",
-            hint="Check that endpoint is the Outscale API (https://api.<region>.outscale.com/api/v1), and "
-            "ca_bundle / x509_client_cert if you use them.",
+            hint="Check that endpoint is the Outscale API (https://api.<region>.outscale.com/api/v1), "
+            "and ca_bundle / x509_client_cert if you use them.",
         )
 
     def refusal(self, action: str, status: int, headers: Any, raw: bytes, data: Any, is_write: bool) -> OscApiError:
@@ -246,8 +249,8 @@ class Failures:
             reason = "the API refused the request"
         elif 300 <= status < 400 and headers.get("Location"):
             reason = (
-                f"the endpoint redirects to {headers['Location']}; set endpoint to the final URL (redirects are not "
-                "followed: the signature covers the host and path)"
+                f"the endpoint redirects to {headers['Location']}; "
+                "set endpoint to the final URL (redirects are not followed: the signature covers the host and path)"
             )
         elif raw:
             content_type = headers.get("Content-Type", "unknown type")

@@ -54,7 +54,7 @@ class OscAnsibleModule(AnsibleModule):
                 if spec.get("type") == "dict" and isinstance(self.params.get(name), str)
             )
             if not_dicts:
-                msg = "{} must be a dictionary of options, not a string ({}).".format(" and ".join(not_dicts), msg)
+                msg = f"{' and '.join(not_dicts)} must be a dictionary of options, not a string ({msg})."
         super().fail_json(msg, **kwargs)
 
 

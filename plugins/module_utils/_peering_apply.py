@@ -69,20 +69,18 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
         verb = "accept" if action == "AcceptNetPeering" else "reject"
         if error.status == 409:
             return (
-                "The peering is no longer pending-acceptance (did someone act on it meanwhile?); run the task "
-                "again to see its state."
+                "The peering is no longer pending-acceptance (did someone act on it meanwhile?); "
+                "run the task again to see its state."
             )
         if error.status in (401, 403) and str(error.code) != "4":
             if step is not None and step.actor != TASK:
                 return (
-                    f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: check that "
-                    "accepter_credentials "
-                    "are that account's."
+                    f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: "
+                    "check that accepter_credentials are that account's."
                 )
             return (
-                f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: add "
-                "accepter_credentials for that "
-                "account, or run the task with its credentials."
+                f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: "
+                "add accepter_credentials for that account, or run the task with its credentials."
             )
     if action == "DeleteNetPeering":
         if state_name(peering) == "pending-acceptance" and error.status in (401, 403, 409) and str(error.code) != "4":
@@ -241,11 +239,11 @@ class Executor:
             raise
         if not any(net["NetId"] == step.net_id for net in nets):
             raise OscError(
-                f"accepter_credentials cannot see the accepter Net {step.net_id}, so they are not the credentials of "
-                "its "
-                f"owner (account {step.account}), or the Net does not exist in region {client.settings.region}. "
-                "Nothing was created. Give "
-                f"accepter_credentials of account {step.account}, and check accepter_net_id and accepter_owner_id."
+                f"accepter_credentials cannot see the accepter Net {step.net_id}, "
+                f"so they are not the credentials of its owner (account {step.account}), "
+                f"or the Net does not exist in region {client.settings.region}. Nothing was created. "
+                f"Give accepter_credentials of account {step.account}, "
+                "and check accepter_net_id and accepter_owner_id."
             )
 
     # -- create ------------------------------------------------------------------
@@ -277,7 +275,7 @@ class Executor:
             peering = response.get("NetPeering")
             problem = "no NetPeering in the response" if peering is None else peering_problem(peering, "NetPeering")
             if problem is None and not connects(peering, source_net_id, accepter_net_id):
-                problem = "NetPeering {} links other Nets".format(peering.get("NetPeeringId"))
+                problem = f"NetPeering {peering.get('NetPeeringId')} links other Nets"
             if problem is None:
                 peering = checked_peering(peering, "CreateNetPeering")
                 break
@@ -286,29 +284,29 @@ class Executor:
             peering = self._created_peering(plan)
             if peering is None:
                 raise OscError(
-                    f"CreateNetPeering succeeded (HTTP 200) but returned no usable peering ({problem}), and reading "
-                    "the peerings of "
-                    f"{source_net_id} and {accepter_net_id} again finds no new one. It was not sent again, so as not "
-                    "to duplicate it: run the task again "
-                    "to adopt it once the API lists it (the API refuses a second live peering of the same two Nets).",
+                    f"CreateNetPeering succeeded (HTTP 200) but returned no usable peering ({problem}), "
+                    f"and reading the peerings of {source_net_id} and {accepter_net_id} again finds no new one. "
+                    "It was not sent again, so as not to duplicate it: "
+                    "run the task again to adopt it once the API lists it "
+                    "(the API refuses a second live peering of the same two Nets).",
                     changed=True,
                 )
             self.warnings.append(
-                "CreateNetPeering returned no usable peering ({}); {} was found by reading the pair again.".format(
-                    problem, peering.get("NetPeeringId")
-                )
+                f"CreateNetPeering returned no usable peering ({problem}); "
+                f"{peering.get('NetPeeringId')} was found by reading the pair again."
             )
             break
         if state_name(peering) not in ("pending-acceptance", "active"):
             advice = ""
             if state_name(peering) == "failed":
-                advice = " The IP ranges of the two Nets ({} and {}) must not overlap: peer Nets with disjoint ranges.".format(
-                    (peering.get("SourceNet") or {}).get("IpRange"), (peering.get("AccepterNet") or {}).get("IpRange")
+                ranges = [(peering.get(side) or {}).get("IpRange") for side in ("SourceNet", "AccepterNet")]
+                advice = (
+                    f" The IP ranges of the two Nets ({ranges[0]} and {ranges[1]}) must not overlap: "
+                    "peer Nets with disjoint ranges."
                 )
             raise OscError(
-                "CreateNetPeering made {}, but it is {}: {}.{}".format(
-                    peering.get("NetPeeringId"), state_name(peering), state_message(peering) or "no message", advice
-                ),
+                f"CreateNetPeering made {peering.get('NetPeeringId')}, but it is {state_name(peering)}: "
+                f"{state_message(peering) or 'no message'}.{advice}",
                 result={"peering": peering},
                 changed=True,
             )
@@ -341,7 +339,7 @@ class Executor:
             if returned["NetPeeringId"] != peering_id:
                 raise UnexpectedResponse(
                     "AcceptNetPeering",
-                    "NetPeering is {}, not the accepted {}".format(returned["NetPeeringId"], peering_id),
+                    f"NetPeering is {returned['NetPeeringId']}, not the accepted {peering_id}",
                     response,
                 )
             current = with_state(current, state_name(returned), state_message(returned))
@@ -386,9 +384,7 @@ class Executor:
                 self.wrote = True
                 return _ReadBack(peering)
             if peering is None or not retry(peering):
-                raise exc.with_hint(
-                    "Read again, {} is {}; run the task again.".format(peering_id, state_name(peering) or "gone")
-                )
+                raise exc.with_hint(f"Read again, {peering_id} is {state_name(peering) or 'gone'}; run the task again.")
             # AcceptNetPeering of a peering already accepted but still provisioning succeeds again.
             response = client.call(action, {"NetPeeringId": peering_id})
         self.wrote = True

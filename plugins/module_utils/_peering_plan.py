@@ -142,16 +142,14 @@ class _Refusal(Exception):
 def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
     """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
     msg = (
-        f"Only account {account}, which owns the accepter Net {net_id}, can {verb} this peering, and this task has "
-        "no credentials "
-        "for it. "
+        f"Only account {account}, which owns the accepter Net {net_id}, can {verb} this peering, "
+        "and this task has no credentials for it. "
     )
     if not created:
         msg += "Nothing was created. "
     msg += (
-        f"Add accepter_credentials (access_key and secret_key, or profile) for account {account}, or {verb} it in a "
-        "task run "
-        "with that account's credentials"
+        f"Add accepter_credentials (access_key and secret_key, or profile) for account {account}, "
+        f"or {verb} it in a task run with that account's credentials"
     )
     if not created:
         msg += " (state=present here only requests the peering)"
@@ -166,14 +164,19 @@ def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional
 def pending_delete_advice(peering: Peering) -> str:
     peering_id, requester = peering.get("NetPeeringId"), account_ids(peering)[0]
     return (
-        f"Net peering {peering_id} is pending-acceptance and was requested by account {requester}; only the requester "
-        "can delete it. As the accepter, reject it instead (outscale.cloud.net_peering with state=rejected), or run "
-        "this task with the requester's credentials."
+        f"Net peering {peering_id} is pending-acceptance and was requested by account {requester}; "
+        "only the requester can delete it. As the accepter, "
+        "reject it instead (outscale.cloud.net_peering with state=rejected), "
+        "or run this task with the requester's credentials."
     )
 
 
 def _describe_live(peerings: List[Peering]) -> str:
-    return ", ".join("%s (%s, %s -> %s)" % ((p.get("NetPeeringId"), state_name(p)) + net_ids(p)) for p in peerings)
+    described = []
+    for peering in peerings:
+        source, accepter = net_ids(peering)
+        described.append(f"{peering.get('NetPeeringId')} ({state_name(peering)}, {source} -> {accepter})")
+    return ", ".join(described)
 
 
 # -- who may act ---------------------------------------------------------------
@@ -268,8 +271,8 @@ def _check_live(wanted: Wanted, live: List[Peering]) -> None:
     if not both_pending:
         raise _Refusal(
             f"More than one live Net peering links {wanted.source_net_id} and {wanted.accepter_net_id}: "
-            f"{_describe_live(live)}. Keep one (delete or reject the others, for example with "
-            "net_peering_id and state=absent or state=rejected), then run the task again."
+            f"{_describe_live(live)}. Keep one (delete or reject the others, "
+            "for example with net_peering_id and state=absent or state=rejected), then run the task again."
         )
 
 
@@ -284,14 +287,12 @@ def _refusal_for_ended(wanted: Wanted, peering: Peering) -> str:
     name, message = state_name(peering), state_message(peering) or "no message"
     if wanted.state == "accepted":
         return (
-            f"Net peering {peering_id} is {name} ({message}), so it cannot be accepted. Peerings that ended cannot "
-            "be revived: "
-            "give source_net_id and accepter_net_id to create a new one."
+            f"Net peering {peering_id} is {name} ({message}), so it cannot be accepted. "
+            "Peerings that ended cannot be revived: give source_net_id and accepter_net_id to create a new one."
         )
     return (
-        f"Net peering {peering_id} is {name} ({message}) and cannot become live again. Give source_net_id and "
-        "accepter_net_id "
-        "to create a new one."
+        f"Net peering {peering_id} is {name} ({message}) and cannot become live again. "
+        "Give source_net_id and accepter_net_id to create a new one."
     )
 
 
@@ -351,8 +352,8 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
     if found is None:
         return _Refusal(
             f"Net peering {wanted.net_peering_id} was not found with these credentials in region {actors.region}. "
-            "Check the ID, the account and "
-            "the region, or give source_net_id and accepter_net_id to create a peering."
+            "Check the ID, the account and the region, "
+            "or give source_net_id and accepter_net_id to create a peering."
         )
     return _Refusal(_refusal_for_ended(wanted, found))
 
@@ -402,8 +403,8 @@ def _accepted(wanted, live, observed, actors, check_accepter):
 def _rejected(wanted, live, observed, actors, check_accepter):
     if live and state_name(live[0]) == "active":
         raise _Refusal(
-            "Net peering %s is active; only a pending-acceptance peering can be rejected. "
-            "Use state=absent to delete it." % (wanted.net_peering_id or live[0].get("NetPeeringId"))
+            f"Net peering {wanted.net_peering_id or live[0].get('NetPeeringId')} is active; "
+            "only a pending-acceptance peering can be rejected. Use state=absent to delete it."
         )
     allowed, refusals = _who_may(wanted, live, observed, actors, "reject")
     steps = [Step(REJECT, actor, "pending-acceptance", peering.get("NetPeeringId")) for peering, actor in allowed]
@@ -412,7 +413,7 @@ def _rejected(wanted, live, observed, actors, check_accepter):
         raise _Refusal(refusals[0])
     warnings = []
     if steps and refusals:
-        warnings.append("Not rejected: {}".format(" ".join(refusals)))
+        warnings.append(f"Not rejected: {' '.join(refusals)}")
     if not live:
         # Already rejected, or failed/expired/deleted/nothing: no pending request is left to turn down.
         after = find(wanted, observed)[1] if wanted.by_pair else select_id(observed, wanted.net_peering_id)
@@ -429,7 +430,7 @@ def _absent(wanted, live, observed, actors, check_accepter):
         elif len(live) == 1:
             raise _Refusal(pending_delete_advice(peering))
         else:
-            warnings.append("{} remains: {}".format(peering.get("NetPeeringId"), pending_delete_advice(peering)))
+            warnings.append(f"{peering.get('NetPeeringId')} remains: {pending_delete_advice(peering)}")
     if not live and not wanted.by_pair:
         after = select_id(observed, wanted.net_peering_id)
         warnings.extend(_id_not_found(wanted, observed, actors))
@@ -441,10 +442,9 @@ def _id_not_found(wanted: Wanted, observed: List[Peering], actors: Actors) -> Li
     if wanted.by_pair or select_id(observed, wanted.net_peering_id) is not None:
         return []
     return [
-        "Net peering {} was not found with these credentials in region {}, so there was nothing to {}. If you "
-        "expected it, check the ID, the account and the region.".format(
-            wanted.net_peering_id, actors.region, "reject" if wanted.state == "rejected" else "delete"
-        )
+        f"Net peering {wanted.net_peering_id} was not found with these credentials in region {actors.region}, "
+        f"so there was nothing to {'reject' if wanted.state == 'rejected' else 'delete'}. "
+        "If you expected it, check the ID, the account and the region."
     ]
 
 

@@ -184,15 +184,14 @@ class TopologyRun:
                 missing = sorted(nets - seen)
                 if missing:
                     raise OscError(
-                        "the accepter_credentials of account {} cannot see {}, so they are not that account's "
-                        "credentials (or the Nets are not in this region). Nothing was done for these peerings.".format(
-                            actor, ", ".join(missing)
-                        )
+                        f"the accepter_credentials of account {actor} cannot see {', '.join(missing)}, "
+                        "so they are not that account's credentials (or the Nets are not in this region). "
+                        "Nothing was done for these peerings."
                     )
             except OscApiError as exc:
                 failures[actor] = exc.with_hint(
-                    f"Fix the accepter_credentials of account {actor}; nothing was done for the "
-                    "peerings it must accept."
+                    f"Fix the accepter_credentials of account {actor}; "
+                    "nothing was done for the peerings it must accept."
                 )
             except OscError as exc:
                 failures[actor] = exc
@@ -235,8 +234,8 @@ class TopologyRun:
             result["error"] = exc
         except Exception as exc:  # noqa: BLE001  a defect in one pair must not hide the others' results
             result["error"] = OscError(
-                f"internal error while applying this pair ({type(exc).__name__}: {exc}); the other pairs were applied. "
-                "Please report it.",
+                f"internal error while applying this pair ({type(exc).__name__}: {exc}); "
+                "the other pairs were applied. Please report it.",
                 changed=executor.wrote,
             )
         self.warnings.extend(executor.warnings)
@@ -258,7 +257,7 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
     for index, result in enumerate(results):
         item, outcome, error = result["plan"], result.get("outcome"), result.get("error")
         pair = describe(item)
-        name = "{} -> {}".format(pair["source_net_id"], pair["accepter_net_id"])
+        name = f"{pair['source_net_id']} -> {pair['accepter_net_id']}"
         steps = outcome.actions if outcome else (error.result.get("actions", []) if error else [])
         for action in steps:
             actions.append(dict(pair, **action))

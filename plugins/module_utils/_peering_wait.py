@@ -49,8 +49,9 @@ def wait_for_state(
         if remaining <= 0:
             now, message = state_name(last) or "unknown", state_message(last) or "no message"
             raise OscError(
-                f"Timed out after {wait_timeout} s waiting for {peering_id} to become {target}; it is still {now} "
-                f"({message}). It may still get there: run the task again to wait more, or raise wait_timeout.",
+                f"Timed out after {wait_timeout} s waiting for {peering_id} to become {target}; "
+                f"it is still {now} ({message}). It may still get there: "
+                "run the task again to wait more, or raise wait_timeout.",
                 result={"peering": last},
             )
         sleep(min(delay, remaining))

@@ -20,10 +20,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError
+
+# A source of settings: field name -> (value or None, where it came from).
+Lookup = Callable[[str], Tuple[Any, Optional[str]]]
 
 DEFAULT_REGION = "eu-west-2"
 DEFAULT_PROFILE = "default"
@@ -75,13 +78,13 @@ class ConnectionSettings:
         "retry_max_time",
     )
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
         for field in self.FIELDS:
             setattr(self, field, values.get(field))
         # field -> human description of where its value came from
         self.sources = values.get("sources", {})
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # Never show the secret, even in a debugger or a stray repr().
         return (
             f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, "
@@ -89,11 +92,11 @@ class ConnectionSettings:
         )
 
 
-def _present(value):
+def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _load_profile(path, profile, explicit):
+def _load_profile(path: str, profile: str, explicit: bool) -> Tuple[Optional[Dict[str, Any]], str]:
     """Return (profile dict or None, note for error messages)."""
     described = f"profile '{profile}' in {path}"
     if not os.path.exists(path):
@@ -134,7 +137,7 @@ def _load_profile(path, profile, explicit):
     return entry, described
 
 
-def _profile_endpoint(entry):
+def _profile_endpoint(entry: Dict[str, Any]) -> Optional[str]:
     endpoints = entry.get("endpoints") or {}
     endpoint = endpoints.get("api") if isinstance(endpoints, dict) else None
     if _present(endpoint) and "://" not in endpoint:
@@ -142,7 +145,7 @@ def _profile_endpoint(entry):
     return endpoint
 
 
-def normalize_endpoint(endpoint):
+def normalize_endpoint(endpoint: str) -> str:
     """Validate an API endpoint URL; add the /api/v1 path when only a host is given."""
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -160,15 +163,15 @@ def normalize_endpoint(endpoint):
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _from_options(options):
-    def lookup(name):
+def _from_options(options: Mapping[str, Any]) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         return options.get(name), f"option {name}"
 
     return lookup
 
 
-def _from_environment(environ):
-    def lookup(name):
+def _from_environment(environ: Mapping[str, str]) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         variable = ENV_VARS.get("tls_skip_verify" if name == "validate_certs" else name)
         if variable is None or not _present(environ.get(variable)):
             return None, None
@@ -180,8 +183,8 @@ def _from_environment(environ):
     return lookup
 
 
-def _from_profile(entry, described):
-    def lookup(name):
+def _from_profile(entry: Optional[Dict[str, Any]], described: str) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         if entry is None:
             return None, None
         if name == "endpoint":
@@ -195,7 +198,7 @@ def _from_profile(entry, described):
     return lookup
 
 
-def _first(name, lookups, default=None):
+def _first(name: str, lookups: Sequence[Lookup], default: Any = None) -> Tuple[Any, Optional[str]]:
     """The first source that has the field: (value, where it came from)."""
     for lookup in lookups:
         value, source = lookup(name)
@@ -204,7 +207,7 @@ def _first(name, lookups, default=None):
     return default, "default"
 
 
-def _key_pair(values, access_name, secret_name, where):
+def _key_pair(values: Mapping[str, Any], access_name: str, secret_name: str, where: str) -> Optional[Tuple[Any, Any]]:
     """(access, secret) from one place: both or neither, half a pair is an error."""
     access, secret = values.get(access_name), values.get(secret_name)
     if _present(access) != _present(secret):
@@ -220,7 +223,7 @@ IDENTITY_LEVELS = (
 )
 
 
-def _identity(options, environ):
+def _identity(options: Mapping[str, Any], environ: Mapping[str, str]) -> Tuple[str, Optional[Tuple[Any, Any]]]:
     """Which level names the account, and how: (level, key pair or None).
 
     The highest level that names an account (a key pair, or a profile or config

@@ -132,6 +132,10 @@ class Plan:
         return [step.kind for step in self.steps]
 
 
+# What a state handler returns: the steps, the predicted peering, warnings.
+StateResult = Tuple[List["Step"], Optional[Peering], List[str]]
+
+
 class _Refusal(Exception):
     """Internal: plan() turns it into Plan.refusal."""
 
@@ -358,7 +362,9 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
     return _Refusal(_refusal_for_ended(wanted, found))
 
 
-def _present(wanted, live, observed, actors, check_accepter):
+def _present(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live:
         return [], live[0], []  # any live peering of the pair, in either direction, is the one
     if not wanted.by_pair:
@@ -367,7 +373,9 @@ def _present(wanted, live, observed, actors, check_accepter):
     return steps, after, []
 
 
-def _accepted(wanted, live, observed, actors, check_accepter):
+def _accepted(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live and state_name(live[0]) == "active":
         return [], live[0], []
     if live:
@@ -400,7 +408,9 @@ def _accepted(wanted, live, observed, actors, check_accepter):
     return steps, with_state(after, "active", "Active"), []
 
 
-def _rejected(wanted, live, observed, actors, check_accepter):
+def _rejected(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live and state_name(live[0]) == "active":
         raise _Refusal(
             f"Net peering {wanted.net_peering_id or live[0].get('NetPeeringId')} is active; "
@@ -421,7 +431,9 @@ def _rejected(wanted, live, observed, actors, check_accepter):
     return steps, after, warnings
 
 
-def _absent(wanted, live, observed, actors, check_accepter):
+def _absent(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     steps, after, warnings = [], None, []
     for peering in live:
         if can_delete(wanted, peering):

@@ -950,7 +950,12 @@ def main():
             json.dump(results, handle, indent=1, default=str)
     print(table(results))
     print(
-        f"\n{os.cpu_count()} CPUs, load average {results['load_before'][0]:.2f} before and {results['load_after'][0]:.2f} after (1 min); {results['versions']}; whole run {results['seconds']:.0f} s.\nPer-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\nNatural throttling is off in every row but the 'default rate limits ON' ones. 'thr.': calls refused by throttling, apart from the calls answered. 50 ms/call: a delay of 50 ms on every API call."
+        f"\n{os.cpu_count()} CPUs, load average {results['load_before'][0]:.2f} before and "
+        f"{results['load_after'][0]:.2f} after (1 min); {results['versions']}; whole run {results['seconds']:.0f} s.\n"
+        "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\n"
+        "Natural throttling is off in every row but the 'default rate limits ON' ones. "
+        "'thr.': calls refused by throttling, apart from the calls answered. "
+        "50 ms/call: a delay of 50 ms on every API call."
     )
 
 

@@ -93,7 +93,7 @@ def test_the_modules_read_the_injected_profile(tmp_path):
             "endpoint": "http://127.0.0.1:9/api/v1",
         }
     )
-    env, _ = inject(inputs, str(tmp_path))
+    env = inject(inputs, str(tmp_path))[0]
     settings = resolve_settings({}, environ=env, home=str(tmp_path))
     assert (settings.access_key, settings.secret_key, settings.region, settings.endpoint) == (
         "AK",
@@ -102,13 +102,13 @@ def test_the_modules_read_the_injected_profile(tmp_path):
         "http://127.0.0.1:9/api/v1",
     )
     # An endpoint left empty is the region's public one.
-    env, _ = inject(credential_inputs({"access_key": "AK", "secret_key": "SK"}), str(tmp_path / "other"))
+    env = inject(credential_inputs({"access_key": "AK", "secret_key": "SK"}), str(tmp_path / "other"))[0]
     assert resolve_settings({}, environ=env, home=str(tmp_path)).endpoint == "https://api.eu-west-2.outscale.com/api/v1"
 
 
 def artifact_files(private_data_dir):
     found = []
-    for directory, _, names in os.walk(os.path.join(private_data_dir, "artifacts")):
+    for directory, _subdirectories, names in os.walk(os.path.join(private_data_dir, "artifacts")):
         found += [os.path.join(directory, name) for name in names]
     return found
 
@@ -140,7 +140,7 @@ def test_the_job_runs_as_the_credential_account(osc_simulator, collections_path,
         monkeypatch.delenv(name)
     monkeypatch.setenv("PATH", VENV_BIN + os.pathsep + os.environ.get("PATH", ""))
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.osc/config.json of the tester's
-    injected, _ = inject(inputs, str(private))
+    injected = inject(inputs, str(private))[0]
     envvars = dict(
         injected,
         ANSIBLE_COLLECTIONS_PATH=collections_path,

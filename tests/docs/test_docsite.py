@@ -14,12 +14,14 @@ GUIDE_ON_GITHUB = docsite.repository_base() + "docs/credentials.md"
 def test_the_check_sees_code_inside_bold():
     # What pandoc alone writes for **the `profile` option**: RST shows the backquotes.
     problems = docsite.garbled("Set **the ``profile`` option**.\n", docsite.guide_url())
-    assert [what for _, what in problems] == ["markup shown as text in strong 'the ``profile`` option'"]
+    assert [what for _line, what in problems] == ["markup shown as text in strong 'the ``profile`` option'"]
 
 
 def test_the_check_sees_a_guide_link_that_leaves_the_docsite():
     problems = docsite.garbled(f"See `credentials.md <{GUIDE_ON_GITHUB}#secrets>`__.\n", docsite.guide_url())
-    assert [what for _, what in problems] == [f"link to another guide leaves the docsite: {GUIDE_ON_GITHUB}#secrets"]
+    assert [what for _line, what in problems] == [
+        f"link to another guide leaves the docsite: {GUIDE_ON_GITHUB}#secrets"
+    ]
 
 
 def test_the_check_sees_markup_rst_cannot_close():

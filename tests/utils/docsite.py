@@ -125,7 +125,7 @@ _anchors = {}
 
 def anchors_of(name):
     if name not in _anchors:
-        _anchors[name] = {anchor for _, anchor in headings(document(name)["blocks"])}
+        _anchors[name] = {anchor for _block, anchor in headings(document(name)["blocks"])}
     return _anchors[name]
 
 
@@ -142,7 +142,7 @@ def convert_link(item, page, own_anchors):
     attr, inlines, (url, title) = item["c"]
     if re.match(r"^(https?|mailto):", url):
         return item
-    path, _, anchor = url.partition("#")
+    path, _hash, anchor = url.partition("#")
     target = page if not path else None
     if path.endswith(".md") and "/" not in path:
         target = path[:-3]
@@ -213,7 +213,7 @@ def rewrite(node, page, own_anchors):
 def label_headings(blocks, name):
     """Each heading gets a label named after its GitHub anchor (pandoc writes the identifier as one)."""
     for block, anchor in headings(blocks):
-        level, (_, classes, attributes), inlines = block["c"]
+        level, (_identifier, classes, attributes), inlines = block["c"]
         block["c"] = [level, [label(name, anchor), classes, attributes], inlines]
     return blocks
 
@@ -221,7 +221,7 @@ def label_headings(blocks, name):
 def to_rst(name, markdown=None):
     """The RST page of docs/<name>.md (or of this Markdown text, as if it were that page)."""
     tree = document(name, markdown)
-    own_anchors = {anchor for _, anchor in headings(tree["blocks"])}
+    own_anchors = {anchor for _block, anchor in headings(tree["blocks"])}
     tree["blocks"] = label_headings(rewrite(tree["blocks"], name, own_anchors), name)
     body = pypandoc.convert_text(json.dumps(tree), "rst", format="json", extra_args=["--wrap=preserve"])
     header = (

@@ -206,47 +206,73 @@ net_peering:
   type: dict
   contains:
     net_peering_id:
-      description: ID of the peering.
+      description: ID of the peering (C(null) in check mode for a peering still to be created).
+      returned: when net_peering is not null
       type: str
       sample: pcx-12345678
     state:
       description: State of the peering.
+      returned: when net_peering is not null
       type: dict
       contains:
         name:
           description: One of C(pending-acceptance), C(active), C(rejected), C(failed), C(expired), C(deleted).
+          returned: when net_peering is not null
           type: str
           sample: active
         message:
           description: The platform's message for that state (C(null) right after a reject or delete, which return no peering).
+          returned: when net_peering is not null
           type: str
           sample: Active
     source_net:
       description: The requester's Net.
+      returned: when net_peering is not null
       type: dict
       contains:
         account_id:
           description: Account that owns the Net.
+          returned: when net_peering is not null
           type: str
           sample: "111111111111"
         ip_range:
           description: IP range of the Net.
+          returned: when net_peering is not null
           type: str
           sample: 10.1.0.0/16
         net_id:
           description: ID of the Net.
+          returned: when net_peering is not null
           type: str
           sample: vpc-11111111
     accepter_net:
-      description: The accepter's Net, with the same keys as RV(net_peering.source_net).
+      description: The accepter's Net.
+      returned: when net_peering is not null
       type: dict
-      sample: {"account_id": "222222222222", "ip_range": "10.3.0.0/16", "net_id": "vpc-33333333"}
+      contains:
+        account_id:
+          description: Account that owns the Net.
+          returned: when net_peering is not null
+          type: str
+          sample: "222222222222"
+        ip_range:
+          description: IP range of the Net.
+          returned: when net_peering is not null
+          type: str
+          sample: 10.3.0.0/16
+        net_id:
+          description: ID of the Net.
+          returned: when net_peering is not null
+          type: str
+          sample: vpc-33333333
     expiration_date:
       description: When a pending peering expires if not accepted (C(null) otherwise).
+      returned: when net_peering is not null
       type: str
       sample: "2026-01-08T10:00:00.000Z"
     tags:
       description: Tags of the peering, as seen by this task's account.
+      returned: when net_peering is not null
       type: dict
       sample: {"Name": "front-to-back"}
 api_error:

@@ -47,8 +47,8 @@ attributes:
     support: full
     description: The module only reads, so check mode changes nothing in its behaviour.
   diff_mode:
-    support: none
-    description: The module changes nothing, so there is nothing to show.
+    support: N/A
+    description: The module changes nothing, so there is no diff to show.
 notes:
   - Results are read 1000 per API call; a listing of N peerings costs ceil(N / 1000) C(ReadNetPeerings) calls (at least one).
 seealso:
@@ -172,10 +172,25 @@ net_peerings:
           type: str
           sample: vpc-a1a1a1a1
     accepter_net:
-      description: The Net that accepts (or rejects) the peering, with the same keys as RV(net_peerings[].source_net).
+      description: The Net that accepts (or rejects) the peering.
       returned: always
       type: dict
-      sample: {"account_id": "222222222222", "ip_range": "10.3.0.0/16", "net_id": "vpc-b1b1b1b1"}
+      contains:
+        account_id:
+          description: The account that owns the Net.
+          returned: always
+          type: str
+          sample: "222222222222"
+        ip_range:
+          description: The IP range of the Net, in CIDR notation.
+          returned: always
+          type: str
+          sample: 10.3.0.0/16
+        net_id:
+          description: The ID of the Net.
+          returned: always
+          type: str
+          sample: vpc-b1b1b1b1
     expiration_date:
       description:
         - When a peering that is still C(pending-acceptance) expires (7 days after its creation), in ISO 8601.
@@ -210,8 +225,37 @@ api_error:
       result of M(outscale.cloud.net_peering) - C(action), C(status_code), C(code), C(type), C(details) and C(request_id).
   returned: on API failure
   type: dict
-  sample: {"action": "ReadNetPeerings", "status_code": 400, "code": "4120", "type": "InvalidParameterValue",
-           "details": "", "request_id": "0a1b2c3d-0000-4000-8000-000000000000"}
+  contains:
+    action:
+      description: The API action that failed.
+      returned: on API failure
+      type: str
+      sample: ReadNetPeerings
+    status_code:
+      description: HTTP status.
+      returned: on API failure
+      type: int
+      sample: 400
+    code:
+      description: Outscale error Code.
+      returned: on API failure
+      type: str
+      sample: "4120"
+    type:
+      description: Outscale error Type.
+      returned: on API failure
+      type: str
+      sample: InvalidParameterValue
+    details:
+      description: Outscale error Details.
+      returned: on API failure
+      type: str
+      sample: ""
+    request_id:
+      description: RequestId, to quote to Outscale support.
+      returned: on API failure
+      type: str
+      sample: 0a1b2c3d-0000-4000-8000-000000000000
 """
 
 

@@ -234,6 +234,77 @@ net_peerings:
       accepter_net: {account_id: "111111111111", ip_range: 10.2.0.0/16, net_id: vpc-22222222}
       expiration_date: "2026-12-04T10:00:00.000Z"
       tags: {topology: prod-mesh}
+  contains:
+    net_peering_id:
+      description: ID of the peering (C(null) in check mode for a peering still to be created).
+      returned: for a peering that exists
+      type: str
+      sample: pcx-12345678
+    state:
+      description: State of the peering.
+      returned: for a peering that exists
+      type: dict
+      contains:
+        name:
+          description: One of C(pending-acceptance), C(active), C(rejected), C(failed), C(expired), C(deleted).
+          returned: for a peering that exists
+          type: str
+          sample: active
+        message:
+          description: The platform's message for that state.
+          returned: for a peering that exists
+          type: str
+          sample: Active
+    source_net:
+      description: The requester's Net.
+      returned: for a peering that exists
+      type: dict
+      contains:
+        account_id:
+          description: Account that owns the Net.
+          returned: for a peering that exists
+          type: str
+          sample: "111111111111"
+        ip_range:
+          description: IP range of the Net.
+          returned: for a peering that exists
+          type: str
+          sample: 10.1.0.0/16
+        net_id:
+          description: ID of the Net.
+          returned: for a peering that exists
+          type: str
+          sample: vpc-11111111
+    accepter_net:
+      description: The accepter's Net.
+      returned: for a peering that exists
+      type: dict
+      contains:
+        account_id:
+          description: Account that owns the Net.
+          returned: for a peering that exists
+          type: str
+          sample: "111111111111"
+        ip_range:
+          description: IP range of the Net.
+          returned: for a peering that exists
+          type: str
+          sample: 10.2.0.0/16
+        net_id:
+          description: ID of the Net.
+          returned: for a peering that exists
+          type: str
+          sample: vpc-22222222
+    expiration_date:
+      description: When a pending peering expires if not accepted (C(null) otherwise).
+      returned: for a peering that exists
+      type: str
+      sample: "2026-12-04T10:00:00.000Z"
+    tags:
+      description: Tags of the peering, as seen by this task's account.
+      returned: for a peering that exists
+      type: dict
+      sample: {topology: prod-mesh}
 summary:
   description:
     - How many peerings each kind of step concerned. A peering created and accepted in one run counts in both.
@@ -241,17 +312,96 @@ summary:
   returned: always
   type: dict
   sample: {created: 3, accepted: 3, rejected: 0, deleted: 1, retagged: 3, unchanged: 7, failed: 0}
+  contains:
+    created:
+      description: Peerings created.
+      returned: always
+      type: int
+      sample: 3
+    accepted:
+      description: Peerings accepted.
+      returned: always
+      type: int
+      sample: 3
+    rejected:
+      description: Peerings rejected.
+      returned: always
+      type: int
+      sample: 0
+    deleted:
+      description: Peerings deleted.
+      returned: always
+      type: int
+      sample: 1
+    retagged:
+      description: Peerings whose tags were changed.
+      returned: always
+      type: int
+      sample: 3
+    unchanged:
+      description: Listed peerings that needed nothing.
+      returned: always
+      type: int
+      sample: 7
+    failed:
+      description: Pairs (listed or removed) that failed.
+      returned: always
+      type: int
+      sample: 0
 actions:
   description:
     - Each step taken (or, in check mode, planned), in order per pair.
-    - C(step) is one of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags); C(actor) is
-      V(task) or the account of the O(accepter_credentials) used; C(outcome) is C(done), C(planned) or C(failed).
   returned: always
   type: list
   elements: dict
   sample:
     - {source_net_id: vpc-11111111, accepter_net_id: vpc-22222222, step: create, actor: task,
        net_peering_id: pcx-12345678, reason: no live peering links the two Nets, outcome: done}
+  contains:
+    source_net_id:
+      description: Source Net of the pair.
+      returned: always
+      type: str
+      sample: vpc-11111111
+    accepter_net_id:
+      description: Accepter Net of the pair.
+      returned: always
+      type: str
+      sample: vpc-22222222
+    step:
+      description:
+        - One of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags), or C(check_accepter)
+          (the read that proves O(accepter_credentials) before a create).
+      returned: always
+      type: str
+      sample: create
+    actor:
+      description: V(task), or the account of the O(accepter_credentials) that made the call.
+      returned: always
+      type: str
+      sample: task
+    net_peering_id:
+      description: The peering the step acts on (C(null) for a create, and for the steps after it in check mode).
+      returned: always
+      type: str
+      sample: pcx-12345678
+    reason:
+      description: Why the step is needed.
+      returned: always
+      type: str
+      sample: no live peering links the two Nets
+    tags:
+      description: The tags created or deleted.
+      returned: for C(create_tags) and C(delete_tags) steps
+      type: dict
+      sample: {topology: prod-mesh}
+    outcome:
+      description:
+        - C(done), C(planned) (check mode), C(failed), or C(refused) (the platform said this account may not make
+          the call, for example a best-effort reject; the peering remains and the task warns).
+      returned: always
+      type: str
+      sample: done
 failures:
   description: The pairs that failed, each with the message saying what to do and, for an API error, RV(failures[].api_error).
   returned: always
@@ -271,9 +421,40 @@ failures:
       type: str
       returned: always
     api_error:
-      description: The failed call's fields (action, status_code, code, type, details, request_id).
+      description: The failed call's fields, as in the RV(outscale.cloud.net_peering#module:api_error) result of M(outscale.cloud.net_peering).
       type: dict
       returned: when the pair failed on an API error
+      contains:
+        action:
+          description: The API action that failed.
+          returned: when the pair failed on an API error
+          type: str
+          sample: AcceptNetPeering
+        status_code:
+          description: HTTP status.
+          returned: when the pair failed on an API error
+          type: int
+          sample: 401
+        code:
+          description: Outscale error Code.
+          returned: when the pair failed on an API error
+          type: str
+          sample: "5"
+        type:
+          description: Outscale error Type.
+          returned: when the pair failed on an API error
+          type: str
+          sample: AccessDenied
+        details:
+          description: Outscale error Details.
+          returned: when the pair failed on an API error
+          type: str
+          sample: ""
+        request_id:
+          description: RequestId, to quote to Outscale support.
+          returned: when the pair failed on an API error
+          type: str
+          sample: 0a1b2c3d-0000-4000-8000-000000000000
 """
 
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec

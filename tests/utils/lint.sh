@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# ruff (format check and lint, ruff.toml) on all Python; ansible-lint (production profile, offline) on the collection, docs/examples
+# ruff (format check and lint, ruff.toml) on all Python; ansible-lint (production profile) on the collection, docs/examples
 # and the test playbooks (configuration in .ansible-lint); then antsibull-docs
 # lint-collection-docs --plugin-docs (plugin docs and the docsite's extra docs),
 # and a check that docs/docsite/rst/ matches the Markdown guides.
 # Usage: tests/utils/lint.sh [ansible-lint args...]
 #
-# Offline, ansible-lint does not install the collection it lints, so the tree is
-# linked as ansible_collections/outscale/cloud in a temporary directory put on
-# ANSIBLE_COLLECTIONS_PATH: outscale.cloud.* and group/outscale.cloud.all resolve
-# to the modules of this checkout.
+# antsibull-docs wants the collection under ansible_collections/outscale/cloud, so the
+# tree is linked there in a temporary directory, put on ANSIBLE_COLLECTIONS_PATH for
+# both tools. (Plain `ansible-lint` needs no such link: it installs this tree into
+# .ansible/collections itself, without network; see .ansible-lint.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}

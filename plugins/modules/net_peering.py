@@ -68,15 +68,23 @@ options:
     type: str
   tags:
     description:
-      - Tags of the peering, as seen by this task's account (each account has its own tags on a shared peering).
+      - Tags of the peering, as this task's account reads them. Whether the two accounts of a cross-account peering
+        share its tags or each has its own is not documented by Outscale; the module works either way (see
+        O(purge_tags)).
       - Applied with V(present) and V(accepted); ignored, with a warning, with V(rejected) and V(absent).
         When not set, tags are left as they are.
       - Values are strings (numbers and booleans are turned into strings); a dict or a list as a value fails the task.
     type: dict
   purge_tags:
     description:
-      - Whether to delete the tags that O(tags) does not list. Only applies when O(tags) is set; O(tags={}) with
+      - Whether to delete the tags that O(tags) does not list. Only applies when O(tags) is set.
+      - On a peering between two Nets of this task's account, the unlisted tags are deleted; O(tags={}) with
         O(purge_tags=true) removes every tag.
+      - On a peering between two accounts, no tag is deleted, and a warning names the unlisted ones that were kept.
+        If the platform shares a peering's tags between its two accounts, a tag this task does not list may be the
+        other account's, and deleting it would undo that account's tasks (two tasks purging each other's tags never
+        settle). The listed tags are still created or updated. Delete the others from the account that set them, or
+        give them in O(tags).
     type: bool
     default: true
   wait:
@@ -133,6 +141,9 @@ options:
         description: Private key of O(accepter_credentials.x509_client_cert).
         type: path
 notes:
+  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(CreateNetPeering),
+    C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags).
+    The account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering), C(RejectNetPeering)."
   - "API calls: a run that changes nothing makes one ReadNetPeerings call; a creation adds one CreateNetPeering,
     an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags."
   - If the connection drops after a CreateNetPeering was sent, the module reads the peerings of the pair again and adopts

@@ -35,6 +35,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     tag_diff,
     tags_to_dict,
     tags_to_list,
+    tags_to_remove,
 )
 
 TASK = "task"  # the task's own credentials
@@ -56,6 +57,7 @@ class Wanted:
     accepter_owner_id: Optional[str] = None
     tags: Optional[Dict[str, Any]] = None
     purge_tags: bool = True
+    remove_tags: Tuple[str, ...] = ()  # keys to delete whatever the peering's accounts (purge_tags spares some)
 
     @property
     def by_pair(self) -> bool:
@@ -318,8 +320,10 @@ def links_two_accounts(peering: Peering) -> bool:
 def purge_kept_warning(peering_id: Optional[str], kept: Dict[str, str]) -> str:
     return (
         "purge_tags kept {} on {}: it links two accounts, and whether they share its tags is not known, so a tag "
-        "this task does not list may be the other account's. Delete them from the account that set them, or list "
-        "them in tags.".format(", ".join(repr(key) for key in sorted(kept)), peering_id or "the peering")
+        "this task does not list may be the other account's. To delete some anyway, name them in remove_tags; to "
+        "keep them without this warning, list them in tags or set purge_tags=false.".format(
+            ", ".join(repr(key) for key in sorted(kept)), peering_id or "the peering"
+        )
     )
 
 
@@ -335,11 +339,23 @@ def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> T
     to_create, to_delete = tag_diff(current, wanted.tags, wanted.purge_tags)
     warnings = []
     if to_delete and links_two_accounts(peering):
-        warnings.append(purge_kept_warning(peering_id, to_delete))
+        kept = {key: value for key, value in to_delete.items() if key not in wanted.remove_tags}
+        if kept:
+            warnings.append(purge_kept_warning(peering_id, kept))
         to_delete = {}
+    # Named in remove_tags: deleted on any peering, whoever set them (the task asked for it by name).
+    to_delete.update(tags_to_remove(current, list(wanted.remove_tags)))
     steps = []
     if to_delete:
-        steps.append(Step(DELETE_TAGS, TASK, "tags not in the task (purge_tags)", peering_id, tags=to_delete))
+        steps.append(
+            Step(
+                DELETE_TAGS,
+                TASK,
+                "tags not in the task (purge_tags), or named in remove_tags",
+                peering_id,
+                tags=to_delete,
+            )
+        )
     if to_create:
         steps.append(Step(CREATE_TAGS, TASK, "tags missing or with another value", peering_id, tags=to_create))
     if steps:

@@ -83,10 +83,19 @@ options:
       - On a peering between two accounts, no tag is deleted, and a warning names the unlisted ones that were kept.
         If the platform shares a peering's tags between its two accounts, a tag this task does not list may be the
         other account's, and deleting it would undo that account's tasks (two tasks purging each other's tags never
-        settle). The listed tags are still created or updated. Delete the others from the account that set them, or
-        give them in O(tags).
+        settle). The listed tags are still created or updated. To delete some anyway, name them in O(remove_tags).
     type: bool
     default: true
+  remove_tags:
+    description:
+      - Keys of tags to delete from the peering, whatever their value, also on a peering between two accounts (where
+        O(purge_tags) deletes none). If the two accounts share the peering's tags, this deletes the other account's
+        tag of that key too.
+      - Applied with V(present) and V(accepted); ignored, with a warning, with V(rejected) and V(absent). A key
+        cannot be in both O(tags) and O(remove_tags).
+    type: list
+    elements: str
+    version_added: 0.2.0
   wait:
     description:
       - With O(state=accepted), wait until the peering is C(active), polling it (every 1 s at first, up to every 5 s).
@@ -332,6 +341,7 @@ class NetPeering(OscModule):
             state=dict(type="str", default="present", choices=["present", "accepted", "rejected", "absent"]),
             tags=dict(type="dict"),
             purge_tags=dict(type="bool", default=True),
+            remove_tags=dict(type="list", elements="str"),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
             accepter_credentials=dict(type="dict", options=other_account_argument_spec()),
@@ -400,6 +410,18 @@ class NetPeering(OscModule):
             raise OscError(error)
         if params["tags"] is not None and params["state"] in ("rejected", "absent"):
             self.warn("tags are only applied with state=present or state=accepted; they were ignored.")
+        if params["remove_tags"] is not None and params["state"] in ("rejected", "absent"):
+            self.warn("remove_tags are only applied with state=present or state=accepted; they were ignored.")
+        error = validate_tags(dict.fromkeys(params["remove_tags"] or [], ""), "remove_tags")
+        if error:
+            raise OscError(error)
+        both = sorted(set(params["remove_tags"] or []) & set(params["tags"] or {}))
+        if both:
+            raise OscError(
+                "remove_tags and tags both name {}: a tag cannot be set and deleted. Keep it in one of them.".format(
+                    ", ".join(repr(key) for key in both)
+                )
+            )
 
     def execute(self):
         params = self.params
@@ -416,6 +438,7 @@ class NetPeering(OscModule):
             params["accepter_owner_id"],
             params["tags"],
             params["purge_tags"],
+            tuple(params["remove_tags"] or ()),
         )
         if wanted.by_pair:
             observed = read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id)

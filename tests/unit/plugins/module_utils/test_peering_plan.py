@@ -508,6 +508,23 @@ def test_no_purge_on_two_accounts_warns_about_nothing():
     assert result.warnings == [] and [s.kind for s in result.steps] == ["create_tags"]
 
 
+def test_remove_tags_deletes_named_tags_on_a_peering_of_two_accounts():
+    world = [peering("pcx-00000012", N1, NB, "active", A, B, {"Name": "x", "scope": "s", "k": "v"})]
+    wanted = pp.Wanted("present", tags={"k": "v"}, purge_tags=True, remove_tags=("scope", "absent-key"), **CROSS)
+    result = pp.plan(wanted, world, NOBODY)
+    assert [(s.kind, s.tags) for s in result.steps] == [("delete_tags", {"scope": "s"})]
+    assert pp.tags_to_dict(result.after["Tags"]) == {"Name": "x", "k": "v"}
+    (warning,) = result.warnings  # Name is kept and named; scope, removed by name, is not
+    assert "kept 'Name'" in warning and "'scope'" not in warning
+
+
+def test_remove_tags_without_tags_and_within_one_account():
+    world = [peering("pcx-00000013", N1, N2, "active", A, A, {"k": "v", "old": "1"})]
+    result = pp.plan(pp.Wanted("present", remove_tags=("old",), **PAIR), world, NOBODY)
+    assert [(s.kind, s.tags) for s in result.steps] == [("delete_tags", {"old": "1"})]
+    assert pp.plan(pp.Wanted("present", remove_tags=("gone",), **PAIR), world, NOBODY).steps == []
+
+
 def test_predicted_peering_to_be_created_has_nets_accounts_and_tags():
     result = pp.plan(pp.Wanted("accepted", tags={"Name": "x"}, **CROSS), [], WITH_ACCEPTER)
     after = result.after

@@ -35,6 +35,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     tag_diff,
     tags_to_dict,
     tags_to_list,
+    tags_to_remove,
 )
 
 TASK = "task"  # the task's own credentials
@@ -56,6 +57,7 @@ class Wanted:
     accepter_owner_id: Optional[str] = None
     tags: Optional[Dict[str, Any]] = None
     purge_tags: bool = True
+    remove_tags: Tuple[str, ...] = ()  # keys to delete whatever the peering's accounts (purge_tags spares some)
 
     @property
     def by_pair(self) -> bool:
@@ -300,17 +302,56 @@ def _refusal_for_ended(wanted: Wanted, peering: Peering) -> str:
     )
 
 
-def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> Tuple[List[Step], Peering]:
+def links_two_accounts(peering: Peering) -> bool:
+    """Whether the peering's two Nets belong to two different accounts (both known)."""
+    source_account, accepter_account = account_ids(peering)
+    return bool(source_account and accepter_account and source_account != accepter_account)
+
+
+def purge_kept_warning(peering_id: Optional[str], kept: Dict[str, str]) -> str:
+    return (
+        "purge_tags kept {} on {}: it links two accounts, and whether they share its tags is not known, so a tag "
+        "this task does not list may be the other account's. To delete some anyway, name them in remove_tags; to "
+        "keep them without this warning, list them in tags or set purge_tags=false.".format(
+            ", ".join(repr(key) for key in sorted(kept)), peering_id or "the peering"
+        )
+    )
+
+
+def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> Tuple[List[Step], Peering, List[str]]:
+    """The tag writes, the peering once they are done, and a warning for the tags purge_tags kept.
+
+    purge_tags deletes unlisted tags only on a peering within one account. On a peering of
+    two accounts the tags read may be the other account's too (if the platform shares them,
+    which is unknown): deleting them would undo the other account's tasks, and two tasks
+    purging each other's tags would flip-flop forever. So there it deletes none.
+    """
     current = tags_to_dict(peering.get("Tags"))
     to_create, to_delete = tag_diff(current, wanted.tags, wanted.purge_tags)
+    warnings = []
+    if to_delete and links_two_accounts(peering):
+        kept = {key: value for key, value in to_delete.items() if key not in wanted.remove_tags}
+        if kept:
+            warnings.append(purge_kept_warning(peering_id, kept))
+        to_delete = {}
+    # Named in remove_tags: deleted on any peering, whoever set them (the task asked for it by name).
+    to_delete.update(tags_to_remove(current, list(wanted.remove_tags)))
     steps = []
     if to_delete:
-        steps.append(Step(DELETE_TAGS, TASK, "tags not in the task (purge_tags)", peering_id, tags=to_delete))
+        steps.append(
+            Step(
+                DELETE_TAGS,
+                TASK,
+                "tags not in the task (purge_tags), or named in remove_tags",
+                peering_id,
+                tags=to_delete,
+            )
+        )
     if to_create:
         steps.append(Step(CREATE_TAGS, TASK, "tags missing or with another value", peering_id, tags=to_create))
     if steps:
         peering = dict(peering, Tags=tags_to_list(apply_tag_diff(current, to_create, to_delete)))
-    return steps, peering
+    return steps, peering, warnings
 
 
 def plan(wanted: Wanted, observed: List[Peering], actors: Actors, check_accepter: bool = True) -> Plan:
@@ -335,8 +376,9 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors, check_accepter
         # be the second one read (the one the task could accept).
         before = select_id(observed, after["NetPeeringId"]) or before
     if wanted.state in ("present", "accepted") and after is not None:
-        tag_steps, after = _tag_steps(wanted, after, after.get("NetPeeringId"))
+        tag_steps, after, tag_warnings = _tag_steps(wanted, after, after.get("NetPeeringId"))
         steps.extend(tag_steps)
+        warnings = warnings + tag_warnings
     if len([step for step in steps if step.kind in (REJECT, DELETE)]) > 1:
         # Several live peerings (both directions pending), some of whose side the task cannot
         # tell: each is tried, and one the platform refuses is reported as remaining.

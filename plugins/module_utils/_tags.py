@@ -48,6 +48,13 @@ def tag_diff(
     return to_create, to_delete
 
 
+def tags_to_remove(current: Optional[Dict[str, str]], keys: Optional[List[str]]) -> Dict[str, str]:
+    """The tags of ``current`` named in ``keys``, with their current values (DeleteTags deletes a tag only
+    when the value matches)."""
+    current = current or {}
+    return {key: current[key] for key in keys or () if key in current}
+
+
 def apply_tag_diff(
     current: Optional[Dict[str, str]], to_create: Dict[str, str], to_delete: Dict[str, str]
 ) -> Dict[str, str]:

@@ -68,17 +68,34 @@ options:
     type: str
   tags:
     description:
-      - Tags of the peering, as seen by this task's account (each account has its own tags on a shared peering).
+      - Tags of the peering, as this task's account reads them. Whether the two accounts of a cross-account peering
+        share its tags or each has its own is not documented by Outscale; the module works either way (see
+        O(purge_tags)).
       - Applied with V(present) and V(accepted); ignored, with a warning, with V(rejected) and V(absent).
         When not set, tags are left as they are.
       - Values are strings (numbers and booleans are turned into strings); a dict or a list as a value fails the task.
     type: dict
   purge_tags:
     description:
-      - Whether to delete the tags that O(tags) does not list. Only applies when O(tags) is set; O(tags={}) with
+      - Whether to delete the tags that O(tags) does not list. Only applies when O(tags) is set.
+      - On a peering between two Nets of this task's account, the unlisted tags are deleted; O(tags={}) with
         O(purge_tags=true) removes every tag.
+      - On a peering between two accounts, no tag is deleted, and a warning names the unlisted ones that were kept.
+        If the platform shares a peering's tags between its two accounts, a tag this task does not list may be the
+        other account's, and deleting it would undo that account's tasks (two tasks purging each other's tags never
+        settle). The listed tags are still created or updated. To delete some anyway, name them in O(remove_tags).
     type: bool
     default: true
+  remove_tags:
+    description:
+      - Keys of tags to delete from the peering, whatever their value, also on a peering between two accounts (where
+        O(purge_tags) deletes none). If the two accounts share the peering's tags, this deletes the other account's
+        tag of that key too.
+      - Applied with V(present) and V(accepted); ignored, with a warning, with V(rejected) and V(absent). A key
+        cannot be in both O(tags) and O(remove_tags).
+    type: list
+    elements: str
+    version_added: 0.2.0
   wait:
     description:
       - With O(state=accepted), wait until the peering is C(active), polling it (every 1 s at first, up to every 5 s).
@@ -133,6 +150,9 @@ options:
         description: Private key of O(accepter_credentials.x509_client_cert).
         type: path
 notes:
+  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(CreateNetPeering),
+    C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags).
+    The account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering), C(RejectNetPeering)."
   - "API calls: a run that changes nothing makes one ReadNetPeerings call; a creation adds one CreateNetPeering,
     an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags."
   - If the connection drops after a CreateNetPeering was sent, the module reads the peerings of the pair again and adopts
@@ -347,6 +367,7 @@ class NetPeering(OscModule):
             state=dict(type="str", default="present", choices=["present", "accepted", "rejected", "absent"]),
             tags=dict(type="dict"),
             purge_tags=dict(type="bool", default=True),
+            remove_tags=dict(type="list", elements="str"),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
             accepter_credentials=dict(type="dict", options=other_account_argument_spec()),
@@ -414,6 +435,18 @@ class NetPeering(OscModule):
             raise OscError(error)
         if params["tags"] is not None and params["state"] in ("rejected", "absent"):
             self.warn("tags are only applied with state=present or state=accepted; they were ignored.")
+        if params["remove_tags"] is not None and params["state"] in ("rejected", "absent"):
+            self.warn("remove_tags are only applied with state=present or state=accepted; they were ignored.")
+        error = validate_tags(dict.fromkeys(params["remove_tags"] or [], ""), "remove_tags")
+        if error:
+            raise OscError(error)
+        both = sorted(set(params["remove_tags"] or []) & set(params["tags"] or {}))
+        if both:
+            raise OscError(
+                "remove_tags and tags both name {}: a tag cannot be set and deleted. Keep it in one of them.".format(
+                    ", ".join(repr(key) for key in both)
+                )
+            )
 
     def execute(self):
         params = self.params
@@ -430,6 +463,7 @@ class NetPeering(OscModule):
             params["accepter_owner_id"],
             params["tags"],
             params["purge_tags"],
+            tuple(params["remove_tags"] or ()),
         )
         if wanted.by_pair:
             observed = read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id)

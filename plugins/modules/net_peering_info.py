@@ -50,6 +50,7 @@ attributes:
     support: N/A
     description: The module changes nothing, so there is no diff to show.
 notes:
+  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings)."
   - Results are read 1000 per API call; a listing of N peerings costs ceil(N / 1000) C(ReadNetPeerings) calls (at least one).
 seealso:
   - module: outscale.cloud.net_peering

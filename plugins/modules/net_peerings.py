@@ -61,8 +61,8 @@ options:
         default: accepted
       tags:
         description:
-          - Tags of the peering, as seen by this task's account. O(scope_tags) are added to them.
-          - Tags not listed are kept, unless O(purge_tags=true).
+          - Tags of the peering, as this task's account reads them. O(scope_tags) are added to them.
+          - Tags not listed are kept, unless O(purge_tags=true) (see there for peerings between two accounts).
         type: dict
   state:
     description:
@@ -88,6 +88,10 @@ options:
     description:
       - Whether to delete the tags of a listed peering that neither O(peerings[].tags) nor O(scope_tags) list.
       - Only applies to peerings that have O(peerings[].tags) or when O(scope_tags) is set.
+      - Only on a peering between two Nets of this task's account. On a peering between two accounts no tag is
+        deleted, and a warning names the ones kept. If the platform shares a peering's tags between its two accounts
+        (not documented), the unlisted tags may be the other account's, its O(scope_tags) among them, and deleting
+        them would undo its tasks. With shared tags, give each account its own O(scope_tags) keys.
     type: bool
     default: false
   accepter_credentials:
@@ -159,9 +163,10 @@ notes:
   - "API calls: one paginated C(ReadNetPeerings) (1000 peerings a page) as this task's account, whatever the number of
     peerings; one C(ReadNets) per account of O(accepter_credentials) that has something to accept; then one call per
     write (create, accept, reject, delete, each tag change), and polls while waiting."
-  - The task's account must be allowed C(ReadNetPeerings), C(CreateNetPeering), C(AcceptNetPeering) (its own Nets),
-    C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags) and C(DeleteTags). Each accepter account needs
-    C(ReadNets) and C(AcceptNetPeering).
+  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(ReadNets), C(CreateNetPeering),
+    C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags) (C(ReadNets) tells
+    its side of a scoped pending request with O(state=overridden)).
+    Each account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering)."
   - For long waits, run the task with C(async) and C(poll), so that a slow platform does not hold a connection open.
 seealso:
   - module: outscale.cloud.net_peering

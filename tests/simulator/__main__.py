@@ -26,6 +26,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     parser.add_argument("--state-file", default=None, help="load at start if it exists, save at exit")
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of ratio-based faults")
+    parser.add_argument(
+        "--tags-shared-across-accounts",
+        action="store_true",
+        default=None,
+        help="both accounts of a peering read and write one set of its tags (default: the seed's, else each "
+        "account its own; either is a guess)",
+    )
     throttling = parser.add_argument_group(
         "natural throttling (defaults: README.md; the seed's 'throttling' applies first)"
     )
@@ -107,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         fault_seed=args.fault_seed,
         throttling=throttling_settings(args),
         auth_lockout=lockout_settings(args),
+        tags_shared_across_accounts=args.tags_shared_across_accounts,
     )
     if args.state_file and os.path.exists(args.state_file):
         simulator.load(args.state_file)

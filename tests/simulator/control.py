@@ -65,7 +65,11 @@ class Control:
         self.sim = sim
 
     def health(self, _payload: dict) -> dict:
-        return {"ok": True, "url": self.sim.url}
+        return {
+            "ok": True,
+            "url": self.sim.url,
+            "tags_shared_across_accounts": self.sim.store.tags_shared_across_accounts,
+        }
 
     def clock(self, _payload: dict) -> dict:
         return self.sim.clock.describe()

@@ -164,9 +164,15 @@ class Simulator:
         validate_responses: bool = False,
         throttling: dict | bool | None = None,
         auth_lockout: dict | bool | None = None,
+        tags_shared_across_accounts: bool | None = None,
     ) -> None:
         self.clock = clock if isinstance(clock, Clock) else Clock(clock)
-        self.store = Store(DEMO_SEED if seed is None else seed, self.clock, region)
+        self.store = Store(
+            DEMO_SEED if seed is None else seed,
+            self.clock,
+            region,
+            tags_shared_across_accounts=tags_shared_across_accounts,
+        )
         seed_settings = self.store.seed_settings()  # defaults < seed < constructor (CLI)
         self.throttler = Throttler(
             merge_throttling_settings(

@@ -38,6 +38,7 @@ from .errors import (
 PENDING_LIFETIME = 7 * 86400  # spec: not accepted within 7 days -> expired
 RETENTION = 3600  # guide: ended peerings stay visible for about one hour
 MAX_TAGS_PER_RESOURCE = 50  # Outscale's documented tag limit per resource
+SHARED_TAGS = "shared"  # the owner of a peering's tags when both accounts share them (not an account ID)
 
 # "provisioning" is internal: an accepted peering waiting for the accept delay. The spec
 # lists no transitional state, so it is reported as pending-acceptance (see public_state).
@@ -310,11 +311,21 @@ def _default_ranges(accounts: list[dict]) -> dict[str, str]:
 class Store:
     """Accounts, Nets, Net peerings and per-account tags of one simulated region."""
 
-    def __init__(self, seed: dict, clock: Clock, region: str | None = None) -> None:
+    def __init__(
+        self, seed: dict, clock: Clock, region: str | None = None, tags_shared_across_accounts: bool | None = None
+    ) -> None:
         self.lock = threading.RLock()
         self.clock = clock
         self._seed = load_seed(seed)
         self._region_override = region
+        # Which of the two answers to "does the platform share a peering's tags between its
+        # two accounts?" the simulator gives (unknown: see _tag_owner). A setting, not state:
+        # reset and load keep it. The constructor (command line) wins over the seed.
+        if tags_shared_across_accounts is None:
+            tags_shared_across_accounts = self._seed.get("tags_shared_across_accounts", False)
+        if not isinstance(tags_shared_across_accounts, bool):
+            raise ValueError("seed: tags_shared_across_accounts must be true or false")
+        self.tags_shared_across_accounts = tags_shared_across_accounts
         self._ids = random.Random()
         self._load_seed()
 
@@ -327,9 +338,7 @@ class Store:
         self.peerings: dict[str, Peering] = {}  # insertion order == creation order (seq)
         self.route_tables: dict[str, RouteTable] = {}  # insertion order == creation order (seq)
         self._link_ids: set[str] = set()  # every LinkRouteTableId in use
-        # Tags are per account on a resource: {resource_id: {account_id: {key: value}}}.
-        # Each account sees and edits only its own tags on a shared peering (owner-side
-        # view): the accepter's tags never leak to the requester and vice versa.
+        # Tags: {resource_id: {owner: {key: value}}}, the owner given by _tag_owner.
         self.tags: dict[str, dict[str, dict[str, str]]] = {}
         self.accept_delay = 0.0
         self._seq = 0
@@ -508,8 +517,21 @@ class Store:
 
     # ----- views -----------------------------------------------------------------------
 
+    def _tag_owner(self, resource_id: str, account_id: str) -> str:
+        """Whose tag set ``account_id`` reads and writes on ``resource_id``.
+
+        Guess, either way: no public source says whether the two accounts of a peering
+        share its tags (AWS keeps them per account). Default, the per-account view: each
+        account sees and edits only its own tags on a shared peering. With
+        tags_shared_across_accounts, both accounts read and write one set. A Net has one
+        owner, so the two answers agree there.
+        """
+        if self.tags_shared_across_accounts and resource_id.startswith("pcx-"):
+            return SHARED_TAGS
+        return account_id
+
     def _tags_view(self, resource_id: str, account_id: str) -> list[dict]:
-        own = self.tags.get(resource_id, {}).get(account_id, {})
+        own = self.tags.get(resource_id, {}).get(self._tag_owner(resource_id, account_id), {})
         return [{"Key": key, "Value": value} for key, value in own.items()]
 
     def _peering_view(self, peering: Peering, account_id: str) -> dict:
@@ -1022,13 +1044,14 @@ class Store:
             new = {tag["Key"]: tag["Value"] for tag in tags}
             for resource_id in resource_ids:  # check all first: the call is all or nothing
                 self._check_taggable(caller, resource_id)
-                merged = {**self.tags.get(resource_id, {}).get(caller, {}), **new}
+                merged = {**self.tags.get(resource_id, {}).get(self._tag_owner(resource_id, caller), {}), **new}
                 if len(merged) > MAX_TAGS_PER_RESOURCE:
                     raise ApiError(TOO_MANY_TAGS, f"'{resource_id}' would have more than {MAX_TAGS_PER_RESOURCE} tags.")
             if dry_run:
                 return
             for resource_id in resource_ids:
-                self.tags.setdefault(resource_id, {}).setdefault(caller, {}).update(new)
+                owner = self._tag_owner(resource_id, caller)
+                self.tags.setdefault(resource_id, {}).setdefault(owner, {}).update(new)
 
     def delete_tags(self, caller: str, resource_ids: list[str], tags: list[dict], dry_run: bool = False) -> None:
         with self.lock:
@@ -1038,7 +1061,7 @@ class Store:
             if dry_run:
                 return
             for resource_id in resource_ids:
-                own = self.tags.get(resource_id, {}).get(caller, {})
+                own = self.tags.get(resource_id, {}).get(self._tag_owner(resource_id, caller), {})
                 for tag in tags:
                     # spec: with a Value, only a tag with exactly that value goes. The schema
                     # makes Value mandatory, so an empty Value stands for "any value" (the

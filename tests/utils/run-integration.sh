@@ -10,6 +10,10 @@
 #   OSC_SIM_AS_REAL_ACCOUNT=1 fills the template from the seed with
 #   osc_is_simulator: false instead, so the targets take the real-account path
 #   (no call counts, faults, clock or resets): the proof that path works.
+# - OSC_SIM_TAGS_SHARED=1 starts that simulator with --tags-shared-across-accounts
+#   (both accounts of a peering share its tags; the default is one set per
+#   account). Which one the platform does is unknown: the targets must pass
+#   under both on the real-account path.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
@@ -43,13 +47,21 @@ PYEOF
     )
 else
     SEED=$ROOT/tests/simulator/seeds/demo.json
-    start_simulator "$SEED"
+    SIM_ARGS=()
+    TAGS_SHARED=false
+    if [[ ${OSC_SIM_TAGS_SHARED:-} == 1 ]]; then
+        SIM_ARGS+=(--tags-shared-across-accounts)
+        TAGS_SHARED=true
+        echo "Simulator: tags shared across the two accounts of a peering" >&2
+    fi
+    start_simulator "$SEED" "${SIM_ARGS[@]}"
     if [[ ${OSC_SIM_AS_REAL_ACCOUNT:-} == 1 ]]; then
         echo "Integration config: the template, filled from the simulator's seed, osc_is_simulator: false" >&2
         (umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" \
             --template "$TEMPLATE" osc_is_simulator=false "ansible_python_interpreter=$PY" >"$CONFIG")
     else
-        (umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" >"$CONFIG")
+        (umask 077 && "$PY" "$ROOT/tests/utils/sim_vars.py" "$SEED" "$SIM_URL" "$PY" \
+            "osc_sim_tags_shared=$TAGS_SHARED" >"$CONFIG")
     fi
 fi
 

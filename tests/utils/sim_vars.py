@@ -7,7 +7,8 @@ demo. The variables are those of tests/integration/integration_config.yml.templa
 plus osc_sim (the simulator's control URL). With --template, the output has
 exactly the template's variables, filled from the seed (an error names any the
 seed cannot fill): the same file a user writes for a real account.
-osc_is_simulator=VALUE is read as a YAML boolean (true/false).
+osc_is_simulator=VALUE and osc_sim_tags_shared=VALUE (whether the simulator was
+started with --tags-shared-across-accounts) are read as YAML booleans (true/false).
 
 The output holds the seed's secret keys: write it to a file only you can
 read (umask 077), never to a command line.
@@ -17,6 +18,8 @@ import json
 import sys
 
 import yaml
+
+BOOLEANS = ("osc_is_simulator", "osc_sim_tags_shared")
 
 
 def simulator_vars(seed_file, url, python):
@@ -67,7 +70,7 @@ def main(argv):
             template = rest.pop(0)
         else:
             name, value = arg.split("=", 1)
-            extras[name] = yaml.safe_load(value) if name == "osc_is_simulator" else value
+            extras[name] = yaml.safe_load(value) if name in BOOLEANS else value
     variables.update(extras)
     if template:
         variables = fill_template(template, variables)

@@ -114,3 +114,18 @@ def test_log_take_returns_and_empties_the_log(sim, gw_a):
     assert sim.log() == []
     gw_a.ReadNets()
     assert [call["action"] for call in sim.take_log()] == ["ReadNets"] and sim.log() == []
+
+
+def test_cli_tags_shared_across_accounts():
+    process, url = _start("--tags-shared-across-accounts")
+    try:
+        endpoint = _Endpoint(url)
+        gw_a, gw_b = gateway(endpoint, A), gateway(endpoint, B)
+        pcx = gw_a.CreateNetPeering(SourceNetId=NET_A1, AccepterNetId=NET_B1, AccepterOwnerId=B)["NetPeering"][
+            "NetPeeringId"
+        ]
+        gw_a.CreateTags(ResourceIds=[pcx], Tags=[{"Key": "side", "Value": "a"}])
+        (seen_by_b,) = gw_b.ReadNetPeerings(Filters={"NetPeeringIds": [pcx]})["NetPeerings"]
+    finally:
+        assert _stop(process) == 0
+    assert seen_by_b["Tags"] == [{"Key": "side", "Value": "a"}]

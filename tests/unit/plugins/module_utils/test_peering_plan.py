@@ -471,6 +471,70 @@ def test_tags_table(name, state, world, tags, purge, expected):
     assert [(s.kind, s.tags or None) for s in result.steps] == expected
 
 
+# A peering of two accounts: whether they share its tags is unknown. Under either answer,
+# each task converges its own tags and deletes none it does not list (the other account's
+# may be among them): no flip-flop between two tasks that purge.
+SHARED_VIEW = {"Name": "from-a", "side": "b"}  # what either account reads if tags are shared
+
+
+@pytest.mark.parametrize("reader, src, acc", [("A", A, B), ("B", B, A)])
+def test_purge_on_a_peering_of_two_accounts_deletes_nothing_and_says_so(reader, src, acc):
+    world = [peering("pcx-0000000e", N1 if src == A else NB, NB if src == A else N1, "active", src, acc, SHARED_VIEW)]
+    names = CROSS if src == A else dict(source_net_id=NB, accepter_net_id=N1, accepter_owner_id=A)
+    result = pp.plan(pp.Wanted("present", tags={"side": "b", "k": "v"}, purge_tags=True, **names), world, NOBODY)
+    assert [(s.kind, s.tags) for s in result.steps] == [("create_tags", {"k": "v"})]
+    assert pp.tags_to_dict(result.after["Tags"]) == {"Name": "from-a", "side": "b", "k": "v"}
+    (warning,) = result.warnings
+    assert "purge_tags kept 'Name' on pcx-0000000e" in warning and "two accounts" in warning
+
+
+def test_two_accounts_sharing_tags_converge_without_flip_flop():
+    """A wants {Name}, B wants {side}, both purge: with one shared set, after each has run
+    once, neither plans any write (each converged its own, neither undid the other's)."""
+    shared = {}
+    wants = [(CROSS, {"Name": "a"}), (dict(source_net_id=NB, accepter_net_id=N1, accepter_owner_id=A), {"side": "b"})]
+    for _round in range(2):
+        for names, tags in wants:
+            world = [peering("pcx-0000000f", N1, NB, "active", A, B, shared)]
+            result = pp.plan(pp.Wanted("present", tags=tags, purge_tags=True, **names), world, NOBODY)
+            for step in result.steps:
+                assert step.kind == "create_tags"
+                shared.update(step.tags)
+            if _round == 1:
+                assert result.steps == []
+    assert shared == {"Name": "a", "side": "b"}
+
+
+def test_purge_within_one_account_still_deletes():
+    world = [peering("pcx-00000010", N1, N2, "active", A, A, {"k": "v", "old": "1"})]
+    result = pp.plan(pp.Wanted("present", tags={"k": "v"}, purge_tags=True, **PAIR), world, NOBODY)
+    assert [(s.kind, s.tags) for s in result.steps] == [("delete_tags", {"old": "1"})]
+    assert result.warnings == []
+
+
+def test_no_purge_on_two_accounts_warns_about_nothing():
+    world = [peering("pcx-00000011", N1, NB, "active", A, B, {"Name": "x"})]
+    result = pp.plan(pp.Wanted("present", tags={"k": "v"}, purge_tags=False, **CROSS), world, NOBODY)
+    assert result.warnings == [] and [s.kind for s in result.steps] == ["create_tags"]
+
+
+def test_remove_tags_deletes_named_tags_on_a_peering_of_two_accounts():
+    world = [peering("pcx-00000012", N1, NB, "active", A, B, {"Name": "x", "scope": "s", "k": "v"})]
+    wanted = pp.Wanted("present", tags={"k": "v"}, purge_tags=True, remove_tags=("scope", "absent-key"), **CROSS)
+    result = pp.plan(wanted, world, NOBODY)
+    assert [(s.kind, s.tags) for s in result.steps] == [("delete_tags", {"scope": "s"})]
+    assert pp.tags_to_dict(result.after["Tags"]) == {"Name": "x", "k": "v"}
+    (warning,) = result.warnings  # Name is kept and named; scope, removed by name, is not
+    assert "kept 'Name'" in warning and "'scope'" not in warning
+
+
+def test_remove_tags_without_tags_and_within_one_account():
+    world = [peering("pcx-00000013", N1, N2, "active", A, A, {"k": "v", "old": "1"})]
+    result = pp.plan(pp.Wanted("present", remove_tags=("old",), **PAIR), world, NOBODY)
+    assert [(s.kind, s.tags) for s in result.steps] == [("delete_tags", {"old": "1"})]
+    assert pp.plan(pp.Wanted("present", remove_tags=("gone",), **PAIR), world, NOBODY).steps == []
+
+
 def test_predicted_peering_to_be_created_has_nets_accounts_and_tags():
     result = pp.plan(pp.Wanted("accepted", tags={"Name": "x"}, **CROSS), [], WITH_ACCEPTER)
     after = result.after

@@ -55,3 +55,8 @@ def test_tags_to_dict_null_value_is_empty_string():
     }
     # With a null Value read as "", tags {k: ""} need no CreateTags.
     assert np.tag_diff(np.tags_to_dict([{"Key": "k", "Value": None}]), {"k": ""}, True) == ({}, {})
+
+
+def test_tags_to_remove_keeps_current_values_and_skips_missing_keys():
+    assert np.tags_to_remove({"a": "1", "b": ""}, ["b", "c"]) == {"b": ""}
+    assert np.tags_to_remove({"a": "1"}, None) == {}

@@ -718,6 +718,24 @@ def test_accepter_credentials_are_not_resolved_when_the_state_does_not_use_them(
     )
 
 
+def test_purge_keeps_tags_of_a_cross_account_peering_and_remove_tags_deletes_them(sim):
+    pair = dict(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
+    sim.run(tags={"Name": "x", "scope": "s"}, **pair)
+    result = sim.run(tags={"k": "v"}, **pair)
+    assert result["changed"] and result["net_peering"]["tags"] == {"Name": "x", "scope": "s", "k": "v"}
+    assert sim.calls() == ["ReadNetPeerings", "CreateTags"]
+    assert any("purge_tags kept 'Name', 'scope'" in w for w in warnings(result)), result.get("warnings")
+
+    result = sim.run(tags={"k": "v"}, remove_tags=["scope"], **pair)
+    assert result["changed"] and result["net_peering"]["tags"] == {"Name": "x", "k": "v"}
+    assert sim.calls() == ["ReadNetPeerings", "DeleteTags"]
+
+
+def test_remove_tags_and_tags_cannot_name_one_key(sim):
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, tags={"k": "v"}, remove_tags=["k"])
+    assert result["failed"] and "remove_tags and tags both name 'k'" in result["msg"] and sim.calls() == []
+
+
 @pytest.mark.parametrize("state", ["rejected", "absent"])
 def test_tags_with_a_state_that_ignores_them_warn(sim, state):
     sim.run(source_net_id=A1, accepter_net_id=A2)

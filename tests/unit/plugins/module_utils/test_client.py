@@ -975,7 +975,7 @@ def test_https_against_plain_http_says_use_http(server, make_client):
     assert "ca_bundle" not in message
 
 
-# -- kept-alive connections, threads and proxies (the transport on http.client) -----------
+# -- kept-alive connections, threads and proxies (the transport on requests) -------------
 
 
 def test_a_connection_the_server_closed_while_idle_is_replaced_not_failed(server, make_client, fake):

@@ -327,12 +327,16 @@ class OscClient:
                 ),
             )
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-            return OscApiError(
-                action,
-                f"TLS error talking to {self.settings.endpoint} ({text})",
-                hint="Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false "
-                "only for tests.",
-            )
+            if self.settings.ca_bundle:
+                # validate_certs: false would change nothing here: a CA bundle keeps verification on.
+                hint = (
+                    f"The certificate is not signed by a CA of ca_bundle ({self.settings.ca_bundle}): set ca_bundle "
+                    "to the CA that signed it. While ca_bundle is set, verification stays on even with "
+                    "validate_certs: false."
+                )
+            else:
+                hint = "Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false only for tests."
+            return OscApiError(action, f"TLS error talking to {self.settings.endpoint} ({text})", hint=hint)
         return OscApiError(
             action,
             f"TLS error talking to {self.settings.endpoint} ({text})",

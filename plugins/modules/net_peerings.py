@@ -331,9 +331,9 @@ class NetPeerings(OscModule):
         for index, item in enumerate(params["peerings"]):
             where = f"peerings[{index}]"
             for name in ("source_net_id", "accepter_net_id"):
-                if not NET_ID_PATTERN.match(item[name]):
+                if not NET_ID_PATTERN.fullmatch(item[name]):
                     raise OscError(
-                        f"{where}.{name} '{item[name]}' is not a Net ID: use vpc- followed by 8 hexadecimal characters."
+                        f"{where}.{name} {item[name]!r} is not a Net ID: use vpc- followed by 8 hexadecimal characters."
                     )
             if item["source_net_id"] == item["accepter_net_id"]:
                 raise OscError(
@@ -348,12 +348,16 @@ class NetPeerings(OscModule):
                 )
             seen[key] = where
             owner, warning = normalize_account_id(item["accepter_owner_id"])
-            if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
-                raise OscError(f"{where}.accepter_owner_id '{owner}' is not a 12-digit account ID (quote it in YAML).")
+            if owner is not None and not ACCOUNT_ID_PATTERN.fullmatch(owner):
+                raise OscError(f"{where}.accepter_owner_id {owner!r} is not a 12-digit account ID (quote it in YAML).")
             if warning:
                 self.warn(f"{where}.{warning}")
             item["accepter_owner_id"] = owner
-            error = validate_tags(item["tags"], f"{where}.tags")
+            # Each listed peering carries the scope tags too: the count is of both together.
+            merged = {**(params["scope_tags"] or {}), **(item["tags"] or {})} if params["state"] != "deleted" else None
+            error = validate_tags(item["tags"], f"{where}.tags") or validate_tags(
+                merged, f"{where}.tags with scope_tags"
+            )
             if error:
                 raise OscError(error)
         if params["state"] == "overridden" and not params["scope_tags"]:
@@ -366,8 +370,8 @@ class NetPeerings(OscModule):
             raise OscError(error)
         accounts = [entry["account_id"] for entry in params["accepter_credentials"] or []]
         for account in accounts:
-            if not ACCOUNT_ID_PATTERN.match(account):
-                raise OscError(f"accepter_credentials: account_id '{account}' is not a 12-digit account ID.")
+            if not ACCOUNT_ID_PATTERN.fullmatch(account):
+                raise OscError(f"accepter_credentials: account_id {account!r} is not a 12-digit account ID.")
         if len(set(accounts)) != len(accounts):
             raise OscError("accepter_credentials: each account_id may appear once.")
         for name in ("max_concurrent_writes", "wait_timeout"):

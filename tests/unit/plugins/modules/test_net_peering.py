@@ -146,6 +146,21 @@ BAD_ARGS = [
     ),
     ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"bogus": 1, "profile": "p"}}, "bogus"),
     ({"source_net_id": A1, "accepter_net_id": A2, "request_timeout": 0}, "request_timeout must be at least 1"),
+    # Issue 19, defect 6: a final newline passed the checks ("$" accepts it) and reached the API.
+    ({"net_peering_id": "pcx-12345678\n"}, "net_peering_id 'pcx-12345678\\n' is not a Net peering ID"),
+    ({"source_net_id": A1 + "\n", "accepter_net_id": A2}, "source_net_id 'vpc-a1a1a1a1\\n' is not a Net ID"),
+    ({"source_net_id": A1, "accepter_net_id": A2 + "\r\n"}, "accepter_net_id 'vpc-a2a2a2a2\\r\\n' is not a Net ID"),
+    (
+        {"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": ACCOUNT_B + "\n"},
+        "accepter_owner_id '222222222222\\n' is not an account ID",
+    ),
+    ({"source_net_id": A1, "accepter_net_id": A2, "region": "eu-west-2\n"}, "is not a valid Outscale region"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "access_key": "AKSIMDEMOACCOUNTA001\r\n"}, "control characters"),
+    # Issue 19, defect 10: more tags than a resource holds are refused before anything is created.
+    (
+        {"source_net_id": A1, "accepter_net_id": A2, "tags": {f"k{i}": "v" for i in range(51)}},
+        "tags: 51 tags, but a resource holds at most 50",
+    ),
 ]
 
 
@@ -157,6 +172,7 @@ def test_bad_arguments_fail_clearly(args, message, capsys):
     assert result["failed"] is True
     assert message in result["msg"]
     assert KEYS_A["secret_key"] not in json.dumps(result)
+    assert "OSC4-HMAC-SHA256" not in json.dumps(result)  # no signed header, ever
 
 
 def test_accepter_credentials_ignore_the_environment(monkeypatch, capsys):

@@ -166,11 +166,31 @@ def test_deleted_removes_the_listed_pairs_in_either_direction(topo):
             [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": "22"}],
             "is not a 12-digit account ID",
         ),
+        # Issue 19, defects 6 and 10: a final newline, and too many tags with the scope's.
+        (
+            [{"source_net_id": NETS_A[0] + "\n", "accepter_net_id": NETS_A[1]}],
+            "peerings[0].source_net_id 'vpc-a0000000\\n' is not a Net ID",
+        ),
+        (
+            [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": B + "\n"}],
+            "is not a 12-digit account ID",
+        ),
+        (
+            [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1], "tags": {f"k{i}": "v" for i in range(51)}}],
+            "peerings[0].tags: 51 tags, but a resource holds at most 50",
+        ),
     ],
 )
 def test_invalid_lists_fail_before_any_call(topo, items, fragment):
     result = topo.run(items)
     assert result["failed"] and fragment in result["msg"] and topo.calls() == []
+
+
+def test_tags_and_scope_tags_over_the_limit_together_fail_before_any_call(topo):
+    items = [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1], "tags": {f"k{i}": "v" for i in range(50)}}]
+    result = topo.run(items, scope_tags={"topology": "unit"})
+    assert result["failed"] and "peerings[0].tags with scope_tags: 51 tags" in result["msg"]
+    assert topo.calls() == [] and topo.live() == []
 
 
 def test_one_failing_pair_never_stops_the_others_and_a_rerun_resumes(topo):

@@ -18,6 +18,10 @@ description:
   - The same planner as M(outscale.cloud.net_peering) decides each pair, so the rules are the same. Either direction
     of a pair counts, and a peering is never duplicated. A write whose outcome is unknown is read back, never sent
     again blindly. Peerings that ended are ignored.
+  - Two runs at once that list a pair in opposite directions may both create it. A task that created peerings reads
+    once more at the end; where a pair has two live peerings, every run keeps the same one (active, else the earliest
+    made, then the lowest ID) and the run whose peering lost deletes it, with a warning. A later run finding two live
+    peerings of a pair keeps that one too and removes the other.
   - Independent writes run in parallel, at most O(max_concurrent_writes) at once. When the API throttles the
     account, every one of them backs off.
   - One failing pair never stops the others. The task fails at the end and lists each failed pair with its error and
@@ -286,6 +290,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Actors, Wanted
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology import (
     TopologyRun,
+    created,
     pair_key,
     plan_topology,
     report,
@@ -418,6 +423,10 @@ class NetPeerings(OscModule):
 
         run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode)
         results = run.run(plans + removals)
+        if not self.check_mode and any(created(result) for result in results):
+            # Another run listing a pair the other way round may have created it too: one read
+            # for the whole task finds such pairs, and the run whose peering loses removes it.
+            run.settle(results, read_peerings(self.client, {}), actors)
         for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
             self.warn(warning)
         fields = report(results, len(plans))

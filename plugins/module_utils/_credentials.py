@@ -95,7 +95,10 @@ class ConnectionSettings:
 
     def __repr__(self):
         # Never show the secret, even in a debugger or a stray repr().
-        return f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, endpoint={self.endpoint!r}, sources={self.sources!r})"
+        return (
+            f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, "
+            f"endpoint={self.endpoint!r}, sources={self.sources!r})"
+        )
 
 
 def _present(value):
@@ -177,9 +180,8 @@ def _load_profile(path, profile, explicit, warnings=None):
     if not os.path.exists(path):
         if explicit:
             raise CredentialsError(
-                f"config_file {path} does not exist (needed for {described}). Create it, fix config_file / "
-                "OSC_CONFIG_FILE, "
-                "or give access_key and secret_key."
+                f"config_file {path} does not exist (needed for {described}). "
+                "Create it, fix config_file / OSC_CONFIG_FILE, or give access_key and secret_key."
             )
         return None, f"{described} (file not found)"
     try:
@@ -188,25 +190,25 @@ def _load_profile(path, profile, explicit, warnings=None):
             mode = os.fstat(handle.fileno()).st_mode
     except OSError as exc:
         raise CredentialsError(
-            f"config_file {path} cannot be read ({exc.strerror or exc.__class__.__name__}). Check its permissions or "
-            "point config_file elsewhere."
+            f"config_file {path} cannot be read ({exc.strerror or exc.__class__.__name__}). "
+            "Check its permissions or point config_file elsewhere."
         )
     try:
         config = json.loads(text)
     except ValueError as exc:
         # Only the position is reported: the file holds secrets.
         raise CredentialsError(
-            "config_file {} is not valid JSON (line {}, column {}). Fix the file; it must be an object "
-            'of profiles, e.g. {{"default": {{"access_key": ..., "secret_key": ...}}}}.'.format(
-                path, getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
-            )
+            f"config_file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')}, "
+            f"column {getattr(exc, 'colno', '?')}). Fix the file; it must be an object of profiles, e.g. "
+            '{"default": {"access_key": ..., "secret_key": ...}}.'
         )
     if not isinstance(config, dict):
         raise CredentialsError(f"config_file {path} must hold a JSON object of profiles, not {type(config).__name__}.")
     if profile not in config:
         names = ", ".join(sorted(str(name) for name in config)) or "none"
         raise CredentialsError(
-            f"profile '{profile}' not found in {path} (profiles there: {names}). Set profile / OSC_PROFILE to one of them."
+            f"profile '{profile}' not found in {path} (profiles there: {names}). "
+            "Set profile / OSC_PROFILE to one of them."
         )
     entry = config[profile]
     if not isinstance(entry, dict):
@@ -222,7 +224,7 @@ def _profile_endpoint(entry):
     endpoints = entry.get("endpoints") or {}
     endpoint = endpoints.get("api") if isinstance(endpoints, dict) else None
     if _present(endpoint) and "://" not in endpoint:
-        endpoint = "{}://{}".format(entry.get("protocol") or "https", endpoint)
+        endpoint = f"{entry.get('protocol') or 'https'}://{endpoint}"
     return endpoint
 
 
@@ -341,9 +343,9 @@ def _identity(options, environ):
         if pair and _present(values.get(profile_name)):
             raise CredentialsError(
                 f"Both a key pair ({key_names[0]}/{key_names[1]}) and a profile ({profile_name}: "
-                f"{values[profile_name]}) are set {where}; they may name different accounts. "
-                f"Keep one: remove {profile_name} to use the key pair, or remove {key_names[0]} and {key_names[1]} "
-                "to use the profile."
+                f"{values[profile_name]}) are set {where}; they may name different accounts. Keep one: "
+                f"remove {profile_name} to use the key pair, "
+                f"or remove {key_names[0]} and {key_names[1]} to use the profile."
             )
         if pair or _present(values.get(profile_name)) or _present(values.get(file_name)):
             return level, pair
@@ -380,13 +382,14 @@ def resolve_settings(
         entry, described = _load_profile(config_path, profile, explicit=level != "fallback", warnings=warnings)
         if entry is None:
             raise CredentialsError(
-                "No Outscale credentials found. Tried: options access_key/secret_key; environment variables "
-                f"OSC_ACCESS_KEY/OSC_SECRET_KEY; {described}. Set one of them (see ansible-doc outscale.cloud.net_peering)."
+                "No Outscale credentials found. Tried: options access_key/secret_key; "
+                f"environment variables OSC_ACCESS_KEY/OSC_SECRET_KEY; {described}. "
+                "Set one of them (see ansible-doc outscale.cloud.net_peering)."
             )
         if not (_present(entry.get("access_key")) and _present(entry.get("secret_key"))):
             raise CredentialsError(
-                f"{described} (no access_key/secret_key in it): add both to the profile, or give access_key "
-                "and secret_key instead."
+                f"{described} (no access_key/secret_key in it): "
+                "add both to the profile, or give access_key and secret_key instead."
             )
         access_key, secret_key, key_source = entry["access_key"], entry["secret_key"], described
 
@@ -409,9 +412,8 @@ def resolve_settings(
     region, region_source = _first("region", lookups, DEFAULT_REGION)
     if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
         raise CredentialsError(
-            "region {!r} (from {}) is not a valid Outscale region name; known regions: {}.".format(
-                region, region_source, ", ".join(KNOWN_REGIONS)
-            )
+            f"region {region!r} (from {region_source}) is not a valid Outscale region name; known regions: "
+            f"{', '.join(KNOWN_REGIONS)}."
         )
     endpoint, endpoint_source = _first("endpoint", lookups, f"https://api.{region}.outscale.com/api/v1")
     endpoint = normalize_endpoint(
@@ -492,8 +494,9 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
         # The task talks to an endpoint of its own (a simulator, a proxy): never send the other
         # account's keys to the public endpoint of another region without being told to.
         raise CredentialsError(
-            f"its region {settings.region} differs from this task's ({main.region}), and this task uses its own endpoint "
-            f"{main.endpoint}: give the accepter's endpoint too (accepter_credentials endpoint), or the same region."
+            f"its region {settings.region} differs from this task's ({main.region}), "
+            f"and this task uses its own endpoint {main.endpoint}: "
+            "give the accepter's endpoint too (accepter_credentials endpoint), or the same region."
         )
     if settings.sources.get("validate_certs") == "default":
         settings.validate_certs = main.validate_certs

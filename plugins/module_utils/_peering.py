@@ -86,11 +86,10 @@ def build_filters(filters: Optional[Dict[str, Any]]) -> Dict[str, List[str]]:
     api_filters = {}
     for key, value in (filters or {}).items():
         if key not in FILTER_KEYS:
-            raise OscError("filters: unknown key '{}'. Valid keys: {}.".format(key, ", ".join(sorted(FILTER_KEYS))))
+            raise OscError(f"filters: unknown key '{key}'. Valid keys: {', '.join(sorted(FILTER_KEYS))}.")
         if key == "tags" and isinstance(value, dict):
             value = [
-                "{}={}".format(tag_key, "" if tag_value is None else tag_value)
-                for tag_key, tag_value in sorted(value.items())
+                f"{tag_key}={'' if tag_value is None else tag_value}" for tag_key, tag_value in sorted(value.items())
             ]
         elif not isinstance(value, list):
             value = [value]
@@ -105,7 +104,8 @@ def _describe(value):
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, str):
-        return "the string %r" % (value[:40] + ("..." if len(value) > 40 else ""))
+        shown = value[:40] + ("..." if len(value) > 40 else "")
+        return f"the string {shown!r}"
     if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, list):
@@ -126,25 +126,25 @@ def peering_problem(peering, where):
     if not isinstance(peering, dict):
         return f"{where} is {_describe(peering)}, not an object"
     if not isinstance(peering.get("NetPeeringId"), str) or not peering.get("NetPeeringId"):
-        return "{}.NetPeeringId is {}, not a peering ID".format(where, _describe(peering.get("NetPeeringId")))
+        return f"{where}.NetPeeringId is {_describe(peering.get('NetPeeringId'))}, not a peering ID"
     state = peering.get("State")
     if not isinstance(state, dict):
         return f"{where}.State is {_describe(state)}, not an object"
     if not _is_text(state.get("Name")):
-        return "{}.State.Name is {}, not a state name".format(where, _describe(state.get("Name")))
+        return f"{where}.State.Name is {_describe(state.get('Name'))}, not a state name"
     if not _is_text(state.get("Message"), optional=True):
-        return "{}.State.Message is {}, not a string".format(where, _describe(state.get("Message")))
+        return f"{where}.State.Message is {_describe(state.get('Message'))}, not a string"
     for side in ("SourceNet", "AccepterNet"):
         net = peering.get(side)
         if not isinstance(net, dict):
             return f"{where}.{side} is {_describe(net)}, not an object"
         if not _is_text(net.get("NetId")):
-            return "{}.{}.NetId is {}, not a Net ID".format(where, side, _describe(net.get("NetId")))
+            return f"{where}.{side}.NetId is {_describe(net.get('NetId'))}, not a Net ID"
         for key in ("AccountId", "IpRange"):
             if not _is_text(net.get(key), optional=True):
                 return f"{where}.{side}.{key} is {_describe(net.get(key))}, not a string"
     if not _is_text(peering.get("ExpirationDate"), optional=True):
-        return "{}.ExpirationDate is {}, not a date".format(where, _describe(peering.get("ExpirationDate")))
+        return f"{where}.ExpirationDate is {_describe(peering.get('ExpirationDate'))}, not a date"
     tags = peering.get("Tags")
     if tags is not None and not isinstance(tags, list):
         return f"{where}.Tags is {_describe(tags)}, not a list"
@@ -152,9 +152,9 @@ def peering_problem(peering, where):
         if not isinstance(tag, dict):
             return f"{where}.Tags[{index}] is {_describe(tag)}, not an object"
         if not _is_text(tag.get("Key")):
-            return "{}.Tags[{}].Key is {}, not a string".format(where, index, _describe(tag.get("Key")))
+            return f"{where}.Tags[{index}].Key is {_describe(tag.get('Key'))}, not a string"
         if not _is_text(tag.get("Value"), optional=True):
-            return "{}.Tags[{}].Value is {}, not a string".format(where, index, _describe(tag.get("Value")))
+            return f"{where}.Tags[{index}].Value is {_describe(tag.get('Value'))}, not a string"
     return None
 
 
@@ -274,11 +274,11 @@ def new_peering(
     live = [p for p in fresh if is_live(p)]
     candidates = live or fresh
     if len(candidates) > 1:
+        ids = ", ".join(p.get("NetPeeringId") or "?" for p in candidates)
         raise OscError(
-            "CreateNetPeering's outcome was unknown, and several new peerings of {} and {} appeared meanwhile: {}. "
-            "Another task may be creating them; check them with net_peering_info and keep one.".format(
-                source_net_id, accepter_net_id, ", ".join(p.get("NetPeeringId") or "?" for p in candidates)
-            ),
+            "CreateNetPeering's outcome was unknown, "
+            f"and several new peerings of {source_net_id} and {accepter_net_id} appeared meanwhile: {ids}. "
+            "Another task may be creating them; check them with net_peering_info and keep one.",
             changed=True,
         )
     return candidates[0] if candidates else None
@@ -394,8 +394,9 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)
         return padded, (
-            f"accepter_owner_id {text} has fewer than 12 digits: it was read as {padded}, the platform's reading. An "
-            "unquoted YAML number loses its leading zeros, and one written with a leading 0 and only digits 0 to 7 is "
-            "even read as octal, which changes the digits: quote account IDs in YAML."
+            f"accepter_owner_id {text} has fewer than 12 digits: it was read as {padded}, the platform's reading. "
+            "An unquoted YAML number loses its leading zeros, "
+            "and one written with a leading 0 and only digits 0 to 7 is even read as octal, "
+            "which changes the digits: quote account IDs in YAML."
         )
     return text, None

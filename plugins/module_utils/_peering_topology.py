@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
-from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
+from ansible_collections.outscale.cloud.plugins.module_utils._outcome import Outcome
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
@@ -28,10 +30,8 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     state_name,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
-    CHECK_ACCEPTER,
     TASK,
     Actors,
-    Outcome,
     Plan,
     Wanted,
     kept_of,
@@ -138,7 +138,7 @@ def plan_topology(
                 purge_tags=wanted.purge_tags,
             )
         pair = by_pair.get(frozenset((wanted.source_net_id, wanted.accepter_net_id)), [])
-        plans.append(plan(wanted, pair, actors))
+        plans.append(plan(wanted, pair, actors, check_accepter=False))  # TopologyRun proves them per account
     removals = []
     if mode == "overridden":
         me = own_account(listed, observed)
@@ -151,7 +151,7 @@ def plan_topology(
             else:
                 received = received and net_ids(peering)[1] in own_nets
             wanted = Wanted("rejected" if received else "absent", net_peering_id=peering.get("NetPeeringId"))
-            removal = plan(wanted, [peering], actors)
+            removal = plan(wanted, [peering], actors, check_accepter=False)
             removals.append(removal)
     return plans, removals
 
@@ -208,29 +208,24 @@ class TopologyRun:
         needed: Dict[str, Set[str]] = {}
         for item in plans:
             for step in item.steps:
-                if step.actor != TASK and step.kind != CHECK_ACCEPTER:
+                if step.actor != TASK:
                     net = net_ids(item.before)[1] if item.before else item.wanted.accepter_net_id
                     needed.setdefault(step.actor, set()).add(net)
         failures = {}
         for actor, nets in sorted(needed.items()):
             try:
-                response = self.clients[actor].call("ReadNets", {"Filters": {"NetIds": sorted(nets)}})
-                nets_read = response.get("Nets")
-                if nets_read is not None and not isinstance(nets_read, list):
-                    raise UnexpectedResponse("ReadNets", "Nets is not a list", response)
-                seen = {net.get("NetId") for net in nets_read or [] if isinstance(net, dict)}
+                seen = {net["NetId"] for net in read_nets(self.clients[actor], sorted(nets))}
                 missing = sorted(nets - seen)
                 if missing:
                     raise OscError(
-                        "the accepter_credentials of account {} cannot see {}, so they are not that account's "
-                        "credentials (or the Nets are not in this region). Nothing was done for these peerings.".format(
-                            actor, ", ".join(missing)
-                        )
+                        f"the accepter_credentials of account {actor} cannot see {', '.join(missing)}, "
+                        "so they are not that account's credentials (or the Nets are not in this region). "
+                        "Nothing was done for these peerings."
                     )
             except OscApiError as exc:
                 failures[actor] = exc.with_hint(
-                    f"Fix the accepter_credentials of account {actor}; nothing was done for the "
-                    "peerings it must accept."
+                    f"Fix the accepter_credentials of account {actor}; "
+                    "nothing was done for the peerings it must accept."
                 )
             except OscError as exc:
                 failures[actor] = exc
@@ -238,8 +233,7 @@ class TopologyRun:
 
     def run(self, plans: List[Plan]) -> List[Dict[str, Any]]:
         """Apply every plan; one result per plan, in order: {plan, outcome or error}."""
-        for item in plans:  # proven once per account below, not once per pair
-            item.steps = [step for step in item.steps if step.kind != CHECK_ACCEPTER]
+        # The plans carry no accepter check (plan_topology): proven once per account here, not once per pair.
         bad_accounts = self.check_accepters([item for item in plans if not item.refusal])
         results: List[Dict[str, Any]] = [{"plan": item} for item in plans]
         todo = []
@@ -270,31 +264,23 @@ class TopologyRun:
         """Remove each peering this run created that lost to another run's (see duplicates_made)."""
         for result, mine, kept in duplicates_made(results, fresh):
             outcome = result["outcome"]
-            removal = plan(Wanted("absent", net_peering_id=mine.get("NetPeeringId")), [mine], actors)
+            mine_id, kept_id = mine.get("NetPeeringId"), kept.get("NetPeeringId")
+            removal = plan(Wanted("absent", net_peering_id=mine_id), [mine], actors)
             executor = self.make_executor()
             try:
                 removed = executor.apply(removal)
             except OscError as exc:
+                source, accepter = net_ids(mine)
                 self.warnings.append(
-                    "{} and {} both link {} and {} (another run created one meanwhile); {} could not be removed: {}".format(
-                        mine.get("NetPeeringId"),
-                        kept.get("NetPeeringId"),
-                        *net_ids(mine),
-                        mine.get("NetPeeringId"),
-                        exc.full_message(),
-                    )
+                    f"{mine_id} and {kept_id} both link {source} and {accepter} (another run created one meanwhile); "
+                    f"{mine_id} could not be removed: {exc.full_message()}"
                 )
                 continue
             finally:
                 self.warnings.extend(executor.warnings)
             self.warnings.append(
-                "{} was created, but another run created {} for the same Nets meanwhile; {} is kept (the earliest) "
-                "and {} was deleted.".format(
-                    mine.get("NetPeeringId"),
-                    kept.get("NetPeeringId"),
-                    kept.get("NetPeeringId"),
-                    mine.get("NetPeeringId"),
-                )
+                f"{mine_id} was created, but another run created {kept_id} for the same Nets meanwhile; "
+                f"{kept_id} is kept (the earliest) and {mine_id} was deleted."
             )
             result["outcome"] = Outcome(kept, True, outcome.actions + removed.actions)
 
@@ -306,8 +292,8 @@ class TopologyRun:
             result["error"] = exc
         except Exception as exc:  # noqa: BLE001  a defect in one pair must not hide the others' results
             result["error"] = OscError(
-                f"internal error while applying this pair ({type(exc).__name__}: {exc}); the other pairs were applied. "
-                "Please report it.",
+                f"internal error while applying this pair ({type(exc).__name__}: {exc}); "
+                "the other pairs were applied. Please report it.",
                 changed=executor.wrote,
             )
         self.warnings.extend(executor.warnings)
@@ -329,7 +315,7 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
     for index, result in enumerate(results):
         item, outcome, error = result["plan"], result.get("outcome"), result.get("error")
         pair = describe(item)
-        name = "{} -> {}".format(pair["source_net_id"], pair["accepter_net_id"])
+        name = f"{pair['source_net_id']} -> {pair['accepter_net_id']}"
         steps = outcome.actions if outcome else (error.result.get("actions", []) if error else [])
         for action in steps:
             actions.append(dict(pair, **action))

@@ -472,6 +472,15 @@ CASES = [
         conn={"endpoint": f"http://user:{URL_PASSWORD}@127.0.0.1:1/api/v1", "max_retries": 1},
         fast=True,
     ),
+    # Defect 7: with "#" in the password, "http://user:<head>" was shown; now refused before any call.
+    Case(
+        "proxy-password-with-hash",
+        INFO,
+        {},
+        ["proxy", "percent-encode", "Nothing was sent"],
+        env={"HTTP_PROXY": f"http://user:{URL_PASSWORD}@127.0.0.1:3128"},
+        fast=True,
+    ),
     Case(
         "config-file-of-another-user",
         INFO,

@@ -54,7 +54,7 @@ options:
     description:
       - Whether to verify the API's TLS certificate. Only disable it against a test endpoint.
       - Falls back to the inverse of E(OSC_TLS_SKIP_VERIFY), then the profile's C(tls_skip_verify), then V(true).
-      - When O(ca_bundle) is set, the certificate is always verified against it, even with V(false): giving a CA
+      - When O(ca_bundle) is set, the certificate is always verified against it, even with V(false). Giving a CA
         bundle asks for verification, and the safe reading wins. To reach an endpoint whose certificate that bundle
         does not sign, fix O(ca_bundle) (or remove it), not this option.
     type: bool

@@ -54,10 +54,14 @@ options:
     description:
       - Whether to verify the API's TLS certificate. Only disable it against a test endpoint.
       - Falls back to the inverse of E(OSC_TLS_SKIP_VERIFY), then the profile's C(tls_skip_verify), then V(true).
+      - When O(ca_bundle) is set, the certificate is always verified against it, even with V(false). Giving a CA
+        bundle asks for verification, and the safe reading wins. To reach an endpoint whose certificate that bundle
+        does not sign, fix O(ca_bundle) (or remove it), not this option.
     type: bool
   ca_bundle:
     description:
       - Path to a PEM file of CA certificates used to verify the API's certificate (for example a company proxy's CA).
+      - Setting it keeps verification on, whatever O(validate_certs) says.
     type: path
   x509_client_cert:
     description:

@@ -74,7 +74,7 @@ def _account_id(filter_name, what, value):
             "quote account IDs in YAML ('012345678901'), "
             "as an unquoted ID loses its leading zeros (or is read as octal).",
         )
-    if not ACCOUNT_ID_PATTERN.match(value):
+    if not ACCOUNT_ID_PATTERN.fullmatch(value):
         _fail(
             filter_name,
             f"{what} '{value}' is not an account ID: "
@@ -107,7 +107,7 @@ def _net(filter_name, what, item):
             f"{what} is a {_kind(item)}; "
             "each Net is a Net ID string (vpc-12345678) or a dict with net_id and optionally account_id.",
         )
-    if not NET_ID_PATTERN.match(net_id):
+    if not NET_ID_PATTERN.fullmatch(net_id):
         _fail(
             filter_name,
             f"{label}: '{net_id}' is not a Net ID: "
@@ -204,13 +204,13 @@ def full_mesh(nets, account_id=None, state=None, tags=None, foreign_pairs="error
 def _hub(name, hub, nets):
     """The hub as a Net: a Net ID or inventory_hostname found in nets, or a dict (completed from nets)."""
     if isinstance(hub, str):
-        if hub.startswith("vpc-") and not NET_ID_PATTERN.match(hub):
+        if hub.startswith("vpc-") and not NET_ID_PATTERN.fullmatch(hub):
             _fail(
                 name,
                 f"hub '{hub}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, "
                 "for example vpc-12345678.",
             )
-        if NET_ID_PATTERN.match(hub):
+        if NET_ID_PATTERN.fullmatch(hub):
             found = [net for net in nets if net.net_id == hub]
         else:
             found = [net for net in nets if net.host == hub]

@@ -12,14 +12,18 @@ every text that reaches a message goes through ``Failures.scrub``.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import socket
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 
 # 429 (Codes 24/25) and 503 (Code 6) mean "refused before doing anything": safe to resend.
 THROTTLE_STATUSES = (429, 503)
+# Only these say so for a write: any other 429 or 503 (a proxy's page, an overloaded front end
+# that passed the request on) may come after the write was done, so its outcome is unknown.
+PLATFORM_THROTTLING = {(503, "6"), (429, "24"), (429, "25")}
 # A 5xx leaves a write's outcome unknown, so these are resent for reads only.
 READ_RETRY_STATUSES = (500, 502, 504)
 
@@ -43,6 +47,20 @@ AUTHORIZATION_PATTERN = re.compile(
 SIGNATURE_PATTERN = re.compile(r"Signature=[0-9a-fA-F]+")
 # A proxy's Basic credentials, echoed back by a proxy's error page.
 BASIC_AUTH_PATTERN = re.compile(r"Basic\s+[A-Za-z0-9+/=]{4,}")
+# The user information of any URL in a text: scheme:// up to an @ (a "#", "/" or "?" in a password included).
+URL_USERINFO_PATTERN = re.compile(r"://[^\s@]*@")
+
+
+def proxy_passwords(environ: Any = None) -> List[str]:
+    """The passwords of the environment's proxies, whole and in the pieces a URL parser cuts them into
+    (at "#", "/", "?" and ":"), longest first: none of them may reach a message."""
+    found = set()
+    for name, value in (os.environ if environ is None else environ).items():
+        if name.lower().endswith("_proxy") and "@" in value:
+            userinfo = value.split("://", 1)[-1].rsplit("@", 1)[0]
+            password = userinfo.partition(":")[2]
+            found.update(text for text in [userinfo, password, *re.split(r"[#/?:]", password)] if len(text) >= 3)
+    return sorted(found, key=len, reverse=True)
 
 
 class OscApiError(OscError):
@@ -134,6 +152,9 @@ class Failures:
         secret = self.settings.secret_key
         if secret:
             text = text.replace(secret, "********")
+        for password in proxy_passwords():
+            text = text.replace(password, "********")
+        text = URL_USERINFO_PATTERN.sub("://***@", text)
         text = AUTHORIZATION_PATTERN.sub("[Authorization header removed]", text)
         text = BASIC_AUTH_PATTERN.sub("Basic ********", text)
         return SIGNATURE_PATTERN.sub("Signature=********", text)
@@ -224,12 +245,17 @@ class Failures:
                 hint=f"Use http:// instead of https:// in endpoint ({plain}).",
             )
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-            return OscApiError(
-                action,
-                f"TLS error talking to {endpoint} ({text})",
-                hint="Set ca_bundle to the CA that signed the endpoint's certificate; "
-                "validate_certs: false only for tests.",
+            hint = (
+                "Set ca_bundle to the CA that signed the endpoint's certificate; validate_certs: false only for tests."
             )
+            if self.settings.ca_bundle:
+                # validate_certs: false would change nothing: a CA bundle keeps verification on.
+                hint = (
+                    f"The certificate is not signed by a CA of ca_bundle ({self.settings.ca_bundle}): "
+                    "set ca_bundle to the CA that signed it. "
+                    "While ca_bundle is set, verification stays on even with validate_certs: false."
+                )
+            return OscApiError(action, f"TLS error talking to {endpoint} ({text})", hint=hint)
         return OscApiError(
             action,
             f"TLS error talking to {endpoint} ({text})",
@@ -272,12 +298,14 @@ class Failures:
             request_id=request_id,
             hint=self.advice(action, code),
         )
-        if status in THROTTLE_STATUSES:
+        if status in THROTTLE_STATUSES and (not is_write or (status, str(code)) in PLATFORM_THROTTLING):
             return RetryableError(action, "throttled", **fields)
+        if is_write and (status >= 500 or status in THROTTLE_STATUSES):
+            # Sent, and not the platform's "not done" (a proxy's page, say): read back, never resend blindly.
+            what = "a refusal that is not the platform's throttling" if status in THROTTLE_STATUSES else "server error"
+            if not isinstance(data, dict):
+                what += f" ({reason})"
+            return OscAmbiguousWriteError(action, f"{what}; the write may or may not have been applied", **fields)
         if status in READ_RETRY_STATUSES:
-            if is_write:
-                return OscAmbiguousWriteError(
-                    action, "server error; the write may or may not have been applied", **fields
-                )
             return RetryableError(action, reason, **fields)
         return OscApiError(action, reason, **fields)

@@ -126,12 +126,20 @@ class OscModule:
     def make_client(self, settings: ConnectionSettings) -> OscClient:
         return OscClient(settings)
 
+    def _client_for(self, settings: ConnectionSettings) -> OscClient:
+        client = self.make_client(settings)
+        # What resolving the settings found worth saying (a config file others can read), once per file.
+        for warning in getattr(settings, "warnings", []):
+            if not any(warning in c.warnings for c in self.clients.values()):
+                client.warnings.append(warning)
+        return client
+
     @property
     def client(self) -> OscClient:
         """The task's own client, built on first use from the task's connection options."""
         if "task" not in self.clients:
             check_limits(self.params)
-            self.clients["task"] = self.make_client(resolve_settings(self.params))
+            self.clients["task"] = self._client_for(resolve_settings(self.params))
         return self.clients["task"]
 
     def add_client(self, actor: str, options: Optional[Dict[str, Any]], label: str) -> OscClient:
@@ -140,7 +148,7 @@ class OscModule:
             settings = other_account_settings(self.client.settings, options)
         except ConfigurationError as exc:
             raise ConfigurationError(f"{label}: {exc}")
-        self.clients[actor] = self.make_client(settings)
+        self.clients[actor] = self._client_for(settings)
         return self.clients[actor]
 
     # -- the run ------------------------------------------------------------------
@@ -159,7 +167,22 @@ class OscModule:
     def main(cls) -> None:
         cls(cls.define_module()).run()
 
+    def _hide_url_passwords(self) -> None:
+        """Mask any user:password@ of an endpoint in everything the module returns (its invocation too).
+
+        Such an endpoint is refused (see normalize_endpoint), but Ansible echoes the task's
+        arguments with a failure at -vvv: the password must be a no_log value by then.
+        """
+        others = self.params.get("accepter_credentials")  # a dict (net_peering) or a list (net_peerings)
+        entries = others if isinstance(others, list) else [others]
+        values = [self.params.get("endpoint")] + [e.get("endpoint") for e in entries if isinstance(e, dict)]
+        for value in values:
+            if isinstance(value, str) and "@" in value:
+                userinfo = value.split("://", 1)[-1].rsplit("@", 1)[0]
+                self.module.no_log_values.update(part for part in (userinfo, userinfo.partition(":")[2]) if part)
+
     def run(self) -> None:
+        self._hide_url_passwords()
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         try:

@@ -24,7 +24,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import 
     OscApiError,
     RetryableError,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._errors import UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError, UnexpectedResponse
 from ansible_collections.outscale.cloud.plugins.module_utils._http import (
     ConnectFailed,
     ConnectTimedOut,
@@ -32,8 +32,10 @@ from ansible_collections.outscale.cloud.plugins.module_utils._http import (
     LostAfterSend,
     Response,
     ResponseTimedOut,
+    ResponseTooLarge,
     TlsFailed,
     TlsFilesUnreadable,
+    check_proxy,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._signer import sign_request
 from ansible_collections.outscale.cloud.plugins.module_utils._version import COLLECTION_VERSION
@@ -44,6 +46,9 @@ USER_AGENT = f"outscale.cloud/{COLLECTION_VERSION} ansible-core/{ANSIBLE_VERSION
 
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
+# More pages of 1,000 than any account holds items: an endpoint that keeps sending a new
+# NextPageToken is broken, and following it would never end.
+MAX_PAGES = 100
 
 
 class OscClient:
@@ -58,6 +63,9 @@ class OscClient:
     ) -> None:
         self.settings = settings
         self.sleep, self.clock, self.jitter = sleep, clock, jitter
+        problem = check_proxy(settings.endpoint)
+        if problem:  # a setting to fix, found before any call: never retried as a connection failure
+            raise ConfigurationError(problem[0].upper() + problem[1:] + " Nothing was sent.")
         self.transport = HttpTransport(
             settings.endpoint,
             validate_certs=settings.validate_certs,
@@ -95,7 +103,11 @@ class OscClient:
             self.sleep(delay)
 
     def pages(self, action: str, body: Optional[Dict[str, Any]], page_size: int = 1000) -> Iterator[Dict[str, Any]]:
-        """Yield each page of a Read action, following NextPageToken; stop on a token seen before."""
+        """Yield each page of a Read action, following NextPageToken.
+
+        A token seen before, or more than MAX_PAGES pages, is an error: the listing would be
+        incomplete or endless, and a decision taken on it could be wrong.
+        """
         body = dict(body or {}, ResultsPerPage=page_size)
         seen = set()
         while True:
@@ -107,8 +119,13 @@ class OscClient:
             if not isinstance(token, str):
                 raise UnexpectedResponse(action, f"NextPageToken is not a string ({token!r})", page)
             if token in seen:
-                self.warnings.append(f"{action} returned a NextPageToken twice; stopped reading after that page.")
-                return
+                raise UnexpectedResponse(
+                    action, f"page {len(seen) + 1} repeats a NextPageToken of an earlier page", page
+                )
+            if len(seen) + 1 >= MAX_PAGES:
+                raise UnexpectedResponse(
+                    action, f"more than {MAX_PAGES} pages of {page_size}, more than any account holds", page
+                )
             seen.add(token)
             body["NextPageToken"] = token
 
@@ -148,6 +165,14 @@ class OscClient:
             return failures.connect_error(action, exc.cause, exc.proxy)
         except ResponseTimedOut:
             return failures.after_send(action, is_write, f"no response within {self.settings.request_timeout} s")
+        except ResponseTooLarge as exc:
+            if is_write:
+                return failures.after_send(action, is_write, str(exc))
+            return OscApiError(
+                action,
+                f"{exc}, far more than any answer of the API",
+                hint="Check that endpoint is the Outscale API (a proxy or another server may answer instead).",
+            )
         except LostAfterSend as exc:
             through = f" (through the proxy {exc.proxy})" if exc.proxy else ""
             return failures.after_send(action, is_write, f"connection lost before a response{through}")
@@ -157,7 +182,7 @@ class OscClient:
         raw = response.body or b""
         try:
             data = json.loads(raw.decode("utf-8")) if raw else None
-        except ValueError:  # includes UnicodeDecodeError
+        except (ValueError, RecursionError):  # UnicodeDecodeError included; RecursionError: nested too deep
             data = None
         if not 200 <= response.status < 300:
             return self.failures.refusal(action, response.status, response.headers, raw, data, is_write)

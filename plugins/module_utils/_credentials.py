@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+import stat
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError
@@ -36,8 +37,11 @@ DEFAULT_MAX_RETRIES = 10
 DEFAULT_RETRY_MAX_TIME = 60
 
 KNOWN_REGIONS = ("eu-west-2", "us-east-2", "us-west-1", "cloudgouv-eu-west-1", "ap-northeast-1")
-# New regions appear over time, so any name of the same shape is accepted.
-REGION_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*-[0-9]+$")
+# New regions appear over time, so any name of the same shape is accepted. Always used with
+# fullmatch: "$" would accept a final newline, which then breaks (and prints) the signed header.
+REGION_PATTERN = re.compile(r"[a-z]+(-[a-z]+)*-[0-9]+")
+# Keys go into a signed header: printable ASCII, no space, no control character (no CR/LF).
+KEY_PATTERN = re.compile(r"[!-~]+")
 
 # Setting -> the environment variable Outscale's tools read: OSC_ and its name, but the endpoint's is OSC_ENDPOINT_API.
 ENV_VARS = {
@@ -55,6 +59,12 @@ ENV_VARS = {
 }
 ENV_VARS["endpoint"] = "OSC_ENDPOINT_API"
 TRUE_STRINGS = ("1", "true", "yes", "on")
+FALSE_STRINGS = ("0", "false", "no", "off")
+# Profile keys read as text; their values must be strings (tls_skip_verify and endpoints are checked apart).
+PROFILE_TEXT_KEYS = ("access_key", "secret_key", "region", "protocol", "x509_client_cert", "x509_client_key")
+# A URL's user information (user:password@), however odd the password: everything from the
+# scheme (or the start) to the last "@" before the host is hidden, "/", "?" and "#" included.
+USERINFO_PATTERN = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[\s\S]*@")
 
 
 class CredentialsError(ConfigurationError):
@@ -83,6 +93,8 @@ class ConnectionSettings:
             setattr(self, field, values.get(field))
         # field -> human description of where its value came from
         self.sources = values.get("sources", {})
+        # For the task to show (a config file others can read); never a secret.
+        self.warnings: List[str] = list(values.get("warnings") or [])
 
     def __repr__(self) -> str:
         # Never show the secret, even in a debugger or a stray repr().
@@ -96,8 +108,79 @@ def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _load_profile(path: str, profile: str, explicit: bool) -> Tuple[Optional[Dict[str, Any]], str]:
-    """Return (profile dict or None, note for error messages)."""
+def hide_userinfo(url: Any) -> str:
+    """``url`` as it may be shown in a message: any user:password@ replaced by ``***@``."""
+    text = str(url)
+    if "@" not in text:
+        return text
+    return USERINFO_PATTERN.sub(lambda match: (match.group(1) or "") + "***@", text, count=1)
+
+
+def _describe_type(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def parse_tls_skip_verify(value: Any, where: str) -> Optional[bool]:
+    """A profile's tls_skip_verify: a JSON boolean or the usual strings; anything else is refused.
+
+    A string is never taken for its truth: "false" is a non-empty string, and reading it as
+    true would switch TLS verification off without a word.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in TRUE_STRINGS + FALSE_STRINGS:
+        return value.strip().lower() in TRUE_STRINGS
+    raise CredentialsError(
+        f"{where}: tls_skip_verify must be true or false (a JSON boolean, or one of the strings "
+        f"{', '.join(TRUE_STRINGS + FALSE_STRINGS)}), not {_describe_type(value)}. Fix the profile."
+    )
+
+
+def _check_profile_types(entry: Dict[str, Any], described: str) -> None:
+    """Every value the collection reads from a profile has the right type; the message never shows a value."""
+    for key in PROFILE_TEXT_KEYS:
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            raise CredentialsError(
+                f"{described}: {key} must be a string, not {_describe_type(value)}. Quote it in the file."
+            )
+    endpoints = entry.get("endpoints")
+    if endpoints is not None and not isinstance(endpoints, dict):
+        raise CredentialsError(
+            f'{described}: endpoints must be an object such as {{"api": "api.eu-west-2.outscale.com/api/v1"}}, '
+            f"not {_describe_type(endpoints)}."
+        )
+    api = (endpoints or {}).get("api")
+    if api is not None and not isinstance(api, str):
+        raise CredentialsError(f"{described}: endpoints.api must be a string, not {_describe_type(api)}.")
+    parse_tls_skip_verify(entry.get("tls_skip_verify"), described)
+
+
+def _permission_warning(path: str, mode: int) -> Optional[str]:
+    """ssh and the cloud CLIs warn about a key file others can read; so do we."""
+    if os.name != "posix" or not stat.S_ISREG(mode) or not mode & 0o077:
+        return None
+    return (
+        f"config_file {path} holds secret keys and is accessible to other users (mode {stat.S_IMODE(mode):04o}): "
+        f"run chmod 600 {path}."
+    )
+
+
+def expand_home(path: str, home: str) -> str:
+    """``~`` and ``~/x`` in the given home; ``~user/x`` in that user's home, as a shell does."""
+    if path == "~" or path.startswith("~/"):
+        return home + path[1:]
+    if path.startswith("~"):
+        return os.path.expanduser(path)
+    return path
+
+
+def _load_profile(
+    path: str, profile: str, explicit: bool, warnings: Optional[List[str]] = None
+) -> Tuple[Optional[Dict[str, Any]], str]:
+    """Return (profile dict or None, note for error messages); a warning about the file's mode goes to ``warnings``."""
     described = f"profile '{profile}' in {path}"
     if not os.path.exists(path):
         if explicit:
@@ -109,6 +192,7 @@ def _load_profile(path: str, profile: str, explicit: bool) -> Tuple[Optional[Dic
     try:
         with open(path) as handle:
             text = handle.read()
+            mode = os.fstat(handle.fileno()).st_mode
     except OSError as exc:
         raise CredentialsError(
             f"config_file {path} cannot be read ({exc.strerror or exc.__class__.__name__}). "
@@ -134,6 +218,10 @@ def _load_profile(path: str, profile: str, explicit: bool) -> Tuple[Optional[Dic
     entry = config[profile]
     if not isinstance(entry, dict):
         raise CredentialsError(f"profile '{profile}' in {path} must be a JSON object.")
+    _check_profile_types(entry, described)
+    warning = _permission_warning(path, mode)
+    if warning and warnings is not None:
+        warnings.append(warning)
     return entry, described
 
 
@@ -145,20 +233,41 @@ def _profile_endpoint(entry: Dict[str, Any]) -> Optional[str]:
     return endpoint
 
 
-def normalize_endpoint(endpoint: str) -> str:
-    """Validate an API endpoint URL; add the /api/v1 path when only a host is given."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+def normalize_endpoint(endpoint: Any, name: str = "endpoint") -> str:
+    """Validate an API endpoint URL once, before any call; add the /api/v1 path when only a host is given.
+
+    Every way it can be wrong is refused here, with a message that never shows a password:
+    not text, spaces or control characters (nothing could be sent), user information
+    (never used, and its password would end in messages), a malformed IPv6 address or port.
+    """
+    usage = "use https://api.<region>.outscale.com/api/v1 (or http(s)://HOST[:PORT]/api/v1 for a simulator)"
+    if not isinstance(endpoint, str):
+        raise CredentialsError(f"{name} must be a URL string, not {_describe_type(endpoint)}: {usage}.")
+    shown = hide_userinfo(endpoint)
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in endpoint):
         raise CredentialsError(
-            f"endpoint '{endpoint}' is not a valid URL: "
-            "use https://api.<region>.outscale.com/api/v1 (or http(s)://HOST[:PORT]/api/v1 for a simulator)."
+            f"{name} {shown!r} contains a space or a control character (a newline?): {usage}. Nothing was sent."
         )
+    # Before parsing: a password holding "#", "/" or "?" ends the host part early, so the
+    # parser would see no user information at all, and the password in the path.
+    if "@" in endpoint:
+        raise CredentialsError(
+            f"{name} '{shown}' holds a user name or password (before an @), which the API does not use: remove "
+            "it; authentication is access_key and secret_key."
+        )
+    try:
+        parts = urlsplit(endpoint)
+        hostname = parts.hostname
+    except ValueError:  # a malformed IPv6 address, for one
+        parts, hostname = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not hostname:
+        raise CredentialsError(f"{name} '{shown}' is not a valid URL: {usage}.")
     try:
         valid_port = parts.port is None or 0 < parts.port < 65536
     except ValueError:  # not a number, or out of range
         valid_port = False
     if not valid_port:
-        raise CredentialsError(f"endpoint '{endpoint}' has an invalid port.")
+        raise CredentialsError(f"{name} '{shown}' has an invalid port.")
     path = parts.path.rstrip("/") or "/api/v1"
     return f"{parts.scheme}://{parts.netloc}{path}"
 
@@ -190,7 +299,8 @@ def _from_profile(entry: Optional[Dict[str, Any]], described: str) -> Lookup:
         if name == "endpoint":
             value = _profile_endpoint(entry)
         elif name == "validate_certs":
-            value = None if entry.get("tls_skip_verify") is None else not entry["tls_skip_verify"]
+            skip = parse_tls_skip_verify(entry.get("tls_skip_verify"), described)
+            value = None if skip is None else not skip
         else:
             value = entry.get(name)
         return value, described
@@ -257,6 +367,7 @@ def resolve_settings(
     """
     environ = os.environ if environ is None else environ
     home = home or os.path.expanduser("~")
+    warnings: List[str] = []
     level, pair = _identity(options, environ)
     from_options, from_environment = _from_options(options), _from_environment(environ)
 
@@ -272,8 +383,8 @@ def resolve_settings(
         profile_sources = [from_options] if level == "options" else [from_options, from_environment]
         profile = _first("profile", profile_sources, DEFAULT_PROFILE)[0]
         config_file = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)[0]
-        config_path = config_file.replace("~", home, 1) if config_file.startswith("~") else config_file
-        entry, described = _load_profile(config_path, profile, explicit=level != "fallback")
+        config_path = expand_home(config_file, home)
+        entry, described = _load_profile(config_path, profile, explicit=level != "fallback", warnings=warnings)
         if entry is None:
             raise CredentialsError(
                 "No Outscale credentials found. Tried: options access_key/secret_key; "
@@ -296,14 +407,23 @@ def resolve_settings(
     else:
         lookups = [from_options, from_environment, from_profile]
 
+    for key_name, value in (("access_key", access_key), ("secret_key", secret_key)):
+        if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
+            # Never the value: it may be the secret.
+            raise CredentialsError(
+                f"{key_name} (from {key_source}) must be printable text without spaces, newlines or other control "
+                "characters: copy the key again, without its line end."
+            )
     region, region_source = _first("region", lookups, DEFAULT_REGION)
-    if not isinstance(region, str) or not REGION_PATTERN.match(region):
+    if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
         raise CredentialsError(
-            f"region '{region}' (from {region_source}) is not a valid Outscale region name; known regions: "
+            f"region {region!r} (from {region_source}) is not a valid Outscale region name; known regions: "
             f"{', '.join(KNOWN_REGIONS)}."
         )
     endpoint, endpoint_source = _first("endpoint", lookups, f"https://api.{region}.outscale.com/api/v1")
-    endpoint = normalize_endpoint(endpoint)
+    endpoint = normalize_endpoint(
+        endpoint, "endpoint" if endpoint_source == "default" else f"endpoint (from {endpoint_source})"
+    )
     validate_certs, tls_source = _first("validate_certs", lookups, True)
 
     cert, cert_source = _first("x509_client_cert", lookups)
@@ -319,7 +439,8 @@ def resolve_settings(
         secret_key=secret_key,
         region=region,
         endpoint=endpoint,
-        validate_certs=bool(validate_certs),
+        # A CA bundle asks for verification: it wins over validate_certs false (documented in doc_fragments/osc.py).
+        validate_certs=bool(validate_certs) or bool(options.get("ca_bundle")),
         ca_bundle=options.get("ca_bundle") or None,
         x509_client_cert=cert or None,
         x509_client_key=key or None,
@@ -332,6 +453,7 @@ def resolve_settings(
             "endpoint": endpoint_source,
             "validate_certs": tls_source,
         },
+        warnings=warnings,
     )
 
 
@@ -385,4 +507,5 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
         settings.validate_certs = main.validate_certs
     if not settings.ca_bundle:
         settings.ca_bundle = main.ca_bundle
+    settings.validate_certs = settings.validate_certs or bool(settings.ca_bundle)
     return settings

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import traceback
 import warnings
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
@@ -20,8 +21,16 @@ from urllib.parse import urlsplit
 
 try:
     import requests
-    from urllib3.exceptions import InsecureRequestWarning, MaxRetryError, NewConnectionError, ReadTimeoutError
+    from urllib3.exceptions import HTTPError as Urllib3HTTPError
+    from urllib3.exceptions import (
+        InsecureRequestWarning,
+        LocationParseError,
+        MaxRetryError,
+        NewConnectionError,
+        ReadTimeoutError,
+    )
     from urllib3.exceptions import ProxyError as Urllib3ProxyError
+    from urllib3.util import parse_url
 except ImportError:
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
 else:
@@ -63,6 +72,16 @@ class LostAfterSend(Exception):
 
 class ResponseTimedOut(LostAfterSend):
     pass
+
+
+class ResponseTooLarge(LostAfterSend):
+    """The answer is larger than any the API gives (MAX_RESPONSE_BYTES): not read further."""
+
+
+# Far above the largest real answer (a page of 1,000 peerings or route tables is a few MB),
+# so that a broken endpoint or a proxy's endless page cannot eat the managed host's memory.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+READ_CHUNK = 64 * 1024
 
 
 class Response(NamedTuple):
@@ -107,7 +126,13 @@ class HttpTransport:
     def post(
         self, url: str, body: bytes, headers: Dict[str, str], connect_timeout: float, read_timeout: float
     ) -> Response:
-        """Send one POST and return its Response, or raise NotSent / LostAfterSend."""
+        """Send one POST and return its Response, or raise NotSent / LostAfterSend.
+
+        ``read_timeout`` also bounds the whole call, body included: a server that trickles its
+        answer a byte at a time keeps a task at most about that long (each read waits at most
+        ``read_timeout`` too), never without end.
+        """
+        deadline = time.monotonic() + read_timeout
         # trust_env is off (it would read ~/.netrc), so the environment's proxies are looked up here,
         # as requests itself does: HTTP(S)_PROXY, ALL_PROXY, NO_PROXY with host names and networks.
         proxies = requests.utils.get_environ_proxies(url)
@@ -122,6 +147,7 @@ class HttpTransport:
                 cert=self.client_cert,
                 proxies=proxies,
                 allow_redirects=False,  # the signature covers the host and path
+                stream=True,  # the body is read below, bounded in size and time
             )
         except requests.exceptions.ConnectTimeout:
             where = f"the proxy {_shown(proxy)}" if proxy else f"{self.host}:{self.port}"
@@ -138,7 +164,17 @@ class HttpTransport:
             raise LostAfterSend(f"{type(exc).__name__}: {exc}", _shown(proxy) if proxy else None) from None
         except OSError:  # requests' own check that the TLS files exist
             raise TlsFilesUnreadable(self._missing_file()) from None
-        return Response(answer.status_code, answer.headers, answer.content)
+        try:
+            body = _read_bounded(answer.raw, deadline, read_timeout)
+        except ReadTimeoutError:
+            raise ResponseTimedOut(f"no complete response within {read_timeout} s") from None
+        except (Urllib3HTTPError, OSError) as exc:
+            raise LostAfterSend(
+                f"{type(exc).__name__} while reading the response", _shown(proxy) if proxy else None
+            ) from None
+        finally:
+            answer.close()
+        return Response(answer.status_code, answer.headers, body)
 
     def close(self) -> None:
         with self._lock:
@@ -161,6 +197,23 @@ class HttpTransport:
             return f"cannot load the CA bundle {self.verify} ({self.verify_source}): no such file or directory"
         cert, key = self.client_cert or ("", "")
         return f"cannot load x509_client_cert {cert} with x509_client_key {key}: no such file"
+
+
+def _read_bounded(raw: Any, deadline: float, read_timeout: float) -> bytes:
+    """The body, decoded, as long as it stays under MAX_RESPONSE_BYTES and the deadline."""
+    read1 = getattr(raw, "read1", None)  # urllib3 2: returns what has arrived, never waits for a full chunk
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise ResponseTimedOut(f"no complete response within {read_timeout} s")
+        chunk = read1(READ_CHUNK, decode_content=True) if read1 else raw.read(READ_CHUNK, decode_content=True)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise ResponseTooLarge(f"the response is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB")
+        chunks.append(chunk)
 
 
 def _classified(exc: Exception, proxy: Optional[str]) -> Exception:
@@ -196,6 +249,33 @@ def _innermost(exc: BaseException) -> BaseException:
 
 
 def _shown(proxy: str) -> str:
-    """A proxy URL for messages: scheme://host:port, never the user or password."""
-    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+    """A proxy URL for messages: scheme://host:port, never any part of the user or password.
+
+    Not urlsplit: a password holding "#", "/" or "?" ends its host part early, and would show.
+    """
+    scheme, _, rest = proxy.rpartition("://") if "://" in proxy else ("http", "", proxy)
+    host = rest.rsplit("@", 1)[-1].split("/", 1)[0]
+    return f"{scheme.rsplit('@', 1)[-1] or 'http'}://{host}"
+
+
+def check_proxy(endpoint: str) -> Optional[str]:
+    """What is wrong with the proxy the environment sets for ``endpoint`` (None: none, or a usable one).
+
+    Checked once, before any call: a malformed proxy is a setting to fix, not a connection to retry.
+    """
+    proxy = requests.utils.select_proxy(endpoint, requests.utils.get_environ_proxies(endpoint))
+    if not proxy:
+        return None
+    usage = (
+        "use http://HOST:PORT, with user:password@ if the proxy needs it (percent-encode #, / and ? in them: "
+        "%23, %2F, %3F), or add the endpoint's host to NO_PROXY"
+    )
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in proxy):
+        return f"the proxy {_shown(proxy)} from the environment contains a space or a control character: {usage}."
+    try:
+        parts = parse_url(proxy)
+    except LocationParseError:
+        parts = None
+    if parts is None or not parts.host:
+        return f"the proxy {_shown(proxy)} from the environment is not a valid URL: {usage}."
+    return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
-NET_ID_PATTERN = re.compile(r"^vpc-[0-9a-f]{8}$")
-PEERING_ID_PATTERN = re.compile(r"^pcx-[0-9a-f]{8}$")
-ACCOUNT_ID_PATTERN = re.compile(r"^[0-9]{12}$")
+# Always used with fullmatch: with match and "$", "vpc-12345678\n" would pass and
+# reach the API. \Z also ends each pattern, so a stray .match() elsewhere stays strict.
+NET_ID_PATTERN = re.compile(r"vpc-[0-9a-f]{8}\Z")
+PEERING_ID_PATTERN = re.compile(r"pcx-[0-9a-f]{8}\Z")
+ACCOUNT_ID_PATTERN = re.compile(r"[0-9]{12}\Z")

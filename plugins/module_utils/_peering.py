@@ -389,7 +389,7 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     """
     if value is None:
         return None, None
-    text = str(value).strip()
+    text = str(value)  # not stripped: "222222222222\n" is refused, never sent as another value
     # One or two lost zeros; anything shorter is no account ID and is left for validation to refuse.
     if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)

@@ -255,12 +255,13 @@ class Executor:
         if wanted.accepter_owner_id:
             body["AccepterOwnerId"] = wanted.accepter_owner_id
         peering = None
+        unknown: Optional[OscAmbiguousWriteError] = None  # an earlier attempt whose outcome is unknown
         for attempt in (1, 2):
             try:
                 response = self.client.call("CreateNetPeering", body)
             except OscAmbiguousWriteError as exc:
                 # The platform may have created it: read the pair again and adopt what is new.
-                peering = self._created_peering(plan)
+                peering = self._created_peering(plan, exc)
                 if peering is not None:
                     self.wrote = True
                     break
@@ -270,7 +271,24 @@ class Executor:
                     )
                 # Nothing was created, so sending again is no longer blind. Even if that read
                 # were stale, the API keeps one live peering per direction and would refuse a second.
+                unknown = exc
                 continue
+            except OscApiError as exc:
+                if unknown is None or str(exc.code) != "9067":
+                    raise
+                # The resend is refused: a live peering of this direction exists now. After the
+                # unknown outcome, the likeliest author is our first attempt (a read can lag a
+                # slow create): read again, adopt it, and report the change.
+                peering = self._created_peering(plan, unknown)
+                if peering is None:
+                    raise
+                self.wrote = True
+                self.warnings.append(
+                    f"CreateNetPeering's outcome was unknown ({unknown.reason}) and its resend was refused "
+                    f"(Code 9067): {peering.get('NetPeeringId')} appeared meanwhile, "
+                    "most likely made by the first attempt, and was adopted."
+                )
+                break
             self.wrote = True  # HTTP 200: something was created, whatever the answer says
             peering = response.get("NetPeering")
             problem = "no NetPeering in the response" if peering is None else peering_problem(peering, "NetPeering")
@@ -312,15 +330,30 @@ class Executor:
             )
         return peering
 
-    def _created_peering(self, plan: Plan) -> Optional[Peering]:
+    def _created_peering(self, plan: Plan, unknown: Optional[OscApiError] = None) -> Optional[Peering]:
         """After a create whose result is unknown: the new peering of the pair, or None. One ReadNetPeerings call."""
         wanted = plan.wanted
-        return new_peering(
-            read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id),
-            wanted.source_net_id,
-            wanted.accepter_net_id,
-            plan.known_ids,
+        try:
+            peerings = read_pair(self.client, wanted.source_net_id, wanted.accepter_net_id)
+        except OscApiError as exc:
+            raise self._unsettled("CreateNetPeering", unknown, exc)
+        return new_peering(peerings, wanted.source_net_id, wanted.accepter_net_id, plan.known_ids)
+
+    def _unsettled(self, action: str, unknown: Optional[OscApiError], read_error: OscApiError) -> OscError:
+        """A write was sent, its outcome is unknown, and reading back failed too: it may have taken effect.
+
+        Reported as Ansible users expect of a change that may have happened: changed, with a
+        warning, and the advice to run again (a re-run reads the state and finishes the job).
+        """
+        self.wrote = True
+        cause = unknown.reason if unknown is not None else "it answered without a usable peering"
+        message = (
+            f"{action} was sent and may have succeeded: its outcome is unknown ({cause}), and reading it back failed "
+            f"too ({read_error.full_message().rstrip('.')}). Run the task again: it reads the current state and "
+            "adopts what this run made, never making it twice."
         )
+        self.warnings.append(f"{action} may have changed something although the task failed; run it again.")
+        return UnsettledWrite(message, read_error)
 
     # -- state changes -------------------------------------------------------------
 
@@ -392,16 +425,33 @@ class Executor:
         try:
             response = client.call(action, {"NetPeeringId": peering_id})
         except OscAmbiguousWriteError as exc:
-            peering = read_by_id(self.client, peering_id)
+            peering = self._read_back(action, peering_id, exc)
             if done(peering):
                 self.wrote = True
                 return _ReadBack(peering)
             if peering is None or not retry(peering):
                 raise exc.with_hint(f"Read again, {peering_id} is {state_name(peering) or 'gone'}; run the task again.")
             # AcceptNetPeering of a peering already accepted but still provisioning succeeds again.
-            response = client.call(action, {"NetPeeringId": peering_id})
+            try:
+                response = client.call(action, {"NetPeeringId": peering_id})
+            except OscApiError as again:
+                if again.status != 409:
+                    raise
+                # Refused as no longer pending: the first attempt most likely went through late.
+                peering = self._read_back(action, peering_id, exc)
+                if not done(peering):
+                    raise
+                self.wrote = True
+                return _ReadBack(peering)
         self.wrote = True
         return response
+
+    def _read_back(self, action: str, peering_id: str, unknown: OscApiError) -> Optional[Peering]:
+        """The peering after ``action`` of unknown outcome; a failed read says the write may have happened."""
+        try:
+            return read_by_id(self.client, peering_id)
+        except OscApiError as exc:
+            raise self._unsettled(action, unknown, exc)
 
     @staticmethod
     def _merge_read(current: Peering, read: Any) -> Peering:
@@ -422,6 +472,17 @@ class Executor:
         return wait_for_state(
             self.client, peering_id, target, last, self.wait_timeout, self.sleep, self.clock, self.jitter
         )
+
+
+class UnsettledWrite(OscError):
+    """A write that may have taken effect, whose read-back failed: changed, with the read's api_error."""
+
+    def __init__(self, message: str, read_error: OscApiError) -> None:
+        super().__init__(message, changed=True)
+        self.read_error = read_error
+
+    def fields(self) -> Dict[str, Any]:
+        return self.read_error.fields()
 
 
 class _ReadBack:

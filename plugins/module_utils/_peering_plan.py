@@ -404,9 +404,51 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
     return _Refusal(_refusal_for_ended(wanted, found))
 
 
+def kept_of(live: List[Peering]) -> Peering:
+    """Of several live peerings of one pair, the one to keep, the same for every run that reads them.
+
+    Active first (accepting one rejects the others); then the earliest made (its ExpirationDate
+    is creation + 7 days), so a run that created the later one and saw both removes its own,
+    while the run that created the earlier one may have finished without seeing the other;
+    then the lowest ID, for equal dates.
+    """
+    return min(
+        live,
+        key=lambda p: (state_name(p) != "active", p.get("ExpirationDate") or "~", p.get("NetPeeringId") or ""),
+    )
+
+
+def _removal_step(wanted: Wanted, peering: Peering, observed: List[Peering], actors: Actors, reason: str) -> Step:
+    """Delete (as its requester) or reject (as its accepter) a second live peering of the pair."""
+    if can_delete(wanted, peering):
+        return Step(DELETE, TASK, reason, peering.get("NetPeeringId"), best_effort=True)
+    actor = accepter(wanted, peering, observed, actors, "reject")  # raises _Refusal when nobody can
+    return Step(REJECT, actor, reason, peering.get("NetPeeringId"), best_effort=True)
+
+
 def _present(
     wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
 ) -> StateResult:
+    if len(live) > 1:
+        # Both directions pending (two runs listing the pair in opposite directions, say):
+        # "present" means one peering, so one is kept and the others removed.
+        kept = kept_of(live)
+        steps, warnings = [], []
+        for other in live:
+            if other is kept:
+                continue
+            reason = f"a second live peering of the pair; {kept.get('NetPeeringId')} is kept"
+            try:
+                steps.append(_removal_step(wanted, other, observed, actors, reason))
+            except _Refusal as refusal:
+                warnings.append(f"{other.get('NetPeeringId')} remains: {refusal}")
+        source, accepter_net = net_ids(kept)
+        warnings.insert(
+            0,
+            f"More than one live Net peering links {wanted.source_net_id or source} and "
+            f"{wanted.accepter_net_id or accepter_net}: {_describe_live(live)}. {kept.get('NetPeeringId')} is kept.",
+        )
+        return steps, kept, warnings
     if live:
         return [], live[0], []  # any live peering of the pair, in either direction, is the one
     if not wanted.by_pair:

@@ -25,6 +25,8 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     is_live,
     net_ids,
     normalize_peering,
+    pair_live,
+    select_id,
     state_name,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
@@ -32,6 +34,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Actors,
     Plan,
     Wanted,
+    kept_of,
     plan,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
@@ -153,6 +156,37 @@ def plan_topology(
     return plans, removals
 
 
+def created(result: Dict[str, Any]) -> bool:
+    """Whether this run's plan created a peering for the pair."""
+    outcome = result.get("outcome")
+    return outcome is not None and any(a["step"] == "create" and a["outcome"] == "done" for a in outcome.actions)
+
+
+def duplicates_made(
+    results: List[Dict[str, Any]], fresh: List[Peering]
+) -> List[Tuple[Dict[str, Any], Peering, Peering]]:
+    """(result, the peering it created, the one to keep instead) for each pair this run created
+    a peering of, where ``fresh`` (a read after the writes) shows another live one that wins.
+
+    Another run listing the pair the other way round may have created one meanwhile (both
+    directions may be pending at once). Both runs apply kept_of to what they read, so they
+    agree; the run whose peering loses removes it. Pure.
+    """
+    found = []
+    for result in results:
+        if not created(result) or not result["outcome"].peering:
+            continue
+        ours = result["outcome"].peering
+        live = pair_live(fresh, *net_ids(ours))[0]
+        mine = select_id(live, ours.get("NetPeeringId"))
+        if mine is None or len(live) < 2:
+            continue
+        kept = kept_of(live)
+        if kept.get("NetPeeringId") != mine.get("NetPeeringId"):
+            found.append((result, mine, kept))
+    return found
+
+
 class TopologyRun:
     """Applies the plans of one task: accepter checks first, then the pairs in parallel."""
 
@@ -225,6 +259,30 @@ class TopologyRun:
             with ThreadPoolExecutor(max_workers=self.max_concurrent_writes) as pool:
                 list(pool.map(self._apply, todo))
         return results
+
+    def settle(self, results: List[Dict[str, Any]], fresh: List[Peering], actors: Actors) -> None:
+        """Remove each peering this run created that lost to another run's (see duplicates_made)."""
+        for result, mine, kept in duplicates_made(results, fresh):
+            outcome = result["outcome"]
+            mine_id, kept_id = mine.get("NetPeeringId"), kept.get("NetPeeringId")
+            removal = plan(Wanted("absent", net_peering_id=mine_id), [mine], actors)
+            executor = self.make_executor()
+            try:
+                removed = executor.apply(removal)
+            except OscError as exc:
+                source, accepter = net_ids(mine)
+                self.warnings.append(
+                    f"{mine_id} and {kept_id} both link {source} and {accepter} (another run created one meanwhile); "
+                    f"{mine_id} could not be removed: {exc.full_message()}"
+                )
+                continue
+            finally:
+                self.warnings.extend(executor.warnings)
+            self.warnings.append(
+                f"{mine_id} was created, but another run created {kept_id} for the same Nets meanwhile; "
+                f"{kept_id} is kept (the earliest) and {mine_id} was deleted."
+            )
+            result["outcome"] = Outcome(kept, True, outcome.actions + removed.actions)
 
     def _apply(self, result: Dict[str, Any]) -> None:
         executor = self.make_executor()

@@ -402,15 +402,15 @@ class NetPeering(OscModule):
             raise OscError(
                 f"{given} is set but {missing} is not: a peering is named by both Nets (or by net_peering_id)."
             )
-        if params["net_peering_id"] and not PEERING_ID_PATTERN.match(params["net_peering_id"]):
+        if params["net_peering_id"] and not PEERING_ID_PATTERN.fullmatch(params["net_peering_id"]):
             raise OscError(
-                f"net_peering_id '{params['net_peering_id']}' is not a Net peering ID: "
+                f"net_peering_id {params['net_peering_id']!r} is not a Net peering ID: "
                 "use pcx- followed by 8 hexadecimal characters, for example pcx-12345678."
             )
         for name in ("source_net_id", "accepter_net_id"):
-            if params[name] and not NET_ID_PATTERN.match(params[name]):
+            if params[name] and not NET_ID_PATTERN.fullmatch(params[name]):
                 raise OscError(
-                    f"{name} '{params[name]}' is not a Net ID: "
+                    f"{name} {params[name]!r} is not a Net ID: "
                     "use vpc- followed by 8 hexadecimal characters, for example vpc-12345678."
                 )
         if params["source_net_id"] and params["source_net_id"] == params["accepter_net_id"]:
@@ -419,9 +419,9 @@ class NetPeering(OscModule):
                 "a peering links two different Nets."
             )
         owner, warning = normalize_account_id(params["accepter_owner_id"])
-        if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
+        if owner is not None and not ACCOUNT_ID_PATTERN.fullmatch(owner):
             raise OscError(
-                f"accepter_owner_id '{owner}' is not an account ID: "
+                f"accepter_owner_id {owner!r} is not an account ID: "
                 "use the 12 digits of the account that owns accepter_net_id, "
                 "quoted in YAML so leading zeros are kept."
             )

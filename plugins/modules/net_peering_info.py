@@ -324,8 +324,8 @@ def check_filters(filters):
         elif key in ID_FILTERS:
             pattern, shape = ID_FILTERS[key]
             for item in values:
-                if not pattern.match(str(item)):
-                    return f"filters.{key}: '{item}' is malformed; expected {shape}."
+                if not pattern.fullmatch(str(item)):
+                    return f"filters.{key}: {item!r} is malformed; expected {shape}."
     return None
 
 
@@ -342,9 +342,9 @@ class NetPeeringInfo(OscModule):
         ids = self.params["net_peering_ids"]
         filters = self.params["filters"] or {}
         for peering_id in ids or []:
-            if not PEERING_ID_PATTERN.match(peering_id):
+            if not PEERING_ID_PATTERN.fullmatch(peering_id):
                 raise OscError(
-                    f"net_peering_ids: '{peering_id}' is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)."
+                    f"net_peering_ids: {peering_id!r} is malformed; expected pcx-xxxxxxxx (8 hexadecimal digits)."
                 )
         if ids is not None and "net_peering_ids" in filters:
             raise OscError("Give the IDs in net_peering_ids or in filters.net_peering_ids, not both.")

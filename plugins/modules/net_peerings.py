@@ -18,6 +18,10 @@ description:
   - The same planner as M(outscale.cloud.net_peering) decides each pair, so the rules are the same. Either direction
     of a pair counts, and a peering is never duplicated. A write whose outcome is unknown is read back, never sent
     again blindly. Peerings that ended are ignored.
+  - Two runs at once that list a pair in opposite directions may both create it. A task that created peerings reads
+    once more at the end; where a pair has two live peerings, every run keeps the same one (active, else the earliest
+    made, then the lowest ID) and the run whose peering lost deletes it, with a warning. A later run finding two live
+    peerings of a pair keeps that one too and removes the other.
   - Independent writes run in parallel, at most O(max_concurrent_writes) at once. When the API throttles the
     account, every one of them backs off.
   - One failing pair never stops the others. The task fails at the end and lists each failed pair with its error and
@@ -473,6 +477,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Actors, Wanted
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology import (
     TopologyRun,
+    created,
     pair_key,
     plan_topology,
     report,
@@ -518,9 +523,9 @@ class NetPeerings(OscModule):
         for index, item in enumerate(params["peerings"]):
             where = f"peerings[{index}]"
             for name in ("source_net_id", "accepter_net_id"):
-                if not NET_ID_PATTERN.match(item[name]):
+                if not NET_ID_PATTERN.fullmatch(item[name]):
                     raise OscError(
-                        f"{where}.{name} '{item[name]}' is not a Net ID: use vpc- followed by 8 hexadecimal characters."
+                        f"{where}.{name} {item[name]!r} is not a Net ID: use vpc- followed by 8 hexadecimal characters."
                     )
             if item["source_net_id"] == item["accepter_net_id"]:
                 raise OscError(f"{where} links {item['source_net_id']} to itself: a peering links two different Nets.")
@@ -532,12 +537,16 @@ class NetPeerings(OscModule):
                 )
             seen[key] = where
             owner, warning = normalize_account_id(item["accepter_owner_id"])
-            if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
-                raise OscError(f"{where}.accepter_owner_id '{owner}' is not a 12-digit account ID (quote it in YAML).")
+            if owner is not None and not ACCOUNT_ID_PATTERN.fullmatch(owner):
+                raise OscError(f"{where}.accepter_owner_id {owner!r} is not a 12-digit account ID (quote it in YAML).")
             if warning:
                 self.warn(f"{where}.{warning}")
             item["accepter_owner_id"] = owner
-            error = validate_tags(item["tags"], f"{where}.tags")
+            # Each listed peering carries the scope tags too: the count is of both together.
+            merged = {**(params["scope_tags"] or {}), **(item["tags"] or {})} if params["state"] != "deleted" else None
+            error = validate_tags(item["tags"], f"{where}.tags") or validate_tags(
+                merged, f"{where}.tags with scope_tags"
+            )
             if error:
                 raise OscError(error)
         if params["state"] == "overridden" and not params["scope_tags"]:
@@ -551,8 +560,8 @@ class NetPeerings(OscModule):
             raise OscError(error)
         accounts = [entry["account_id"] for entry in params["accepter_credentials"] or []]
         for account in accounts:
-            if not ACCOUNT_ID_PATTERN.match(account):
-                raise OscError(f"accepter_credentials: account_id '{account}' is not a 12-digit account ID.")
+            if not ACCOUNT_ID_PATTERN.fullmatch(account):
+                raise OscError(f"accepter_credentials: account_id {account!r} is not a 12-digit account ID.")
         if len(set(accounts)) != len(accounts):
             raise OscError("accepter_credentials: each account_id may appear once.")
         for name in ("max_concurrent_writes", "wait_timeout"):
@@ -598,6 +607,10 @@ class NetPeerings(OscModule):
 
         run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode)
         results = run.run(plans + removals)
+        if not self.check_mode and any(created(result) for result in results):
+            # Another run listing a pair the other way round may have created it too: one read
+            # for the whole task finds such pairs, and the run whose peering loses removes it.
+            run.settle(results, read_peerings(self.client, {}), actors)
         for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
             self.warn(warning)
         fields = report(results, len(plans))

@@ -32,9 +32,13 @@ AK_B, SK_B = "AKRELIABILITYB000001", "SKrelSecretB0000000000000000000000000001"
 SK_WRONG = "SKrelWrongSecret000000000000000000000001"
 SK_FILE = "SKrelFileSecret0000000000000000000000001"
 SK_LEAK = "SKrelLeakProbe00000000000000000000000001"
+# A password in a URL's user information (endpoint, proxy): no part of it may be shown. The "#"
+# ends a URL's host part early, so a careless parser shows the head; both halves are scanned.
+URL_PASSWORD_HEAD, URL_PASSWORD_TAIL = "UrLpAsSwOrDhEaD01", "UrLpAsSwOrDtAiL01"
+URL_PASSWORD = f"{URL_PASSWORD_HEAD}#{URL_PASSWORD_TAIL}"
 
 # Every secret any run of the suite can see: none may appear in any output.
-SECRETS = {SK_A, SK_B, SK_WRONG, SK_FILE, SK_LEAK}
+SECRETS = {SK_A, SK_B, SK_WRONG, SK_FILE, SK_LEAK, URL_PASSWORD_HEAD, URL_PASSWORD_TAIL}
 
 
 def nets(prefix, count, second_octet_base):

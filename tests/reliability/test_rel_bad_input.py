@@ -32,6 +32,7 @@ from rel_common import (
     SK_FILE,
     SK_LEAK,
     SK_WRONG,
+    URL_PASSWORD,
     nets,
     sim_clean,
     two_accounts,
@@ -75,6 +76,11 @@ class Case:
 
 DIR = object()
 CONFIG_OK = {"default": {"access_key": AK_A, "secret_key": SK_FILE}, "prod": {"access_key": AK_A, "secret_key": SK_A}}
+FROM_FILE = {"access_key": None, "secret_key": None, "config_file": "{case}/config.json"}
+# A CA that signed nothing the simulators present.
+OTHER_CA_PEM = trustme.CA().cert_pem.bytes().decode()
+# Where a shell puts ~root/...: another user's home, never the runner's.
+ROOT_CONFIG = os.path.expanduser("~root/osc-reliability-absent.json")
 NOT_JSON = f'{{"default": {{"access_key": "{AK_A}", "secret_key": "{SK_FILE}",,}}'
 
 CASES = [
@@ -385,6 +391,112 @@ CASES = [
         ["pcx-deadbeef", "not found"],
     ),
     Case("overlapping-ranges", P, {"source_net_id": A0, "accepter_net_id": OVERLAP}, ["failed", "overlap"]),
+    # -- issue 19: hardening
+    # Defect 1: "false", a non-empty string, turned TLS verification off and the task succeeded.
+    Case(
+        "profile-tls-skip-verify-string-false",
+        INFO,
+        {},
+        ["TLS", "ca_bundle"],
+        sim="tls",
+        conn=FROM_FILE,
+        files={"config.json": {"default": {"access_key": AK_A, "secret_key": SK_A, "tls_skip_verify": "false"}}},
+        fast=True,
+    ),
+    Case(
+        "profile-tls-skip-verify-garbage",
+        INFO,
+        {},
+        ["{case}/config.json", "default", "tls_skip_verify"],
+        sim="tls",
+        conn=FROM_FILE,
+        files={"config.json": {"default": {"access_key": AK_A, "secret_key": SK_A, "tls_skip_verify": "nope"}}},
+    ),
+    # Defect 6: a final newline passed the checks, then broke (and printed) the signed header.
+    Case("region-final-newline", P, PAIR, ["region", "not a valid"], conn={"region": REGION + "\n"}, fast=True),
+    Case("access-key-crlf", INFO, {}, ["access_key", "control characters"], conn={"access_key": AK_A + "\r\n"}),
+    Case(
+        "accepter-owner-id-final-newline",
+        P,
+        {"source_net_id": A4, "accepter_net_id": B2, "accepter_owner_id": ACCOUNT_B + "\n"},
+        ["accepter_owner_id"],
+        no_create=(A4, B2),
+    ),
+    Case("source-net-id-final-newline", P, {"source_net_id": A4 + "\n", "accepter_net_id": A5}, ["source_net_id"]),
+    Case(
+        "profile-secret-key-a-number",
+        INFO,
+        {},
+        ["{case}/config.json", "profile 'default'", "secret_key must be a string"],
+        conn=FROM_FILE,
+        files={"config.json": {"default": {"access_key": AK_A, "secret_key": 12345}}},
+    ),
+    Case(
+        "profile-endpoint-a-number",
+        INFO,
+        {},
+        ["{case}/config.json", "endpoints.api must be a string"],
+        conn=FROM_FILE,
+        files={"config.json": {"default": {"access_key": AK_A, "secret_key": SK_FILE, "endpoints": {"api": 443}}}},
+    ),
+    Case(
+        "endpoint-crlf",
+        INFO,
+        {},
+        ["endpoint", "control character", "nothing was sent"],
+        conn={"endpoint": "http://127.0.0.1:1/api/v1\r\nX-Injected: 1", "max_retries": 1},
+    ),
+    Case(
+        "endpoint-ipv6-malformed",
+        INFO,
+        {},
+        ["endpoint", "not a valid URL"],
+        conn={"endpoint": "http://[::1/api/v1", "max_retries": 1},
+    ),
+    # Defect 9: with ca_bundle, validate_certs false keeps verification on; the hint says so.
+    Case(
+        "tls-ca-bundle-wrong-with-validate-certs-false",
+        INFO,
+        {},
+        ["ca_bundle", "verification stays on"],
+        sim="tls",
+        conn={"ca_bundle": "{case}/other-ca.pem", "validate_certs": False},
+        files={"other-ca.pem": OTHER_CA_PEM},
+    ),
+    # Defect 10: a user:password in endpoint was ignored and its password printed.
+    Case(
+        "endpoint-with-password",
+        INFO,
+        {},
+        ["endpoint", "user name or password"],
+        conn={"endpoint": f"http://user:{URL_PASSWORD}@127.0.0.1:1/api/v1", "max_retries": 1},
+        fast=True,
+    ),
+    # Defect 7: with "#" in the password, "http://user:<head>" was shown; now refused before any call.
+    Case(
+        "proxy-password-with-hash",
+        INFO,
+        {},
+        ["proxy", "percent-encode", "Nothing was sent"],
+        env={"HTTP_PROXY": f"http://user:{URL_PASSWORD}@127.0.0.1:3128"},
+        fast=True,
+    ),
+    Case(
+        "config-file-of-another-user",
+        INFO,
+        {},
+        [ROOT_CONFIG, "does not exist"],
+        conn={"access_key": None, "secret_key": None},
+        env={"OSC_CONFIG_FILE": "~root/osc-reliability-absent.json"},
+    ),
+    Case(
+        "too-many-tags",
+        P,
+        {"source_net_id": A4, "accepter_net_id": A5, "tags": {f"k{i}": "v" for i in range(51)}},
+        ["tags", "at most 50"],
+        no_create=(A4, A5),
+        fast=True,
+    ),
 ]
 
 SELECTED = [case for case in CASES if FULL or case.fast]

@@ -113,3 +113,46 @@ def test_forks_8_on_overlapping_sets_never_duplicate(suite):
                 item,
             )
         assert not sim_clean(sim)
+
+
+# Issue 19, defect 4: full_mesh orders a pair by its input order, so two inventories can list the
+# same pairs in opposite directions. Two such runs at once used to leave two live peerings per pair.
+OPPOSITE_PAIRS = 45 if FULL else 12
+
+
+def test_two_runs_listing_pairs_in_opposite_directions_keep_one_per_pair(suite):
+    count = 10 if FULL else 6  # 10 Nets give 45 pairs
+    net_list = nets("0e", count, 130)
+    ids = [net[0] for net in net_list]
+    pairs = list(itertools.combinations(ids, 2))[:OPPOSITE_PAIRS]
+    hosts = {
+        "forward": {
+            "ansible_connection": "local",
+            "pairs": [{"source_net_id": s, "accepter_net_id": a, "state": "present"} for s, a in pairs],
+        },
+        "backward": {
+            "ansible_connection": "local",
+            "pairs": [{"source_net_id": a, "accepter_net_id": s, "state": "present"} for s, a in pairs],
+        },
+    }
+    inventory = {"all": {"children": {"racers": {"hosts": hosts}}}}
+    task = {"name": "mesh", "outscale.cloud.net_peerings": {"peerings": "{{ pairs }}", "state": "merged"}}
+    with h.Sim(two_accounts(net_list, []), validate_responses=True) as sim:
+        # Slow creates widen the window in which both runs have read and neither has created.
+        sim.add_fault(action="CreateNetPeering", kind="delay", seconds=0.2, ratio=1.0)
+        play = [h.play([task], hosts="racers", defaults=defaults_for(sim))]
+        run = suite.run(play, inventory, forks=2)
+        assert run.rc == 0, run.tail(40)
+        assert not run.secrets and not run.tracebacks(), run.tail()
+        dups = record_duplicates(h.duplicates(sim.peerings(), live_only=True))
+        assert not dups, dups
+        live = [p for p in sim.peerings() if h.live(p)]
+        assert len(live) == len(pairs)
+        # What the two runs report adds up: every peering created is live, or was deleted by its run.
+        summaries = [result["summary"] for *_rest, result in item_results(run)]
+        assert sum(x["created"] for x in summaries) - sum(x["deleted"] for x in summaries) == len(pairs), summaries
+        sim.clear_faults()
+        rerun = suite.run(play, inventory, forks=2)
+        assert rerun.rc == 0 and all(not result["changed"] for *_rest, result in item_results(rerun)), rerun.tail()
+        note(f"opposite directions: 2 runs x {len(pairs)} pairs at once, {len(live)} live peerings after")
+        assert not sim_clean(sim)

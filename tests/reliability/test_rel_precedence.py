@@ -11,6 +11,7 @@ play that gives both a key pair and a profile is refused before any call.
 from __future__ import annotations
 
 import json
+import os
 
 from bench import harness as h
 from rel_common import ACCOUNT_B, AK_A, AK_B, REGION, SK_A, SK_B, item_results, nets, sim_clean, two_accounts
@@ -20,6 +21,7 @@ INFO = "outscale.cloud.net_peering_info"
 
 def test_play_profile_beats_exported_keys(suite):
     config = suite.write("precedence-config.json", json.dumps({"partner": {"access_key": AK_B, "secret_key": SK_B}}))
+    os.chmod(config, 0o644)  # readable by everyone: the task warns (issue 19, defect 8)
     with h.Sim(two_accounts(nets("ab", 1, 90), nets("cd", 1, 95)), validate_responses=True) as sim:
         defaults = {
             "group/outscale.cloud.all": {
@@ -44,6 +46,8 @@ def test_play_profile_beats_exported_keys(suite):
         calls = sim.log()
         assert [call["account_id"] for call in calls] == [ACCOUNT_B], calls  # the profile's account, one call
         results = item_results(run)
+        warning = f"config_file {config} holds secret keys and is accessible to other users (mode 0644): run chmod 600"
+        assert warning in json.dumps(results[0][3]["warnings"]), results[0][3]
         assert results[1][2] == "failed"
         message = results[1][3]["msg"]
         assert "Both a key pair (access_key/secret_key) and a profile (profile: partner)" in message, message

@@ -444,3 +444,133 @@ def test_accepter_in_another_region_never_goes_to_a_public_endpoint_unasked():
     with pytest.raises(CredentialsError) as info:
         other_account_settings(main_settings(), {"access_key": "AKB", "secret_key": "SKB", "region": "ap-northeast-1"})
     assert "give the accepter's endpoint too" in str(info.value)
+
+
+# -- issue 19: hardening ---------------------------------------------------------
+
+
+def write_profile(tmp_path, profile, mode=0o600):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"default": dict({"access_key": "AK_FILE", "secret_key": "SK_FILE"}, **profile)}))
+    path.chmod(mode)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "value, validate_certs",
+    [(True, False), (False, True), ("false", True), ("0", True), ("no", True), ("true", False), ("1", False)],
+)
+def test_profile_tls_skip_verify_strings_are_parsed_not_taken_for_their_truth(tmp_path, value, validate_certs):
+    # Defect 1: "false" (a non-empty string) switched TLS verification off.
+    settings = resolve({"config_file": write_profile(tmp_path, {"tls_skip_verify": value})}, {}, str(tmp_path))
+    assert settings.validate_certs is validate_certs
+
+
+@pytest.mark.parametrize("value", ["maybe", 0, 1, [], {}])
+def test_profile_tls_skip_verify_garbage_names_file_profile_and_key(tmp_path, value):
+    path = write_profile(tmp_path, {"tls_skip_verify": value})
+    message = error_of({"config_file": path}, {}, str(tmp_path))
+    assert path in message and "profile 'default'" in message and "tls_skip_verify" in message
+
+
+@pytest.mark.parametrize(
+    "profile, key",
+    [
+        ({"secret_key": 12345}, "secret_key"),
+        ({"access_key": ["AK"]}, "access_key"),
+        ({"region": 2}, "region"),
+        ({"endpoints": {"api": 443}}, "endpoints.api"),
+        ({"endpoints": "api.example.test"}, "endpoints"),
+        ({"protocol": True}, "protocol"),
+    ],
+)
+def test_profile_value_types_are_checked_naming_file_profile_and_key(tmp_path, profile, key):
+    # Defect 6: secret_key 12345 gave "can only concatenate str (not "int") to str".
+    path = write_profile(tmp_path, profile)
+    message = error_of({"config_file": path}, {}, str(tmp_path))
+    assert path in message and "profile 'default'" in message and f"{key} must be" in message
+    assert "12345" not in message
+
+
+@pytest.mark.parametrize("region", ["eu-west-2\n", "eu-west-2\r\n", " eu-west-2"])
+def test_region_with_a_line_end_is_refused(tmp_path, region):
+    # Defect 6: "$" accepted a final newline, which then broke (and printed) the signed header.
+    assert "is not a valid Outscale region" in error_of(dict(OPT, region=region), {}, str(tmp_path))
+
+
+@pytest.mark.parametrize("name", ["access_key", "secret_key"])
+@pytest.mark.parametrize("suffix", ["\n", "\r\n", " ", "\x00"])
+def test_keys_with_control_characters_are_refused_without_being_shown(tmp_path, name, suffix):
+    options = dict(OPT, **{name: OPT[name] + suffix})
+    message = error_of(options, {}, str(tmp_path))
+    assert name in message and "control characters" in message
+    assert "SK_OPTION" not in message
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://127.0.0.1:8080/api/v1 ",
+        "http://127.0.0.1:8080/api/v1\r\nX-Evil: 1",
+        "http://127.0.0.1:8080/api\x00/v1",
+        "http://exa mple.com/api/v1",
+        "http://[::1/api/v1",
+        "http://[not-ipv6]/api/v1",
+    ],
+)
+def test_malformed_endpoints_are_refused_before_any_call(tmp_path, endpoint):
+    # Defect 6: a space, CRLF or NUL was retried for 54 s; malformed IPv6 gave a raw ValueError.
+    message = error_of(dict(OPT, endpoint=endpoint), {}, str(tmp_path))
+    assert "endpoint" in message and ("not a valid URL" in message or "control character" in message)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://user:PaSsWoRd@api.eu-west-2.outscale.com/api/v1",
+        "https://user:Pa#SsWoRd@api.eu-west-2.outscale.com/api/v1",
+        "https://user:Pa/SsWoRd@api.eu-west-2.outscale.com/api/v1",
+        "https://user:Pa?SsWoRd@api.eu-west-2.outscale.com/api/v1",
+        "https://PaSsWoRd@api.eu-west-2.outscale.com/api/v1",
+    ],
+)
+def test_endpoint_with_user_information_is_refused_without_echoing_it(tmp_path, endpoint):
+    # Defect 10: the user:password was ignored, and its password printed in messages.
+    message = error_of(dict(OPT, endpoint=endpoint), {}, str(tmp_path))
+    assert "endpoint" in message and ("user name or password" in message or "not a valid URL" in message)
+    assert "SsWoRd" not in message and "user:" not in message
+
+
+def test_config_file_of_another_users_home_is_expanded_as_a_shell_does(tmp_path, monkeypatch):
+    # Defect 10: ~bob/x became <my home>bob/x.
+    expanded = {}
+
+    def fake_expanduser(path):
+        expanded[path] = str(tmp_path / "bob" / path.split("/", 1)[1])
+        return expanded[path]
+
+    monkeypatch.setattr(os.path, "expanduser", fake_expanduser)
+    message = error_of({}, {"OSC_CONFIG_FILE": "~bob/x.json"}, str(tmp_path / "me"))
+    assert "~bob/x.json" in expanded
+    assert str(tmp_path / "bob" / "x.json") in message and "mebob" not in message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("mode, warned", [(0o644, True), (0o640, True), (0o604, True), (0o600, False), (0o400, False)])
+def test_config_file_readable_by_others_is_warned_about(tmp_path, mode, warned):
+    # Defect 8: a 0644 ~/.osc/config.json gave no warning.
+    path = write_profile(tmp_path, {}, mode)
+    warnings = resolve({"config_file": path}, {}, str(tmp_path)).warnings
+    if warned:
+        assert len(warnings) == 1 and path in warnings[0] and f"chmod 600 {path}" in warnings[0]
+        assert "SK_FILE" not in warnings[0]
+    else:
+        assert warnings == []
+
+
+def test_ca_bundle_keeps_verification_on_even_with_validate_certs_false(tmp_path):
+    # Defect 9: documented in doc_fragments/osc.py; the settings say it too, whatever the transport.
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not read here\n")
+    assert resolve(dict(OPT, validate_certs=False, ca_bundle=str(bundle)), {}, str(tmp_path)).validate_certs is True
+    assert resolve(dict(OPT, validate_certs=False), {}, str(tmp_path)).validate_certs is False

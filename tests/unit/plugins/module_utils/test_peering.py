@@ -147,11 +147,12 @@ def test_reads_tidy_tags_and_accept_missing_optional_fields():
     assert np.read_by_id(FakeClient([{"ResponseContext": {}}]), "pcx-00000001") is None  # no NetPeerings: none
 
 
-def test_reads_follow_pages_and_stop_on_a_repeated_token():
+def test_reads_follow_pages_and_fail_on_a_repeated_token():
     client = FakeClient([{"NetPeerings": [GOOD], "NextPageToken": "t1"}, {"NetPeerings": [], "NextPageToken": "t1"}])
-    assert len(np.read_pair(client, "vpc-aaaaaaaa", "vpc-bbbbbbbb")) == 1
+    with pytest.raises(UnexpectedResponse) as info:
+        np.read_pair(client, "vpc-aaaaaaaa", "vpc-bbbbbbbb")
     assert [call[1].get("NextPageToken") for call in client.calls] == [None, "t1"]
-    assert client.warnings and "NextPageToken twice" in client.warnings[0]
+    assert "repeats a NextPageToken" in str(info.value)
 
 
 def test_reads_refuse_a_token_that_is_not_a_string():

@@ -130,11 +130,11 @@ SAME_ACCOUNT = [
 # Both directions pending at once (the platform allows it).
 BOTH_PENDING = [
     (
-        "present is satisfied, reports the requested direction",
+        "present keeps one of two pending (the earliest, then the lowest ID) and removes the other",
         "present",
         PAIR,
         "both-pending",
-        [],
+        [("delete", T, "pcx-00000002")],
         "pending-acceptance",
     ),
     ("accept the requested direction", "accepted", PAIR, "both-pending", [("accept", T, "pcx-00000001")], "active"),
@@ -198,9 +198,13 @@ def test_same_account_table(name, state, names, world, expected, predicted):
     check(run(state, names, world), expected, predicted)
 
 
-def test_both_pending_present_reports_the_requested_direction():
-    assert run("present", PAIR, "both-pending").after["NetPeeringId"] == "pcx-00000001"
-    assert run("present", REVERSE, "both-pending").after["NetPeeringId"] == "pcx-00000002"
+def test_both_pending_present_keeps_the_same_one_whichever_direction_is_named():
+    # Issue 19, defect 4: two runs listing the pair in opposite directions must agree on the one to keep.
+    for named in (PAIR, REVERSE):
+        result = run("present", named, "both-pending")
+        assert result.after["NetPeeringId"] == "pcx-00000001"
+        assert [(s.kind, s.peering_id) for s in result.steps] == [("delete", "pcx-00000002")]
+        assert any("More than one live Net peering" in w and "pcx-00000001 is kept" in w for w in result.warnings)
 
 
 # -- two accounts ------------------------------------------------------------------------
@@ -362,7 +366,15 @@ CROSS_ACCOUNT = [
         "active",
     ),
     # Both directions pending across accounts.
-    ("both pending: present", "present", CROSS, "both-pending", NOBODY, [], "pending-acceptance"),
+    (
+        "both pending: present keeps one and turns down the other, sent to it",
+        "present",
+        CROSS,
+        "both-pending",
+        NOBODY,
+        [("reject", T, "pcx-0000000d")],
+        "pending-acceptance",
+    ),
     (
         "both pending: the requester accepts the one it can (B->A, where it is the accepter)",
         "accepted",

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
+from simulator.errors import INTERNAL_ERROR, ApiError
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peering
 
@@ -146,6 +147,21 @@ BAD_ARGS = [
     ),
     ({"source_net_id": A1, "accepter_net_id": A2, "accepter_credentials": {"bogus": 1, "profile": "p"}}, "bogus"),
     ({"source_net_id": A1, "accepter_net_id": A2, "request_timeout": 0}, "request_timeout must be at least 1"),
+    # Issue 19, defect 6: a final newline passed the checks ("$" accepts it) and reached the API.
+    ({"net_peering_id": "pcx-12345678\n"}, "net_peering_id 'pcx-12345678\\n' is not a Net peering ID"),
+    ({"source_net_id": A1 + "\n", "accepter_net_id": A2}, "source_net_id 'vpc-a1a1a1a1\\n' is not a Net ID"),
+    ({"source_net_id": A1, "accepter_net_id": A2 + "\r\n"}, "accepter_net_id 'vpc-a2a2a2a2\\r\\n' is not a Net ID"),
+    (
+        {"source_net_id": A1, "accepter_net_id": B1, "accepter_owner_id": ACCOUNT_B + "\n"},
+        "accepter_owner_id '222222222222\\n' is not an account ID",
+    ),
+    ({"source_net_id": A1, "accepter_net_id": A2, "region": "eu-west-2\n"}, "is not a valid Outscale region"),
+    ({"source_net_id": A1, "accepter_net_id": A2, "access_key": "AKSIMDEMOACCOUNTA001\r\n"}, "control characters"),
+    # Issue 19, defect 10: more tags than a resource holds are refused before anything is created.
+    (
+        {"source_net_id": A1, "accepter_net_id": A2, "tags": {f"k{i}": "v" for i in range(51)}},
+        "tags: 51 tags, but a resource holds at most 50",
+    ),
 ]
 
 
@@ -157,6 +173,7 @@ def test_bad_arguments_fail_clearly(args, message, capsys):
     assert result["failed"] is True
     assert message in result["msg"]
     assert KEYS_A["secret_key"] not in json.dumps(result)
+    assert "OSC4-HMAC-SHA256" not in json.dumps(result)  # no signed header, ever
 
 
 def test_accepter_credentials_ignore_the_environment(monkeypatch, capsys):
@@ -792,3 +809,73 @@ def test_accepter_key_refused_names_accepter_credentials(sim):
     )
     assert result["failed"] and not sim.live()
     assert "accepter_credentials" in result["msg"] and "not known in region" in result["msg"], result["msg"]
+
+
+# -- issue 19, defect 3: a create (accept, delete) whose outcome is settled late -------------------
+
+
+def stale_reads(sim, count):
+    """The next ``count`` ReadNetPeerings after the first answer an empty list, as a read lagging a slow write does."""
+    seen = {"reads": 0}
+
+    def change(real, body):
+        seen["reads"] += 1
+        if 1 < seen["reads"] <= 1 + count:
+            return {"NetPeerings": [], "ResponseContext": {"RequestId": "stale-read"}}
+        return real()
+
+    sim.tamper("ReadNetPeerings", change)
+
+
+def test_create_of_unknown_outcome_whose_resend_conflicts_is_adopted_and_changed(sim):
+    # The create went through but its answer was lost; the read-back lags, so the create is sent
+    # again and refused with 409/9067: the peering is the first attempt's.
+    sim.simulator.add_fault(action="CreateNetPeering", kind="drop_after", count=1)
+    stale_reads(sim, 1)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2)
+    assert not result.get("failed"), result["msg"]
+    assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
+    assert sim.calls() == [
+        "ReadNetPeerings",
+        "CreateNetPeering",
+        "ReadNetPeerings",
+        "CreateNetPeering",
+        "ReadNetPeerings",
+    ]
+    assert [p.peering_id for p in sim.live()] == [result["net_peering"]["net_peering_id"]]
+    assert any("Code 9067" in w and "adopted" in w for w in warnings(result))
+
+
+def failing_reads_after_the_first(sim):
+    """Every ReadNetPeerings after the planning one fails with HTTP 500."""
+    seen = {"reads": 0}
+
+    def change(real, body):
+        seen["reads"] += 1
+        if seen["reads"] > 1:
+            raise ApiError(INTERNAL_ERROR, "Internal error (read-back refused by the test).")
+        return real()
+
+    sim.tamper("ReadNetPeerings", change)
+
+
+def test_create_of_unknown_outcome_whose_read_back_fails_says_it_may_have_succeeded(sim):
+    sim.simulator.add_fault(action="CreateNetPeering", kind="drop_after", count=1)
+    failing_reads_after_the_first(sim)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, max_retries=0)
+    assert result["failed"] and result["changed"] is True
+    assert "CreateNetPeering was sent and may have succeeded" in result["msg"], result["msg"]
+    assert "Run the task again" in result["msg"]
+    assert any("may have changed something" in w for w in warnings(result))
+    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
+
+
+@pytest.mark.parametrize("state, action", [("accepted", "AcceptNetPeering"), ("absent", "DeleteNetPeering")])
+def test_state_write_of_unknown_outcome_whose_read_back_fails_says_it_may_have_succeeded(sim, state, action):
+    sim.run(source_net_id=A1, accepter_net_id=A2)
+    sim.simulator.add_fault(action=action, kind="drop_after", count=1)
+    failing_reads_after_the_first(sim)
+    result = sim.run(source_net_id=A1, accepter_net_id=A2, state=state, max_retries=0)
+    assert result["failed"] and result["changed"] is True
+    assert f"{action} was sent and may have succeeded" in result["msg"], result["msg"]
+    assert any("may have changed something" in w for w in warnings(result))

@@ -48,11 +48,13 @@ class TestArguments:
         for key in FILTER_KEYS:
             assert key in result["msg"]
 
-    @pytest.mark.parametrize("peering_id", ["pcx-1234", "vpc-12345678", "PCX-12345678", "pcx-1234567g", ""])
+    @pytest.mark.parametrize(
+        "peering_id", ["pcx-1234", "vpc-12345678", "PCX-12345678", "pcx-1234567g", "", "pcx-12345678\n"]
+    )
     def test_malformed_peering_id(self, run_module, peering_id):
         code, result = run_module(dict(UNREACHABLE, net_peering_ids=["pcx-12345678", peering_id]))
         assert code == 1
-        assert result["msg"].startswith(f"net_peering_ids: '{peering_id}' is malformed")
+        assert result["msg"].startswith(f"net_peering_ids: {peering_id!r} is malformed")
         assert "pcx-xxxxxxxx" in result["msg"]
 
     @pytest.mark.parametrize(
@@ -63,6 +65,8 @@ class TestArguments:
             ("accepter_net_net_ids", ["vpc-12345678", "vpc-1"], "vpc-xxxxxxxx"),
             ("source_net_account_ids", "1111", "12-digit"),
             ("accepter_net_account_ids", ["22222222222a"], "12-digit"),
+            ("source_net_account_ids", ["111111111111\n"], "12-digit"),
+            ("source_net_net_ids", ["vpc-12345678\n"], "vpc-xxxxxxxx"),
             ("state_names", ["pending"], "valid states: pending-acceptance, active"),
             ("tags", ["env"], "is not KEY=VALUE"),
             ("tags", "=prod", "is not KEY=VALUE"),

@@ -166,11 +166,31 @@ def test_deleted_removes_the_listed_pairs_in_either_direction(topo):
             [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": "22"}],
             "is not a 12-digit account ID",
         ),
+        # Issue 19, defects 6 and 10: a final newline, and too many tags with the scope's.
+        (
+            [{"source_net_id": NETS_A[0] + "\n", "accepter_net_id": NETS_A[1]}],
+            "peerings[0].source_net_id 'vpc-a0000000\\n' is not a Net ID",
+        ),
+        (
+            [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_B[0], "accepter_owner_id": B + "\n"}],
+            "is not a 12-digit account ID",
+        ),
+        (
+            [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1], "tags": {f"k{i}": "v" for i in range(51)}}],
+            "peerings[0].tags: 51 tags, but a resource holds at most 50",
+        ),
     ],
 )
 def test_invalid_lists_fail_before_any_call(topo, items, fragment):
     result = topo.run(items)
     assert result["failed"] and fragment in result["msg"] and topo.calls() == []
+
+
+def test_tags_and_scope_tags_over_the_limit_together_fail_before_any_call(topo):
+    items = [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1], "tags": {f"k{i}": "v" for i in range(50)}}]
+    result = topo.run(items, scope_tags={"topology": "unit"})
+    assert result["failed"] and "peerings[0].tags with scope_tags: 51 tags" in result["msg"]
+    assert topo.calls() == [] and topo.live() == []
 
 
 def test_one_failing_pair_never_stops_the_others_and_a_rerun_resumes(topo):
@@ -253,3 +273,54 @@ def test_refused_pair_still_reports_the_peering_that_exists(topo):
     result = topo.run(items, accepter_credentials=[])  # accepted, and nobody can accept
     assert result["failed"] and result["summary"]["failed"] == 1
     assert result["net_peerings"][0]["state"]["name"] == "pending-acceptance"
+
+
+# -- issue 19, defect 4: two runs listing a pair in opposite directions -------------------------
+
+
+def another_run_creates_first(topo, monkeypatch, pairs):
+    """Before each of our creates of ``pairs``, "another run" creates the reverse peering (earlier)."""
+    api, store, clock = topo.simulator.api, topo.simulator.store, topo.simulator.clock
+    real = api._CreateNetPeering
+    theirs = {}
+
+    def create(caller, body, dry_run):
+        pair = (body["SourceNetId"], body["AccepterNetId"])
+        if pair in pairs and pair not in theirs:
+            theirs[pair] = store.create_peering(caller, pair[1], pair[0], None)["NetPeeringId"]
+            clock.advance(0.01)  # ours is made later: theirs is the one both runs keep
+        return real(caller, body, dry_run)
+
+    monkeypatch.setattr(api, "_CreateNetPeering", create)
+    return theirs
+
+
+def test_a_reverse_peering_created_meanwhile_wins_and_ours_is_removed(topo, monkeypatch):
+    pairs = [(NETS_A[0], NETS_A[1]), (NETS_A[2], NETS_A[3])]
+    theirs = another_run_creates_first(topo, monkeypatch, set(pairs))
+    items = [
+        {"source_net_id": s, "accepter_net_id": a, "state": "present"} for s, a in pairs + [(NETS_A[4], NETS_A[5])]
+    ]
+    result = topo.run(items)
+    assert not result.get("failed"), result["msg"]
+    assert sorted(p.peering_id for p in topo.live() if p.pair() != frozenset(NETS_A[4:6])) == sorted(theirs.values())
+    assert len(topo.live()) == 3  # one per pair
+    reported = [p["net_peering_id"] for p in result["net_peerings"]]
+    assert reported[:2] == [theirs[pair] for pair in pairs]
+    assert result["summary"]["created"] == 3 and result["summary"]["deleted"] == 2
+    assert topo.calls().count("ReadNetPeerings") == 2  # one more read for the whole task, not one per pair
+    assert sum("is kept (the earliest)" in json.dumps(w) for w in result.get("warnings", [])) == 2
+    rerun = topo.run(items)
+    assert not rerun["changed"] and topo.calls() == ["ReadNetPeerings"]
+
+
+def test_a_rerun_finding_two_live_peerings_of_a_pair_keeps_one(topo):
+    store, clock = topo.simulator.store, topo.simulator.clock
+    first = store.create_peering(A, NETS_A[1], NETS_A[0], None)["NetPeeringId"]
+    clock.advance(0.01)
+    store.create_peering(A, NETS_A[0], NETS_A[1], None)
+    assert len(topo.live()) == 2  # both directions pending: the platform allows it
+    result = topo.run([{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1], "state": "present"}])
+    assert result["changed"] and result["summary"]["deleted"] == 1
+    assert [p.peering_id for p in topo.live()] == [first] and result["net_peerings"][0]["net_peering_id"] == first
+    assert any("More than one live Net peering" in json.dumps(w) for w in result.get("warnings", []))

@@ -309,12 +309,11 @@ def links_two_accounts(peering: Peering) -> bool:
 
 
 def purge_kept_warning(peering_id: Optional[str], kept: Dict[str, str]) -> str:
+    names = ", ".join(repr(key) for key in sorted(kept))
     return (
-        "purge_tags kept {} on {}: it links two accounts, and whether they share its tags is not known, so a tag "
-        "this task does not list may be the other account's. To delete some anyway, name them in remove_tags; to "
-        "keep them without this warning, list them in tags or set purge_tags=false.".format(
-            ", ".join(repr(key) for key in sorted(kept)), peering_id or "the peering"
-        )
+        f"purge_tags kept {names} on {peering_id or 'the peering'}: it links two accounts, and whether they share "
+        "its tags is not known, so a tag this task does not list may be the other account's. To delete some anyway, "
+        "name them in remove_tags; to keep them without this warning, list them in tags or set purge_tags=false."
     )
 
 

@@ -442,10 +442,9 @@ class NetPeering(OscModule):
             raise OscError(error)
         both = sorted(set(params["remove_tags"] or []) & set(params["tags"] or {}))
         if both:
+            named = ", ".join(repr(key) for key in both)
             raise OscError(
-                "remove_tags and tags both name {}: a tag cannot be set and deleted. Keep it in one of them.".format(
-                    ", ".join(repr(key) for key in both)
-                )
+                f"remove_tags and tags both name {named}: a tag cannot be set and deleted. Keep it in one of them."
             )
 
     def execute(self):

@@ -134,7 +134,8 @@ def rst_ref(text, target):
     text = re.sub(r"\s+", " ", text).strip()
     if not text or re.match(r"^[\w.-]+\.md(#\S*)?$", text):
         return {"t": "RawInline", "c": ["rst", f":ref:`{target}`"]}
-    return {"t": "RawInline", "c": ["rst", ":ref:`{} <{}>`".format(re.sub(r"([`<>\\])", r"\\\1", text), target)]}
+    escaped = re.sub(r"([`<>\\])", r"\\\1", text)
+    return {"t": "RawInline", "c": ["rst", f":ref:`{escaped} <{target}>`"]}
 
 
 def convert_link(item, page, own_anchors):

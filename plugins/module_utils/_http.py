@@ -242,9 +242,9 @@ def _shown(proxy: str) -> str:
 
     Not urlsplit: a password holding "#", "/" or "?" ends its host part early, and would show.
     """
-    scheme, _, rest = proxy.rpartition("://") if "://" in proxy else ("http", "", proxy)
+    scheme, rest = proxy.split("://", 1) if "://" in proxy else ("http", proxy)
     host = rest.rsplit("@", 1)[-1].split("/", 1)[0]
-    return f"{scheme.rsplit('@', 1)[-1] or 'http'}://{host}"
+    return f"{scheme or 'http'}://{host}"
 
 
 def check_proxy(endpoint: str) -> Optional[str]:

@@ -21,10 +21,13 @@ import json
 import os
 import re
 import stat
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError
+
+# A source of settings: field name -> (value or None, where it came from).
+Lookup = Callable[[str], Tuple[Any, Optional[str]]]
 
 DEFAULT_REGION = "eu-west-2"
 DEFAULT_PROFILE = "default"
@@ -85,7 +88,7 @@ class ConnectionSettings:
         "retry_max_time",
     )
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
         for field in self.FIELDS:
             setattr(self, field, values.get(field))
         # field -> human description of where its value came from
@@ -93,7 +96,7 @@ class ConnectionSettings:
         # For the task to show (a config file others can read); never a secret.
         self.warnings: List[str] = list(values.get("warnings") or [])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # Never show the secret, even in a debugger or a stray repr().
         return (
             f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, "
@@ -101,7 +104,7 @@ class ConnectionSettings:
         )
 
 
-def _present(value):
+def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
@@ -174,7 +177,9 @@ def expand_home(path: str, home: str) -> str:
     return path
 
 
-def _load_profile(path, profile, explicit, warnings=None):
+def _load_profile(
+    path: str, profile: str, explicit: bool, warnings: Optional[List[str]] = None
+) -> Tuple[Optional[Dict[str, Any]], str]:
     """Return (profile dict or None, note for error messages); a warning about the file's mode goes to ``warnings``."""
     described = f"profile '{profile}' in {path}"
     if not os.path.exists(path):
@@ -220,7 +225,7 @@ def _load_profile(path, profile, explicit, warnings=None):
     return entry, described
 
 
-def _profile_endpoint(entry):
+def _profile_endpoint(entry: Dict[str, Any]) -> Optional[str]:
     endpoints = entry.get("endpoints") or {}
     endpoint = endpoints.get("api") if isinstance(endpoints, dict) else None
     if _present(endpoint) and "://" not in endpoint:
@@ -267,15 +272,15 @@ def normalize_endpoint(endpoint: Any, name: str = "endpoint") -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _from_options(options):
-    def lookup(name):
+def _from_options(options: Mapping[str, Any]) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         return options.get(name), f"option {name}"
 
     return lookup
 
 
-def _from_environment(environ):
-    def lookup(name):
+def _from_environment(environ: Mapping[str, str]) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         variable = ENV_VARS.get("tls_skip_verify" if name == "validate_certs" else name)
         if variable is None or not _present(environ.get(variable)):
             return None, None
@@ -287,8 +292,8 @@ def _from_environment(environ):
     return lookup
 
 
-def _from_profile(entry, described):
-    def lookup(name):
+def _from_profile(entry: Optional[Dict[str, Any]], described: str) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         if entry is None:
             return None, None
         if name == "endpoint":
@@ -303,7 +308,7 @@ def _from_profile(entry, described):
     return lookup
 
 
-def _first(name, lookups, default=None):
+def _first(name: str, lookups: Sequence[Lookup], default: Any = None) -> Tuple[Any, Optional[str]]:
     """The first source that has the field: (value, where it came from)."""
     for lookup in lookups:
         value, source = lookup(name)
@@ -312,7 +317,7 @@ def _first(name, lookups, default=None):
     return default, "default"
 
 
-def _key_pair(values, access_name, secret_name, where):
+def _key_pair(values: Mapping[str, Any], access_name: str, secret_name: str, where: str) -> Optional[Tuple[Any, Any]]:
     """(access, secret) from one place: both or neither, half a pair is an error."""
     access, secret = values.get(access_name), values.get(secret_name)
     if _present(access) != _present(secret):
@@ -328,7 +333,7 @@ IDENTITY_LEVELS = (
 )
 
 
-def _identity(options, environ):
+def _identity(options: Mapping[str, Any], environ: Mapping[str, str]) -> Tuple[str, Optional[Tuple[Any, Any]]]:
     """Which level names the account, and how: (level, key pair or None).
 
     The highest level that names an account (a key pair, or a profile or config

@@ -151,8 +151,12 @@ class HttpTransport:
             raise ResponseTimedOut(str(exc)) from None
         except requests.exceptions.ConnectionError as exc:
             raise _classified(exc, proxy) from None
-        except requests.exceptions.RequestException as exc:  # a proxy URL requests cannot use, and the like
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as exc:
+            # Refused while preparing the request: a proxy URL requests cannot use (nothing was sent).
             raise ConnectFailed(_innermost(exc), _shown(proxy) if proxy else None) from None
+        except requests.exceptions.RequestException as exc:
+            # A broken answer (ChunkedEncodingError, ContentDecodingError) or any other: maybe sent.
+            raise LostAfterSend(f"{type(exc).__name__}: {exc}", _shown(proxy) if proxy else None) from None
         except OSError:  # requests' own check that the TLS files exist
             raise TlsFilesUnreadable(self._missing_file()) from None
         try:
@@ -217,6 +221,8 @@ def _classified(exc: Exception, proxy: Optional[str]) -> Exception:
         shown = _shown(proxy) if proxy and isinstance(reason, Urllib3ProxyError) else None
         if isinstance(reason, (NewConnectionError, Urllib3ProxyError)) or shown:
             return ConnectFailed(_innermost(reason), shown)
+    if isinstance(cause, Urllib3ReadTimeoutError):  # while reading the body: requests calls it a ConnectionError
+        return ResponseTimedOut(str(exc))
     if isinstance(exc, requests.exceptions.ProxyError):
         return ConnectFailed(_innermost(exc), _shown(proxy) if proxy else None)
     # A reset, a closed connection or a broken answer after the request went out. Through a proxy,

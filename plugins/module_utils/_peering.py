@@ -53,17 +53,17 @@ FILTER_KEYS = {
 }
 
 
-def _object(value):
+def _object(value: Any) -> Dict[str, Any]:
     """``value`` if it is a JSON object, else an empty one (normalize_peering never raises on odd data)."""
     return value if isinstance(value, dict) else {}
 
 
-def _net(net):
+def _net(net: Any) -> Dict[str, Any]:
     net = _object(net)
     return {"account_id": net.get("AccountId"), "ip_range": net.get("IpRange"), "net_id": net.get("NetId")}
 
 
-def normalize_peering(peering):
+def normalize_peering(peering: Any) -> Dict[str, Any]:
     """The API's NetPeering -> the snake_case dict both modules return."""
     peering = _object(peering)
     state = _object(peering.get("State"))
@@ -97,7 +97,7 @@ def build_filters(filters: Optional[Dict[str, Any]]) -> Dict[str, List[str]]:
     return api_filters
 
 
-def _describe(value):
+def _describe(value: Any) -> str:
     """A JSON value's kind, for a message: null, a string 'x', a number, a list, an object."""
     if value is None:
         return "null"
@@ -113,11 +113,11 @@ def _describe(value):
     return "an object"
 
 
-def _is_text(value, optional=False):
+def _is_text(value: Any, optional: bool = False) -> bool:
     return isinstance(value, str) or (optional and value is None)
 
 
-def peering_problem(peering, where):
+def peering_problem(peering: Any, where: str) -> Optional[str]:
     """What makes an API NetPeering unusable (a phrase naming the field), or None.
 
     Only the fields the module reads are checked. AccountId, IpRange, State.Message and
@@ -158,7 +158,7 @@ def peering_problem(peering, where):
     return None
 
 
-def checked_peering(peering, action, where="NetPeering", response=None):
+def checked_peering(peering: Any, action: str, where: str = "NetPeering", response: Any = None) -> Peering:
     """The API NetPeering once its shape is checked, tidied for the rest of the module: Tags always
     a list, a null tag Value the empty string. Raises UnexpectedResponse naming the action and the field."""
     problem = peering_problem(peering, where)
@@ -178,7 +178,7 @@ def code_hint(error: OscError) -> Optional[str]:
     return CODE_HINTS.get(str(code)) if code is not None else None
 
 
-def read_peerings(client, filters):
+def read_peerings(client: Any, filters: Dict[str, Any]) -> List[Peering]:
     """Every NetPeering that matches, all pages, each checked with checked_peering.
 
     The client follows the pages; each page's NetPeerings is checked here, so
@@ -199,35 +199,35 @@ def read_peerings(client, filters):
     return found
 
 
-def state_name(peering):
+def state_name(peering: Optional[Peering]) -> Optional[str]:
     """The State.Name of an API NetPeering (None for no peering)."""
     return ((peering or {}).get("State") or {}).get("Name")
 
 
-def state_message(peering):
+def state_message(peering: Optional[Peering]) -> Optional[str]:
     return ((peering or {}).get("State") or {}).get("Message")
 
 
-def is_live(peering):
+def is_live(peering: Optional[Peering]) -> bool:
     return state_name(peering) in LIVE_STATES
 
 
-def net_ids(peering):
+def net_ids(peering: Peering) -> Tuple[Optional[str], Optional[str]]:
     """(source Net ID, accepter Net ID) of an API NetPeering."""
     return (((peering.get("SourceNet") or {}).get("NetId")), ((peering.get("AccepterNet") or {}).get("NetId")))
 
 
-def account_ids(peering):
+def account_ids(peering: Peering) -> Tuple[Optional[str], Optional[str]]:
     """(source account, accepter account) of an API NetPeering."""
     return (((peering.get("SourceNet") or {}).get("AccountId")), ((peering.get("AccepterNet") or {}).get("AccountId")))
 
 
-def connects(peering, net_a, net_b):
+def connects(peering: Peering, net_a: Optional[str], net_b: Optional[str]) -> bool:
     """Whether the peering links these two Nets, in either direction."""
     return set(net_ids(peering)) == {net_a, net_b}
 
 
-def pair_filters(source_net_id, accepter_net_id):
+def pair_filters(source_net_id: str, accepter_net_id: str) -> Dict[str, List[str]]:
     """ReadNetPeerings filters that catch every peering of the pair, in both directions, with one call.
 
     Filter fields are ANDed and the values inside one field ORed, so this also

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscAmbiguousWriteError, OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
@@ -385,7 +385,13 @@ class Executor:
         return self._merge_read(current, self.wait_for_state(peering_id, "active", current))
 
     def _write_state(
-        self, step: Step, current: Peering, peering_id: str, action: str, target: str, retry_states
+        self,
+        step: Step,
+        current: Peering,
+        peering_id: str,
+        action: str,
+        target: str,
+        retry_states: Tuple[str, ...],
     ) -> Peering:
         response = self._write_once_more_if_unknown(
             step,
@@ -401,7 +407,14 @@ class Executor:
             current = with_state(current, target)
         return current
 
-    def _write_once_more_if_unknown(self, step: Step, action: str, peering_id: str, done, retry):
+    def _write_once_more_if_unknown(
+        self,
+        step: Step,
+        action: str,
+        peering_id: str,
+        done: Callable[[Optional[Peering]], bool],
+        retry: Callable[[Optional[Peering]], bool],
+    ) -> Union[Dict[str, Any], _ReadBack]:
         """Send an accept, reject or delete; if its outcome is unknown, read the peering and decide.
 
         ``done(peering)``: the write took effect. ``retry(peering)``: it did not and can be sent

@@ -132,6 +132,10 @@ class Plan:
         return [step.kind for step in self.steps]
 
 
+# What a state handler returns: the steps, the predicted peering, warnings.
+StateResult = Tuple[List["Step"], Optional[Peering], List[str]]
+
+
 class _Refusal(Exception):
     """Internal: plan() turns it into Plan.refusal."""
 
@@ -380,7 +384,9 @@ def _removal_step(wanted: Wanted, peering: Peering, observed: List[Peering], act
     return Step(REJECT, actor, reason, peering.get("NetPeeringId"), best_effort=True)
 
 
-def _present(wanted, live, observed, actors, check_accepter):
+def _present(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if len(live) > 1:
         # Both directions pending (two runs listing the pair in opposite directions, say):
         # "present" means one peering, so one is kept and the others removed.
@@ -409,7 +415,9 @@ def _present(wanted, live, observed, actors, check_accepter):
     return steps, after, []
 
 
-def _accepted(wanted, live, observed, actors, check_accepter):
+def _accepted(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live and state_name(live[0]) == "active":
         return [], live[0], []
     if live:
@@ -442,7 +450,9 @@ def _accepted(wanted, live, observed, actors, check_accepter):
     return steps, with_state(after, "active", "Active"), []
 
 
-def _rejected(wanted, live, observed, actors, check_accepter):
+def _rejected(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live and state_name(live[0]) == "active":
         raise _Refusal(
             f"Net peering {wanted.net_peering_id or live[0].get('NetPeeringId')} is active; "
@@ -463,7 +473,9 @@ def _rejected(wanted, live, observed, actors, check_accepter):
     return steps, after, warnings
 
 
-def _absent(wanted, live, observed, actors, check_accepter):
+def _absent(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     steps, after, warnings = [], None, []
     for peering in live:
         if can_delete(wanted, peering):

@@ -12,7 +12,9 @@ import json
 import os
 import random
 import re
+import socket
 import ssl
+import threading
 
 import pytest
 import trustme
@@ -349,6 +351,46 @@ def test_dropped_connection_on_a_read_is_retried(server, make_client, fake):
     assert client.call(READ, {})["NetPeerings"] == [PEERING]
     assert len(server.received) == 3
     assert len(fake.sleeps) == 2
+
+
+@pytest.mark.parametrize(
+    "answer, hold, reason",
+    [
+        # A chunk length that is not one; a chunk cut short: requests' ChunkedEncodingError.
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, "connection lost before a response"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", 0, "connection lost before a response"),
+        # The head, then the body stalls: a read timeout that requests reports as a ConnectionError.
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", 3, "no response within 0.5 s"),
+    ],
+)
+def test_a_broken_answer_to_a_write_is_ambiguous(make_client, fake, answer, hold, reason):
+    # The request went out and an answer began: whatever broke after that, the write may have been applied.
+    listener = socket.create_server(("127.0.0.1", 0))
+    requests_seen = []
+    done = threading.Event()
+
+    def answer_once():
+        connection, _address = listener.accept()
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += connection.recv(65536)
+            requests_seen.append(data)
+            connection.sendall(answer)
+            done.wait(hold)
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    client = make_client(f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1", request_timeout=0.5)
+    try:
+        with pytest.raises(OscAmbiguousWriteError) as info:
+            client.call("CreateNetPeering", {})
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()
+    assert len(requests_seen) == 1 and fake.sleeps == []
+    assert reason in str(info.value)
 
 
 def test_read_timeout_on_a_write_is_ambiguous(server, make_client, fake):
@@ -974,7 +1016,7 @@ def test_https_against_plain_http_says_use_http(server, make_client):
     assert "ca_bundle" not in message
 
 
-# -- kept-alive connections, threads and proxies (the transport on http.client) -----------
+# -- kept-alive connections, threads and proxies (the transport on requests) -------------
 
 
 def test_a_connection_the_server_closed_while_idle_is_replaced_not_failed(server, make_client, fake):

@@ -22,14 +22,9 @@ from urllib.parse import urlsplit
 try:
     import requests
     from urllib3.exceptions import HTTPError as Urllib3HTTPError
-    from urllib3.exceptions import (
-        InsecureRequestWarning,
-        LocationParseError,
-        MaxRetryError,
-        NewConnectionError,
-        ReadTimeoutError,
-    )
+    from urllib3.exceptions import InsecureRequestWarning, LocationParseError, MaxRetryError, NewConnectionError
     from urllib3.exceptions import ProxyError as Urllib3ProxyError
+    from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
     from urllib3.util import parse_url
 except ImportError:
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
@@ -166,7 +161,7 @@ class HttpTransport:
             raise TlsFilesUnreadable(self._missing_file()) from None
         try:
             body = _read_bounded(answer.raw, deadline, read_timeout)
-        except ReadTimeoutError:
+        except Urllib3ReadTimeoutError:
             raise ResponseTimedOut(f"no complete response within {read_timeout} s") from None
         except (Urllib3HTTPError, OSError) as exc:
             raise LostAfterSend(
@@ -226,7 +221,7 @@ def _classified(exc: Exception, proxy: Optional[str]) -> Exception:
         shown = _shown(proxy) if proxy and isinstance(reason, Urllib3ProxyError) else None
         if isinstance(reason, (NewConnectionError, Urllib3ProxyError)) or shown:
             return ConnectFailed(_innermost(reason), shown)
-    if isinstance(cause, ReadTimeoutError):  # while reading the body: requests calls it a ConnectionError
+    if isinstance(cause, Urllib3ReadTimeoutError):  # while reading the body: requests calls it a ConnectionError
         return ResponseTimedOut(str(exc))
     if isinstance(exc, requests.exceptions.ProxyError):
         return ConnectFailed(_innermost(exc), _shown(proxy) if proxy else None)
@@ -253,9 +248,9 @@ def _shown(proxy: str) -> str:
 
     Not urlsplit: a password holding "#", "/" or "?" ends its host part early, and would show.
     """
-    scheme, _, rest = proxy.rpartition("://") if "://" in proxy else ("http", "", proxy)
+    scheme, rest = proxy.split("://", 1) if "://" in proxy else ("http", proxy)
     host = rest.rsplit("@", 1)[-1].split("/", 1)[0]
-    return f"{scheme.rsplit('@', 1)[-1] or 'http'}://{host}"
+    return f"{scheme or 'http'}://{host}"
 
 
 def check_proxy(endpoint: str) -> Optional[str]:

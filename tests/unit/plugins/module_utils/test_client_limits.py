@@ -27,7 +27,7 @@ from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fix
 )
 
 # The fixtures of test_client (its scripted server, fake time and client factory), shared.
-from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.test_client import (  # noqa: F401
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.test_client import (  # noqa: F401  pylint: disable=unused-import
     PEERING,
     READ,
     fake,
@@ -109,7 +109,7 @@ class MisbehavingServer:
     def _serve(self):
         while not self.stopping.is_set():
             try:
-                conn, _ = self.listener.accept()
+                conn = self.listener.accept()[0]
             except OSError:
                 return
             with conn:

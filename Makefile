@@ -46,7 +46,7 @@ JOBS ?= 1
 export LC_ALL ?= C.UTF-8
 
 .PHONY: format version venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
-        sanity-oldest sanity-newest $(addprefix sanity-,$(SANITY_BETWEEN)) lint bench reliability changelog build clean
+        sanity-oldest sanity-newest lint bench reliability changelog build clean
 
 $(STAMP): requirements.txt requirements-test.txt tests/simulator/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
@@ -93,8 +93,9 @@ integration-newest:
 sanity-oldest sanity-newest:
 	$(call STAGE,$@) env SANITY_VERSIONS="$(VENV_CORE) $(SANITY_BETWEEN)" tests/utils/sanity-on.sh $(@:sanity-%=%)
 
-$(addprefix sanity-,$(SANITY_BETWEEN)):
-	$(call STAGE,$@) tests/utils/sanity-on.sh $(@:sanity-%=%)
+# Any release by its number: make sanity-2.20
+sanity-%:
+	$(call STAGE,$@) tests/utils/sanity-on.sh $*
 
 # The unit tests again under the newest ansible-core, when a Python 3.12+ is at hand.
 units-latest:

@@ -13,9 +13,12 @@
 #   make version VERSION=x.y.z   set the version in galaxy.yml and plugins/module_utils/_version.py
 #
 # Each stage of `make test` can run alone: make units | sanity | lint | integration
-# (| integration-oldest | integration-newest | units-latest). It prints one line;
-# its full output is in tests/output/logs/<stage>.log. Add V=1 to see it live.
-# `make test MATRIX=1` (CI) adds the oldest and newest ansible-core; JOBS=2 runs two stages at once.
+# (| integration-oldest | integration-newest | units-latest | sanity-oldest | sanity-newest
+# | sanity-X.Y). It prints one line; its full output is in tests/output/logs/<stage>.log.
+# Add V=1 to see it live.
+# `make test MATRIX=1` (CI) adds the other ansible-core releases: sanity on every one from
+# requires_ansible's oldest to the newest, integration on the oldest and the newest, units
+# on the newest. JOBS=2 runs two stages at once.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,15 +31,22 @@ SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.json
 # The stage wrapper needs only the standard library, so it runs before any venv exists.
 STAGE = $(if $(V),,@$(PYTHON) tests/utils/stage.py run $(1) --)
-# Longest first, so that `make test JOBS=2` keeps both cores busy to the end.
-TEST_STAGES := $(if $(MATRIX),integration integration-oldest integration-newest units,units integration) sanity lint \
-               $(if $(MATRIX),units-latest)
+# .venv's ansible-core (requirements-test.txt pins one release).
+VENV_CORE := $(shell sed -nE 's/^ansible-core>=([0-9]+\.[0-9]+),.*/\1/p' requirements-test.txt)
+# The releases between .venv's and the newest: each gets a sanity stage. sanity-newest
+# fails, naming it, when a release is missing here (a new ansible-core came out).
+SANITY_BETWEEN := 2.20
+SANITY_MATRIX := sanity-oldest $(addprefix sanity-,$(SANITY_BETWEEN)) sanity-newest
+# Longest first, so that `make test JOBS=2` keeps both cores busy to the end. A stage on
+# another release shares that release's venv with the other stages on it (venv-on.sh).
+TEST_STAGES := $(if $(MATRIX),integration integration-oldest integration-newest units,units integration) sanity \
+               $(if $(MATRIX),$(SANITY_MATRIX)) lint $(if $(MATRIX),units-latest)
 JOBS ?= 1
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
 export LC_ALL ?= C.UTF-8
 
 .PHONY: format version venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
-        lint bench reliability changelog build clean
+        sanity-oldest sanity-newest lint bench reliability changelog build clean
 
 $(STAMP): requirements.txt requirements-test.txt tests/simulator/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
@@ -78,6 +88,15 @@ integration-oldest:
 integration-newest:
 	$(call STAGE,integration-newest) tests/utils/integration-on.sh newest
 
+# ansible-test sanity on the other releases (.venv's is `sanity`): the oldest, each of
+# SANITY_BETWEEN, and the newest (with a Python 3.12+ if one is found, else skipped).
+sanity-oldest sanity-newest:
+	$(call STAGE,$@) env SANITY_VERSIONS="$(VENV_CORE) $(SANITY_BETWEEN)" tests/utils/sanity-on.sh $(@:sanity-%=%)
+
+# Any release by its number: make sanity-2.20
+sanity-%:
+	$(call STAGE,$@) tests/utils/sanity-on.sh $*
+
 # The unit tests again under the newest ansible-core, when a Python 3.12+ is at hand.
 units-latest:
 	$(call STAGE,units-latest) tests/utils/units-latest.sh
@@ -110,4 +129,5 @@ build: $(BUILD_STAMP)
 	$(BUILD_VENV)/bin/ansible-galaxy collection build --force --output-path build/
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest .venv-latest-units build tests/output .pytest_cache
+	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest .venv-latest-units $(addprefix .venv-,$(SANITY_BETWEEN)) \
+	       build tests/output .pytest_cache

@@ -268,8 +268,8 @@ def new_peering(
         p
         for p in peerings or []
         if connects(p, source_net_id, accepter_net_id)
-        and is_requested_direction(p, source_net_id)
-        and p.get("NetPeeringId") not in known
+        and is_requested_direction(p, source_net_id)  # noqa: W503 (galaxy-importer)
+        and p.get("NetPeeringId") not in known  # noqa: W503
     ]
     live = [p for p in fresh if is_live(p)]
     candidates = live or fresh

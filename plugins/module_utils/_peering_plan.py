@@ -271,8 +271,8 @@ def _check_live(wanted: Wanted, live: List[Peering]) -> None:
         return
     both_pending = (
         len(live) == 2
-        and all(state_name(p) == "pending-acceptance" for p in live)
-        and net_ids(live[0]) == tuple(reversed(net_ids(live[1])))
+        and all(state_name(p) == "pending-acceptance" for p in live)  # noqa: W503 (galaxy-importer)
+        and net_ids(live[0]) == tuple(reversed(net_ids(live[1])))  # noqa: W503
     )
     if not both_pending:
         raise _Refusal(

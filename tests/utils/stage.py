@@ -46,7 +46,7 @@ def describe(name, text, code):
     targets = re.findall(r"^Running (\S+) integration test role", text, re.MULTILINE)
     if targets:
         return f"{len(targets)} targets {'ok' if code == 0 else 'run'}", None
-    sanity = re.findall(r"^Running sanity test '([^']+)'", text, re.MULTILINE)
+    sanity = re.findall(r"^Running sanity test ['\"]([^'\"]+)['\"]", text, re.MULTILINE)  # quoted with " by 2.19
     if sanity:
         return f"{len(sanity)} tests {'ok' if code == 0 else 'run'}", None
     for line in reversed(text.splitlines()):  # a tool's own closing line, e.g. ansible-lint's

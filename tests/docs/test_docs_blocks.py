@@ -166,7 +166,7 @@ def docs_env(tmp_path, installed_collection):
                 "ANSIBLE_NOCOLOR": "1",
                 "ANSIBLE_LOCALHOST_WARNING": "false",
                 "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the test venv's, with ansible-core
+                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the test venv's: ansible-core and requests
                 "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async"),
                 # where the API is, for every block (a task that gives keys reads no profile)
                 "OSC_ENDPOINT_API": sim.url,

@@ -4,7 +4,8 @@
 # build virtualenv .venv-build from requirements-build.txt.
 #
 #   make demo         run the main job against the bundled simulator
-#   make sim          the simulator in the foreground (demo seed); prints the OSC_* exports
+#   make sim          the simulator in the foreground (demo seed); writes .osc-sim/config.json (profiles
+#                     default and partner) and prints the one export that points at it
 #   make test         unit + simulator + docs tests, sanity, lint, integration; ends on PASSED or FAILED
 #   make build        the collection tarball in build/ (needs only ansible-core)
 #   make bench        benchmarks (prints one table)
@@ -26,6 +27,8 @@ BUILD_VENV ?= .venv-build
 BUILD_STAMP := $(BUILD_VENV)/.installed-$(shell cksum <requirements-build.txt | cut -d' ' -f1)
 SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.json
+# Git-ignored; removed when the simulator stops.
+SIM_PROFILE_FILE ?= .osc-sim/config.json
 # The stage wrapper needs only the standard library, so it runs before any venv exists.
 STAGE = $(if $(V),,@$(PYTHON) tests/utils/stage.py run $(1) --)
 # Longest first, so that `make test JOBS=2` keeps both cores busy to the end.
@@ -54,8 +57,11 @@ $(BUILD_STAMP): requirements-build.txt
 demo: venv
 	VENV=$(abspath $(VENV)) tests/utils/demo.sh
 
+# exec: the simulator takes make's shell's PID, so stopping make (which passes SIGTERM
+# on to its child) or that PID stops the simulator, never leaving it orphaned.
 sim: venv
-	PYTHONPATH=tests $(PY) -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED)
+	@exec env PYTHONPATH=tests $(PY) -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED) \
+	    --profile-file $(SIM_PROFILE_FILE)
 
 test:
 	@$(PYTHON) tests/utils/stage.py reset

@@ -83,11 +83,9 @@ run_playbook() {
         env ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" \
             ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
             ANSIBLE_STDOUT_CALLBACK=default \
-            ANSIBLE_LOCALHOST_WARNING=false \
-            ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
             ANSIBLE_RETRY_FILES_ENABLED=false \
             ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
-            "$VENV/bin/ansible-playbook" "$ROOT/docs/examples/$1" -e "@$VARS"
+            "$VENV/bin/ansible-playbook" -i "$ROOT/docs/examples/localhost.ini" "$ROOT/docs/examples/$1" -e "@$VARS"
     )
 }
 step "Running docs/examples/demo.yml with the installed collection (one net_peering task per peering)"

@@ -1,9 +1,10 @@
 # One entry point for users, developers and CI, in the source repository (the
 # installed collection ships no Makefile). Every target sets up what it needs by
-# itself: the test virtualenv .venv from requirements-test.txt, or the small
-# build virtualenv .venv-build from requirements-build.txt.
+# itself: the test virtualenv .venv from requirements-test.txt, the small demo
+# virtualenv .venv-demo from requirements-demo.txt (make demo, make sim), or the
+# small build virtualenv .venv-build from requirements-build.txt.
 #
-#   make demo         run the main job against the bundled simulator
+#   make demo         run the main job against the bundled simulator (its own small .venv-demo)
 #   make sim          the simulator in the foreground (demo seed); writes .osc-sim/config.json (profiles
 #                     default and partner) and prints the one export that points at it
 #   make test         unit + simulator + docs tests, sanity, lint, integration; ends on PASSED or FAILED
@@ -25,6 +26,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt t
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 BUILD_VENV ?= .venv-build
 BUILD_STAMP := $(BUILD_VENV)/.installed-$(shell cksum <requirements-build.txt | cut -d' ' -f1)
+# make demo and make sim need ansible-core and the simulator, not the test toolchain.
+DEMO_VENV ?= .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-$(shell cat requirements.txt requirements-demo.txt tests/simulator/requirements.txt | cksum | cut -d' ' -f1)
 SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.json
 # Git-ignored; removed when the simulator stops.
@@ -38,11 +42,13 @@ JOBS ?= 1
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
 export LC_ALL ?= C.UTF-8
 
-.PHONY: format version venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
+.PHONY: format version venv demo-venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
         lint bench reliability changelog build clean
 
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
+
 $(STAMP): requirements.txt requirements-test.txt tests/simulator/requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
 	@rm -f $(VENV)/.installed-* && touch $@
@@ -54,13 +60,22 @@ $(BUILD_STAMP): requirements-build.txt
 	$(BUILD_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-build.txt
 	@rm -f $(BUILD_VENV)/.installed-* && touch $@
 
-demo: venv
-	VENV=$(abspath $(VENV)) tests/utils/demo.sh
+# --no-compile: the demo imports a fraction of what it installs; Python compiles that on first use.
+$(DEMO_STAMP): requirements.txt requirements-demo.txt tests/simulator/requirements.txt
+	$(CHECK_PYTHON)
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install -q --no-compile --disable-pip-version-check -r requirements-demo.txt
+	@rm -f $(DEMO_VENV)/.installed-* && touch $@
+
+demo-venv: $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	VENV=$(abspath $(DEMO_VENV)) tests/utils/demo.sh
 
 # exec: the simulator takes make's shell's PID, so stopping make (which passes SIGTERM
 # on to its child) or that PID stops the simulator, never leaving it orphaned.
-sim: venv
-	@exec env PYTHONPATH=tests $(PY) -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED) \
+sim: $(DEMO_STAMP)
+	@exec env PYTHONPATH=tests $(DEMO_VENV)/bin/python -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED) \
 	    --profile-file $(SIM_PROFILE_FILE)
 
 test:
@@ -116,4 +131,4 @@ build: $(BUILD_STAMP)
 	$(BUILD_VENV)/bin/ansible-galaxy collection build --force --output-path build/
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest .venv-latest-units build tests/output .pytest_cache
+	rm -rf $(VENV) $(BUILD_VENV) $(DEMO_VENV) .venv-oldest .venv-latest .venv-latest-units build tests/output .pytest_cache

@@ -222,8 +222,8 @@ def run_process(command, cwd, env, stdin=None):
 def scratch_checkout(tmp_path):
     """A copy of the repository's files (as git lists them) to run commands in, with a .venv.
 
-    The .venv mirrors the test virtualenv through symlinks, with its own up-to-date
-    stamp, so `make venv` there has nothing to do and can never reinstall the real one.
+    The .venv and .venv-demo mirror the test virtualenv through symlinks, with their own
+    up-to-date stamps, so `make venv` there has nothing to do and can never reinstall the real one.
     """
     work = tmp_path / "work"
     listed = (
@@ -240,20 +240,22 @@ def scratch_checkout(tmp_path):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copy2(source, target)
     test_venv = os.path.dirname(VENV_BIN)
-    venv = work / ".venv"
-    venv.mkdir()
-    for name in os.listdir(test_venv):
-        if not name.startswith(".installed-"):
-            os.symlink(os.path.join(test_venv, name), str(venv / name))
-    checksum = subprocess.run(
-        "cat requirements.txt requirements-test.txt tests/simulator/requirements.txt | cksum",
-        shell=True,
-        cwd=str(work),
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout.split()[0]
-    (venv / (".installed-" + checksum)).touch()  # the Makefile's STAMP
+    # .venv (make venv) and .venv-demo (make demo, make sim): the test venv holds all both need.
+    for name, requirements in ((".venv", "requirements-test.txt"), (".venv-demo", "requirements-demo.txt")):
+        venv = work / name
+        venv.mkdir()
+        for entry in os.listdir(test_venv):
+            if not entry.startswith(".installed-"):
+                os.symlink(os.path.join(test_venv, entry), str(venv / entry))
+        checksum = subprocess.run(
+            f"cat requirements.txt {requirements} tests/simulator/requirements.txt | cksum",
+            shell=True,
+            cwd=str(work),
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.split()[0]
+        (venv / (".installed-" + checksum)).touch()  # the Makefile's STAMP / DEMO_STAMP
     return str(work)
 
 

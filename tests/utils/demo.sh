@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo, in one command (`make demo` creates .venv first, then calls this).
+# The demo, in one command (`make demo` creates .venv-demo first, then calls this).
 #
 #   1. builds the collection and installs the tarball into build/collections;
 #   2. starts the Outscale API simulator: two accounts, three Nets;
@@ -12,12 +12,13 @@
 #   5. prints a summary, including the API calls the simulator received.
 # The simulator is stopped on exit, even when a step fails.
 #
-# Env: VENV (default $ROOT/.venv), DEMO_SEED (default the demo seed),
+# Env: VENV (default $ROOT/.venv-demo, else $ROOT/.venv), DEMO_SEED (default the demo seed),
 #      DEMO_BUILD_DIR (default $ROOT/build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VENV=${VENV:-$ROOT/.venv}
+if [ -z "${VENV:-}" ] && [ ! -d "$ROOT/.venv-demo" ] && [ -d "$ROOT/.venv" ]; then VENV=$ROOT/.venv; fi
+VENV=${VENV:-$ROOT/.venv-demo}
 # Absolute paths: the playbook runs from a scratch directory.
 if [ -d "$VENV" ]; then VENV=$(cd "$VENV" && pwd); fi
 PY=$VENV/bin/python
@@ -31,7 +32,7 @@ die() { printf '%serror:%s %s\n' "$RED" "$RESET" "$*" >&2; exit 2; }
 
 for tool in python ansible-galaxy ansible-playbook; do
     [ -x "$VENV/bin/$tool" ] || die "$VENV/bin/$tool not found. Run 'make demo', or create the virtualenv:
-    python3 -m venv .venv && .venv/bin/pip install -r requirements-test.txt"
+    python3 -m venv .venv-demo && .venv-demo/bin/pip install -r requirements-demo.txt"
 done
 [ -f "$SEED" ] || die "seed file $SEED not found"
 

@@ -175,7 +175,7 @@ if calls is not None:
 PYEOF
 
 if [ "$rc" -eq 0 ]; then
-    printf '\n%sDemo OK.%s Next: docs/getting-started.md, docs/topology.md, ansible-doc outscale.cloud.net_peerings\n' "$GREEN" "$RESET"
+    printf '\n%sDemo OK%s (%d s). Next: docs/getting-started.md, docs/topology.md, ansible-doc outscale.cloud.net_peerings\n' "$GREEN" "$RESET" "$SECONDS"
 else
     printf '\n%sDemo FAILED%s (ansible-playbook exit code %s). The simulator has been stopped.\n' "$RED" "$RESET" "$rc"
 fi

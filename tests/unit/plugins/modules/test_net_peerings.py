@@ -112,10 +112,26 @@ def test_check_mode_predicts_with_reads_only(topo):
     assert result["changed"] and result["summary"]["created"] == 17 and result["summary"]["accepted"] == 17
     assert set(topo.calls()) == {"ReadNetPeerings", "ReadNets"} and not topo.live()
     assert all(action["outcome"] == "planned" for action in result["actions"])
-    after = result["diff"]["after"]
-    assert len(after) == 17
-    cross = after[f"{NETS_A[0]} -> {NETS_B[0]}"]
-    assert cross["accepter_account_id"] == B and cross["state"] == "active" and cross["net_peering_id"] is None
+    # One line of counts, in the future tense, and one diff line per pair instead of whole objects.
+    assert result["msg"] == "17 to create, 17 to accept, 0 unchanged, 0 failed"
+    lines = result["diff"]["prepared"].splitlines()
+    assert lines[0] == result["msg"] and len(lines) == 1 + 17
+    assert f"+ {NETS_A[0]} -> {NETS_B[0]}: create, accept (absent -> active) accepter account {B}" in lines
+    assert f"+ {NETS_A[0]} -> {NETS_A[1]}: create, accept (absent -> active)" in lines
+
+
+def test_msg_says_what_was_done_in_one_line_of_counts(topo):
+    done = topo.run(topology(), scope_tags={"topology": "unit"}, diff=True)
+    assert done["msg"] == "17 created, 17 accepted, 17 retagged, 0 unchanged, 0 failed"
+    peering_id = done["net_peerings"][0]["net_peering_id"]
+    # One pair changes (a tag); the diff shows that pair alone, by its ID, with the tag change.
+    items = topology()
+    items[0]["tags"] = {"Name": "first"}
+    again = topo.run(items, scope_tags={"topology": "unit"}, diff=True)
+    assert again["msg"] == "1 retagged, 16 unchanged, 0 failed"
+    assert again["diff"]["prepared"].splitlines()[1:] == [
+        f"~ {NETS_A[0]} -> {NETS_A[1]} {peering_id}: tag (active -> active) tags +Name=first"
+    ]
 
 
 def test_overridden_removes_only_scoped_unlisted_peerings(topo):

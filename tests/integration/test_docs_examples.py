@@ -180,6 +180,10 @@ def test_demo_mesh(osc_simulator, run_playbook, tmp_path):
     assert [p["state"]["name"] for p in mesh] == ["active"] * 3
     b = sim.accounts[1]["account_id"]
     assert sorted(p["accepter_net"]["account_id"] == b for p in mesh) == [False, True, True]  # 2 across accounts
+    # the picture the demo prints: three Nets, three active peerings
+    graph = summary["graph"].splitlines()
+    assert graph[0] == "flowchart LR" and sum(1 for line in graph if " -->|" in line) == 3
+    assert sum(1 for line in graph if "<br/>account " in line) == 3
     assert summary["second_run_changed"] is False
     assert summary["second_run_calls"] == ["ReadNetPeerings"]  # one read for the whole mesh, no write
     assert summary["cleanup"]["deleted"] == 3 and summary["live_after_cleanup"] == 0

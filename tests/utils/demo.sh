@@ -151,6 +151,12 @@ if mesh:
         print("  %-13s %s (%s) -> %s (%s)  %-13s  state: %s" % (p["net_peering_id"], src["net_id"], src["account_id"],
               acc["net_id"], acc["account_id"], kind, p["state"]["name"]))
     print("  first run: %s" % counts(mesh["first_run"]))
+    if mesh.get("graph"):
+        print("  the mesh as a Mermaid flowchart (outscale.cloud.peering_graph; paste it into a ```mermaid block")
+        print("  of a Markdown file, or into mermaid.live):")
+        print()
+        print(mesh["graph"].rstrip())
+        print()
     second = "changed=%d" % (1 if mesh["second_run_changed"] else 0)
     if mesh.get("second_run_calls") is not None:
         second += ", " + call_cost(mesh["second_run_calls"])

@@ -235,8 +235,8 @@ msg:
   sample: 3 to create, 2 to accept, 185 unchanged, 0 failed
 net_peerings:
   description:
-    - Every listed peering after the task, in the order of O(peerings), in the shape of the RV(outscale.cloud.net_peering#module:net_peering)
-      result of M(outscale.cloud.net_peering). C(null) for a peering that does not exist (deleted, or never created).
+    - Every listed peering after the task, in the order of O(peerings), each in the shape of the C(net_peering) that
+      M(outscale.cloud.net_peering) returns. C(null) for a peering that does not exist (deleted, or never created).
     - In check mode, the prediction; a peering still to be created has no ID.
   returned: always
   type: list
@@ -372,8 +372,9 @@ class NetPeerings(OscModule):
                 raise OscError(error)
         if params["state"] == "overridden" and not params["scope_tags"]:
             raise OscError(
-                "state=overridden needs scope_tags (for example {topology: prod}): only peerings that carry all "
-                "of them are ever removed, so an empty or missing scope would leave the task nothing to own."
+                "state=overridden needs scope_tags (for example {topology: prod}): overridden removes the peerings "
+                "that carry all of them and are not listed, and a missing or empty scope would make every peering of "
+                "the account look like the task's. Nothing was done."
             )
         error = validate_tags(params["scope_tags"], "scope_tags")
         if error:

@@ -113,7 +113,9 @@ options:
         description: Profile of that account in O(accepter_credentials[].config_file).
         type: str
       config_file:
-        description: Path of the file holding O(accepter_credentials[].profile). Defaults to C(~/.osc/config.json).
+        description:
+          - Path of the file holding O(accepter_credentials[].profile).
+          - Defaults to this task's profile file (O(config_file), else E(OSC_CONFIG_FILE), else C(~/.osc/config.json)).
         type: path
       region:
         description: Region of that account. Defaults to the profile's, then to this task's region.

@@ -7,6 +7,7 @@
 #   make demo         run the main job against the bundled simulator (its own small .venv-demo)
 #   make sim          the simulator in the foreground (demo seed); writes .osc-sim/config.json (profiles
 #                     default and partner) and prints the one export that points at it
+#   make sim-reset    puts that simulator back to its seed (between guides)
 #   make test         unit + simulator + docs tests, sanity, lint, integration; ends on PASSED or FAILED
 #   make build        the collection tarball in build/ (needs only ansible-core)
 #   make bench        benchmarks (prints one table)
@@ -42,7 +43,7 @@ JOBS ?= 1
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
 export LC_ALL ?= C.UTF-8
 
-.PHONY: format version venv demo-venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
+.PHONY: format version venv demo-venv demo sim sim-reset test units sanity integration integration-oldest integration-newest units-latest \
         lint bench reliability changelog build clean
 
 CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
@@ -77,6 +78,10 @@ demo: $(DEMO_STAMP)
 sim: $(DEMO_STAMP)
 	@exec env PYTHONPATH=tests $(DEMO_VENV)/bin/python -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED) \
 	    --profile-file $(SIM_PROFILE_FILE)
+
+# Back to the seed (no peering, no tag, empty log), between guides; standard library only.
+sim-reset:
+	@$(PYTHON) tests/utils/sim_reset.py $(SIM_PROFILE_FILE)
 
 test:
 	@$(PYTHON) tests/utils/stage.py reset

@@ -108,7 +108,9 @@ def test_killing_make_sims_pid_stops_the_simulator(tmp_path):
             pass
 
 
-@pytest.mark.parametrize("path", [".osc-sim/config.json", "first-peering.yml", "osc-config.json", "sim.env"])
+@pytest.mark.parametrize(
+    "path", [".osc-sim/config.json", "first-peering.yml", "osc-config.json", "sim.env", "inventory-sim.json"]
+)
 def test_files_written_by_make_sim_and_the_guides_are_ignored_by_git(path):
     """What `make sim` writes and what pasting the guides leaves in the clone never shows in git status."""
     ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)

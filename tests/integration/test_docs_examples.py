@@ -213,7 +213,7 @@ def test_net_peering_states(osc_simulator, run_playbook):
 # -- inventory-driven provisioning -----------------------------------------------------------
 
 INVENTORY_SEED = os.path.join(EXAMPLES, "inventory-seed.json")
-PROFILES = ("network", "apps")  # outscale_accounts in inventory/group_vars/all.yml, in seed order
+PROFILES = ("default", "partner")  # the profiles of outscale_accounts in inventory/group_vars/all.yml, in seed order
 HUB_AND_SPOKE = [("net-hub", "net-spoke-apps"), ("net-hub", "net-spoke-db"), ("net-hub", "net-spoke-web")]
 FULL_MESH = [
     ("net-shared-eu", "net-shared-logs"),

@@ -214,6 +214,7 @@ def test_net_peering_states(osc_simulator, run_playbook):
 
 INVENTORY_SEED = os.path.join(EXAMPLES, "inventory-seed.json")
 PROFILES = ("default", "partner")  # the profiles of outscale_accounts in inventory/group_vars/all.yml, in seed order
+ACCOUNT_NAMES = ("network", "apps")  # the keys of outscale_accounts (the hosts' net_account), in seed order
 HUB_AND_SPOKE = [("net-hub", "net-spoke-apps"), ("net-hub", "net-spoke-db"), ("net-hub", "net-spoke-web")]
 FULL_MESH = [
     ("net-shared-eu", "net-shared-logs"),
@@ -281,7 +282,7 @@ def test_inventory_describes_the_seeded_nets():
     with open(INVENTORY_SEED) as handle:
         seed = json.load(handle)
     seeded = {}
-    for name, account in zip(PROFILES, seed["accounts"]):
+    for name, account in zip(ACCOUNT_NAMES, seed["accounts"]):
         for net in account["nets"]:
             seeded[net["net_id"]] = name
     assert dict(inventory_nets().values()) == seeded

@@ -1,10 +1,13 @@
 # One entry point for users, developers and CI, in the source repository (the
 # installed collection ships no Makefile). Every target sets up what it needs by
-# itself: the test virtualenv .venv from requirements-test.txt, or the small
-# build virtualenv .venv-build from requirements-build.txt.
+# itself: the test virtualenv .venv from requirements-test.txt, the small demo
+# virtualenv .venv-demo from requirements-demo.txt (make demo, make sim), or the
+# small build virtualenv .venv-build from requirements-build.txt.
 #
-#   make demo         run the main job against the bundled simulator
-#   make sim          the simulator in the foreground (demo seed); prints the OSC_* exports
+#   make demo         run the main job against the bundled simulator (its own small .venv-demo)
+#   make sim          the simulator in the foreground (demo seed); writes .osc-sim/config.json (profiles
+#                     default and partner) and prints the one export that points at it
+#   make sim-reset    puts that simulator back to its seed (between guides)
 #   make test         unit + simulator + docs tests, sanity, lint, integration; ends on PASSED or FAILED
 #   make build        the collection tarball in build/ (needs only ansible-core)
 #   make bench        benchmarks (prints one table)
@@ -27,8 +30,13 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt t
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 BUILD_VENV ?= .venv-build
 BUILD_STAMP := $(BUILD_VENV)/.installed-$(shell cksum <requirements-build.txt | cut -d' ' -f1)
+# make demo and make sim need ansible-core and the simulator, not the test toolchain.
+DEMO_VENV ?= .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-$(shell cat requirements.txt requirements-demo.txt tests/simulator/requirements.txt | cksum | cut -d' ' -f1)
 SIM_PORT ?= 0
 SIM_SEED ?= tests/simulator/seeds/demo.json
+# Git-ignored; removed when the simulator stops.
+SIM_PROFILE_FILE ?= .osc-sim/config.json
 # The stage wrapper needs only the standard library, so it runs before any venv exists.
 STAGE = $(if $(V),,@$(PYTHON) tests/utils/stage.py run $(1) --)
 # .venv's ansible-core (requirements-test.txt pins one release).
@@ -49,11 +57,13 @@ JOBS ?= 1
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.
 export LC_ALL ?= C.UTF-8
 
-.PHONY: format version venv demo sim test units sanity integration integration-oldest integration-newest units-latest \
+.PHONY: format version venv demo-venv demo sim sim-reset test units sanity integration integration-oldest integration-newest units-latest \
         sanity-oldest sanity-newest lint bench reliability changelog build clean
 
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
+
 $(STAMP): requirements.txt requirements-test.txt tests/simulator/requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else "Python 3.11 to 3.13 is needed, found %s; set PYTHON=" % sys.version.split()[0])'
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
 	@rm -f $(VENV)/.installed-* && touch $@
@@ -65,11 +75,31 @@ $(BUILD_STAMP): requirements-build.txt
 	$(BUILD_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-build.txt
 	@rm -f $(BUILD_VENV)/.installed-* && touch $@
 
-demo: venv
-	VENV=$(abspath $(VENV)) tests/utils/demo.sh
+# Quick to make, for a newcomer's first command: --no-compile (the demo imports a fraction of what
+# it installs; Python compiles that on first use), and no pip of its own when $(PYTHON)'s pip can
+# install into it (--python, pip 22.3+), which saves copying pip in (ensurepip, about 6 s).
+DEMO_PIP_INSTALL = install -q --no-compile --disable-pip-version-check -r requirements-demo.txt
+$(DEMO_STAMP): requirements.txt requirements-demo.txt tests/simulator/requirements.txt
+	$(CHECK_PYTHON)
+	$(PYTHON) -m venv --without-pip $(DEMO_VENV)
+	$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python $(DEMO_PIP_INSTALL) 2>/dev/null || \
+	    { $(DEMO_VENV)/bin/python -m ensurepip -q && $(DEMO_VENV)/bin/python -m pip $(DEMO_PIP_INSTALL); }
+	@rm -f $(DEMO_VENV)/.installed-* && touch $@
 
-sim: venv
-	PYTHONPATH=tests $(PY) -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED)
+demo-venv: $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	VENV=$(abspath $(DEMO_VENV)) tests/utils/demo.sh
+
+# exec: the simulator takes make's shell's PID, so stopping make (which passes SIGTERM
+# on to its child) or that PID stops the simulator, never leaving it orphaned.
+sim: $(DEMO_STAMP)
+	@exec env PYTHONPATH=tests $(DEMO_VENV)/bin/python -m simulator.serve --port $(SIM_PORT) --seed $(SIM_SEED) \
+	    --profile-file $(SIM_PROFILE_FILE)
+
+# Back to the seed (no peering, no tag, empty log), between guides; standard library only.
+sim-reset:
+	@$(PYTHON) tests/utils/sim_reset.py $(SIM_PROFILE_FILE)
 
 test:
 	@$(PYTHON) tests/utils/stage.py reset
@@ -133,5 +163,5 @@ build: $(BUILD_STAMP)
 	$(BUILD_VENV)/bin/ansible-galaxy collection build --force --output-path build/
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) .venv-oldest .venv-latest .venv-latest-units $(addprefix .venv-,$(SANITY_BETWEEN)) \
+	rm -rf $(VENV) $(BUILD_VENV) $(DEMO_VENV) .venv-oldest .venv-latest .venv-latest-units $(addprefix .venv-,$(SANITY_BETWEEN)) \
 	       build tests/output .pytest_cache

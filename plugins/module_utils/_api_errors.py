@@ -29,13 +29,16 @@ READ_RETRY_STATUSES = (500, 502, 504)
 
 # Codes any call can meet, with what to do; {region} and {endpoint} are the client's.
 GENERIC_ADVICE = {
-    "1": "Check access_key/secret_key, the region, "
-    "and that this machine's clock is right (requests must be signed within 5 minutes of the API's time). "
-    "After several unknown access keys in a row, the platform also blocks authentication for 1 to 10 minutes: "
-    "fix the key, wait, then run again.",
+    # A known access key whose signature does not match: the secret key, the clock or the region (part of the
+    # signature). The lockout follows unknown access keys (4120), so it is named only as that case.
+    "1": "The signature was refused: check that secret_key is the one of this access_key, that this machine's clock "
+    "is right (requests must be signed within 5 minutes of the API's time) and the region. Only if the calls before "
+    "this one answered Code 4120 (unknown access key): the platform then blocks authentication for 1 to 10 minutes; "
+    "fix access_key, wait, then run again.",
     # The platform answers 4120 both for an unknown key and for a key of another region.
     "4120": "The access key is not known in region {region} (endpoint {endpoint}). Outscale keys are per region: "
-    "check access_key and that region/endpoint are the account's region.",
+    "check access_key and that region/endpoint are the account's region. Do not retry in a loop: after several "
+    "unknown access keys in a row, the platform blocks authentication for 1 to 10 minutes.",
     "4": "These credentials are not allowed to call {action}: "
     "add the EIM permission api:{action} to their user's policy, or use credentials that have it.",
 }

@@ -55,7 +55,32 @@ class OscAnsibleModule(AnsibleModule):
             )
             if not_dicts:
                 msg = f"{' and '.join(not_dicts)} must be a dictionary of options, not a string ({msg})."
+            msg = _item_choice_error(self.argument_spec, self.params) or msg
         super().fail_json(msg, **kwargs)
+
+
+# Words people write for a peering's state, and the word these modules use for it.
+STATE_WORDS = {"active": "accepted", "pending-acceptance": "present", "pending": "present", "deleted": "absent"}
+
+
+def _item_choice_error(spec: Dict[str, Any], params: Dict[str, Any]) -> Optional[str]:
+    """Which item of a list option has a value outside its choices (ansible-core's message names no index)."""
+    for name, option in spec.items():
+        items = params.get(name)
+        if option.get("elements") != "dict" or not option.get("options") or not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            for key, suboption in option["options"].items():
+                choices, value = suboption.get("choices"), item.get(key)
+                if not choices or value is None or value in choices:
+                    continue
+                msg = "{}[{}].{} is {!r}; it must be one of {}.".format(name, index, key, value, ", ".join(choices))
+                if key == "state" and STATE_WORDS.get(str(value)) in choices:
+                    msg += f" For a peering that is {value}, the word is {STATE_WORDS[str(value)]!r}."
+                return msg
+    return None
 
 
 def connection_argument_spec() -> Dict[str, Dict[str, Any]]:

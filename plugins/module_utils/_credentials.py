@@ -91,6 +91,8 @@ class ConnectionSettings:
     def __init__(self, **values: Any) -> None:
         for field in self.FIELDS:
             setattr(self, field, values.get(field))
+        # The profile file of this connection (read or not): another account's profile defaults to it.
+        self.config_file: Optional[str] = values.get("config_file")
         # field -> human description of where its value came from
         self.sources = values.get("sources", {})
         # For the task to show (a config file others can read); never a secret.
@@ -372,6 +374,9 @@ def resolve_settings(
     from_options, from_environment = _from_options(options), _from_environment(environ)
 
     entry, described = None, None
+    # The profile file this connection reads, or would read: another account's profile is looked up in it too.
+    config_file = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)[0]
+    config_path = expand_home(config_file, home)
     if pair is not None:
         access_key, secret_key = pair
         key_source = level
@@ -382,8 +387,6 @@ def resolve_settings(
         # OSC_PROFILE, exported for another tool, never picks the account for it.
         profile_sources = [from_options] if level == "options" else [from_options, from_environment]
         profile = _first("profile", profile_sources, DEFAULT_PROFILE)[0]
-        config_file = _first("config_file", [from_options, from_environment], DEFAULT_CONFIG_FILE)[0]
-        config_path = expand_home(config_file, home)
         entry, described = _load_profile(config_path, profile, explicit=level != "fallback", warnings=warnings)
         if entry is None:
             raise CredentialsError(
@@ -434,7 +437,7 @@ def resolve_settings(
         if _present(path) and not os.path.isfile(path):
             raise CredentialsError(f"{source} names {path}, which is not a readable file.")
 
-    return ConnectionSettings(
+    settings = ConnectionSettings(
         access_key=access_key,
         secret_key=secret_key,
         region=region,
@@ -455,6 +458,8 @@ def resolve_settings(
         },
         warnings=warnings,
     )
+    settings.config_file = config_path
+    return settings
 
 
 # Always the task's own: another account's connection inherits them.
@@ -469,7 +474,10 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
     """ConnectionSettings for another account (``accepter_credentials``), next to the task's ``main`` ones.
 
     They are the other account's, so the OSC_* environment (the caller's) never
-    applies: keys come from the suboptions or from a profile. What the suboptions
+    applies: keys come from the suboptions or from a profile the suboptions name,
+    looked up in their config_file, else in the main connection's profile file
+    (its config_file or OSC_CONFIG_FILE, else ~/.osc/config.json): the file is where
+    the user keeps profiles, the profile name says which account. What the suboptions
     and the profile leave unset is taken from the main connection: region and
     endpoint (a peering links Nets of one region), TLS verification, timeouts and
     retries. A client certificate authenticates one account, so it is never
@@ -483,9 +491,11 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
     has_pair = "access_key" in options or "secret_key" in options
     if not has_pair and "profile" not in options:
         raise CredentialsError(
-            "set access_key and secret_key, or profile (with config_file if it is not ~/.osc/config.json), "
+            "set access_key and secret_key, or profile (with config_file if it is not this task's profile file), "
             "for the accepter account. The OSC_* environment variables are never used for it."
         )
+    if "profile" in options and "config_file" not in options and main.config_file:
+        options["config_file"] = main.config_file
     for name in RETRY_FIELDS:
         options[name] = getattr(main, name)
     settings = resolve_settings(options, environ={})

@@ -394,9 +394,9 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)
         return padded, (
-            f"accepter_owner_id {text} has fewer than 12 digits: it was read as {padded}, the platform's reading. "
-            "An unquoted YAML number loses its leading zeros, "
-            "and one written with a leading 0 and only digits 0 to 7 is even read as octal, "
-            "which changes the digits: quote account IDs in YAML."
+            f"accepter_owner_id {text} has {len(text)} digits, not 12: it was read as {padded}, the platform's "
+            "reading. If you quoted it, a digit is missing: check the account ID. If you wrote it as a bare number, "
+            "YAML dropped its leading zeros (and reads a number starting with 0 and using only the digits 0 to 7 as "
+            'octal, which changes the digits): write account IDs in quotes, such as "012345678901".'
         )
     return text, None

@@ -282,6 +282,25 @@ def _check_live(wanted: Wanted, live: List[Peering]) -> None:
         )
 
 
+def _check_accepter_owner(wanted: Wanted, live: List[Peering]) -> None:
+    """A live peering shows who owns the accepter Net: an accepter_owner_id that says otherwise is a mistake.
+
+    Creating with it would fail on the platform; ignoring it on an existing peering would hide the mistake.
+    """
+    if not (wanted.by_pair and wanted.accepter_owner_id):
+        return
+    for peering in live:
+        nets, accounts = net_ids(peering), account_ids(peering)
+        owner = dict(zip(nets, accounts)).get(wanted.accepter_net_id)
+        if owner and owner != wanted.accepter_owner_id:
+            raise _Refusal(
+                f"accepter_owner_id is {wanted.accepter_owner_id}, but the existing Net peering "
+                f"{peering.get('NetPeeringId')} ({state_name(peering)}) shows that {wanted.accepter_net_id} belongs "
+                f'to account {owner}. Fix accepter_owner_id (set it to "{owner}"), or check the Net IDs. '
+                "Nothing was done."
+            )
+
+
 def _requested_first(wanted: Wanted, live: List[Peering]) -> List[Peering]:
     if not wanted.by_pair:
         return list(live)
@@ -365,6 +384,7 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors, check_accepter
     before = live[0] if live else reported
     try:
         _check_live(wanted, live)
+        _check_accepter_owner(wanted, live)
         live = _requested_first(wanted, live)
         before = live[0] if live else reported
         steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors, check_accepter)

@@ -44,6 +44,10 @@ if TYPE_CHECKING:  # the executor is loaded only when a plan has steps (see Topo
 
 SUMMARY_KEYS = ("created", "accepted", "rejected", "deleted", "retagged", "unchanged", "failed")
 COUNTED_STEPS = {"create": "created", "accept": "accepted", "reject": "rejected", "delete": "deleted"}
+# summary key -> how the one-line plan says it, in check mode ("3 to create") and after the run ("3 created").
+PLAN_VERBS = {"created": "create", "accepted": "accept", "rejected": "reject", "deleted": "delete", "retagged": "retag"}
+# How a step reads in the diff's line of its pair.
+STEP_WORDS = {"create_tags": "tag", "delete_tags": "untag"}
 
 
 def pair_key(source_net_id: str, accepter_net_id: str) -> Tuple[str, str]:
@@ -307,11 +311,68 @@ def describe(item: Plan) -> Dict[str, Any]:
     return {"net_peering_id": wanted.net_peering_id, "source_net_id": source, "accepter_net_id": accepter}
 
 
-def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
-    """The module's result fields: net_peerings, summary, actions, failures, and the diff."""
+def counts_line(summary: Dict[str, int], check_mode: bool) -> str:
+    """The summary in one line a person reads: '3 to create, 2 to accept, 185 unchanged, 0 failed' (check mode)."""
+    words = [
+        "{} {}".format(summary[key], ("to " + verb) if check_mode else key)
+        for key, verb in PLAN_VERBS.items()
+        if summary[key]
+    ]
+    return ", ".join(words + ["{} unchanged".format(summary["unchanged"]), "{} failed".format(summary["failed"])])
+
+
+def _state_of(view: Dict[str, Any]) -> str:
+    return (view.get("state") or "?") if view else "absent"
+
+
+def _tag_changes(before: Dict[str, Any], after: Dict[str, Any]) -> str:
+    old, new = (before or {}).get("tags") or {}, (after or {}).get("tags") or {}
+    changes = [f"+{key}={new[key]}" for key in sorted(new) if old.get(key) != new[key]]
+    changes += [f"-{key}" for key in sorted(old) if key not in new]
+    return " ".join(changes)
+
+
+def diff_line(
+    name: str, steps: List[Dict[str, Any]], before: Dict[str, Any], after: Dict[str, Any], failed: bool
+) -> str:
+    """One line for one changed pair: what is (or would be) done, and the state it goes from and to.
+
+    '+ vpc-a -> vpc-b: create, accept (absent -> active) tags +Name=x'; '-' removes,
+    '~' changes, '!' failed (its message is in failures and the task's msg).
+    """
+    kinds = [step["step"] for step in steps]
+    mark = "!" if failed else "+" if "create" in kinds else "-" if {"delete", "reject"} & set(kinds) else "~"
+    peering_id = (after or {}).get("net_peering_id") or (before or {}).get("net_peering_id")
+    words = [
+        STEP_WORDS.get(step["step"], step["step"]) + (" FAILED" if step.get("outcome") == "failed" else "")
+        for step in steps
+    ]
+    line = "{} {}{}: {} ({} -> {})".format(
+        mark,
+        name,
+        " " + peering_id if peering_id else "",
+        ", ".join(words) or "failed",
+        _state_of(before),
+        _state_of(after),
+    )
+    source_account, accepter_account = (
+        (after or before or {}).get(key) for key in ("source_account_id", "accepter_account_id")
+    )
+    if accepter_account and accepter_account != source_account:  # across accounts (the source may be unknown yet)
+        line += f" accepter account {accepter_account}"
+    tags = _tag_changes(before, after)
+    return line + (" tags " + tags if tags else "")
+
+
+def report(results: List[Dict[str, Any]], listed_count: int, check_mode: bool = False) -> Dict[str, Any]:
+    """The module's result fields: msg, net_peerings, summary, actions, failures, and the diff.
+
+    The diff is Ansible's ``prepared`` text: the counts, then one line per pair that changes
+    (or would), instead of whole objects, so a large topology's ``--check --diff`` stays readable.
+    """
     summary = dict.fromkeys(SUMMARY_KEYS, 0)
     peerings, actions, failures = [], [], []
-    before, after = {}, {}
+    lines = []
     for index, result in enumerate(results):
         item, outcome, error = result["plan"], result.get("outcome"), result.get("error")
         pair = describe(item)
@@ -333,13 +394,14 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
             failures.append(failure)
         elif not steps and index < listed_count:
             summary["unchanged"] += 1
-        if steps:
-            before[name] = diff_view(item.before)
-            after[name] = diff_view(final)
+        if steps or error:
+            lines.append(diff_line(name, steps, diff_view(item.before), diff_view(final), error is not None))
+    msg = counts_line(summary, check_mode)
     return {
+        "msg": msg,
         "net_peerings": peerings,
         "summary": summary,
         "actions": actions,
         "failures": failures,
-        "diff": {"before": before, "after": after},
+        "diff": {"prepared": "\n".join([msg] + lines) + "\n"},
     }

@@ -129,7 +129,9 @@ options:
         description: Profile of the accepter account in O(accepter_credentials.config_file).
         type: str
       config_file:
-        description: Path to the configuration file holding O(accepter_credentials.profile). Defaults to C(~/.osc/config.json).
+        description:
+          - Path to the configuration file holding O(accepter_credentials.profile).
+          - Defaults to this task's profile file (O(config_file), else E(OSC_CONFIG_FILE), else C(~/.osc/config.json)).
         type: path
       region:
         description: Region of the accepter account. Defaults to the profile's, then to this task's region.

@@ -121,7 +121,9 @@ options:
         description: Profile of that account in O(accepter_credentials[].config_file).
         type: str
       config_file:
-        description: Path of the file holding O(accepter_credentials[].profile). Defaults to C(~/.osc/config.json).
+        description:
+          - Path of the file holding O(accepter_credentials[].profile).
+          - Defaults to this task's profile file (O(config_file), else E(OSC_CONFIG_FILE), else C(~/.osc/config.json)).
         type: path
       region:
         description: Region of that account. Defaults to the profile's, then to this task's region.
@@ -162,7 +164,13 @@ attributes:
     description: Only reads are made; RV(summary), RV(actions) and the diff are the prediction.
   diff_mode:
     support: full
-    description: Lists every peering to be created, accepted, rejected, deleted or retagged, with its Nets and accounts.
+    description:
+      - The counts (as in RV(msg)), then one line per pair to be created, accepted, rejected, deleted or retagged
+        (or that failed), instead of whole objects, so that a large topology stays readable.
+      - "Each line: C(+) (created), C(-) (deleted or rejected), C(~) (changed) or C(!) (failed), the pair, the
+        peering ID, the steps, the state before and after, the accepter account when it is another, and the tag
+        changes; for example C(+ vpc-11111111 -> vpc-33333333: create, accept (absent -> active) accepter account
+        222222222222)."
 notes:
   - "API calls: one paginated C(ReadNetPeerings) (1000 peerings a page) as this task's account, whatever the number of
     peerings; one C(ReadNets) per account of O(accepter_credentials) that has something to accept; then one call per
@@ -228,10 +236,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+msg:
+  description:
+    - What the task did, in one line of counts; in check mode, what it would do.
+    - The counts of RV(summary) that are not zero, then the unchanged and failed pairs. When a pair failed, the task's
+      message starts with this line and goes on with each failure.
+  returned: always
+  type: str
+  sample: 3 to create, 2 to accept, 185 unchanged, 0 failed
 net_peerings:
   description:
-    - Every listed peering after the task, in the order of O(peerings), in the shape of the RV(outscale.cloud.net_peering#module:net_peering)
-      result of M(outscale.cloud.net_peering). C(null) for a peering that does not exist (deleted, or never created).
+    - Every listed peering after the task, in the order of O(peerings), each in the shape of the C(net_peering) that
+      M(outscale.cloud.net_peering) returns. C(null) for a peering that does not exist (deleted, or never created).
     - In check mode, the prediction; a peering still to be created has no ID.
   returned: always
   type: list
@@ -551,9 +567,9 @@ class NetPeerings(OscModule):
                 raise OscError(error)
         if params["state"] == "overridden" and not params["scope_tags"]:
             raise OscError(
-                "state=overridden needs scope_tags (for example {topology: prod}): "
-                "only peerings that carry all of them are ever removed, "
-                "so an empty or missing scope would leave the task nothing to own."
+                "state=overridden needs scope_tags (for example {topology: prod}): overridden removes the peerings "
+                "that carry all of them and are not listed, and a missing or empty scope would make every peering of "
+                "the account look like the task's. Nothing was done."
             )
         error = validate_tags(params["scope_tags"], "scope_tags")
         if error:
@@ -613,8 +629,9 @@ class NetPeerings(OscModule):
             run.settle(results, read_peerings(self.client, {}), actors)
         for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
             self.warn(warning)
-        fields = report(results, len(plans))
+        fields = report(results, len(plans), check_mode=self.check_mode)
         self.diff = fields.pop("diff")
+        counts = fields.pop("msg")  # the task's msg: set below, or the failure's (which starts with it)
         self.result.update(fields)
         self.changed = any(action["outcome"] in ("done", "planned") for action in fields["actions"]) or any(
             result.get("error") is not None and result["error"].changed for result in results
@@ -623,9 +640,10 @@ class NetPeerings(OscModule):
         if failures:
             details = " | ".join(f"{f['source_net_id']} -> {f['accepter_net_id']}: {f['msg']}" for f in failures)
             raise OscError(
-                f"{len(failures)} of {len(results)} peerings failed (the others were done): {details}",
+                f"{counts}. {len(failures)} of {len(results)} peerings failed (the others were done): {details}",
                 hint="Fix them and run the task again; it resumes where it stopped.",
             )
+        self.result["msg"] = counts
 
 
 def main():

@@ -1,35 +1,38 @@
-"""Every code block of README.md and docs/**/*.md, run as a reader would run it.
+"""Every code block of README.md and docs/**/*.md, run as a reader would run it: as pasted, in order.
+
+The reader has a clone (a scratch copy of the repository's files), `make sim` running
+in another terminal, and its one export pasted: ``OSC_CONFIG_FILE``, the profile file
+it wrote (``default``: demo account A, 111111111111; ``partner``: account B,
+222222222222; both pointing at the simulator). Here that is one simulator for the
+session, with the profile file written by the same code as `make sim`. Pages run in
+reading order (README, then the docsite's order), each page's blocks in order against
+that simulator; before each page, the documented reset between guides,
+``make sim-reset``. Nothing else is given: a block defines what it uses.
 
 Blocks are found by their fence language:
 
-- ``yaml``: a playbook (a list of plays), run with ansible-playbook against a
-  fresh simulator (demo seed);
-- ``bash``, ``sh``, ``shell``, ``console`` (the ``$ `` lines), ``python``: run in a
-  scratch copy of the repository, with the simulator's ``OSC_*`` exports;
+- ``yaml``: a playbook (a list of plays), run twice with ansible-playbook
+  ``-i docs/examples/localhost.ini`` (examples are safe to run twice);
+- ``bash``, ``sh``, ``shell``, ``console`` (the ``$ `` lines), ``python``: run in the clone;
 - ``json``: must parse;
 - ``text`` and other languages: not run. A block without a language fails: say what it is.
 
 An HTML comment on the line before a block says how else to treat it:
 
 - ``<!-- docs-test: skip (why) -->``: not run; the reason is required and shows in the report;
-- ``<!-- docs-test: tasks -->``: a task list, run in a play on localhost;
+- ``<!-- docs-test: tasks -->``: a task list, run (twice) in a play on localhost;
 - ``<!-- docs-test: tasks continued -->``: run after the task blocks before it on the page
   (up to the last ``tasks``), in the same play, to use what they registered;
 - ``<!-- docs-test: same-as PATH -->``: YAML or JSON equal (as data) to the file PATH, relative to
   the markdown file.
 
-A YAML block that is not a playbook and has no marker fails, as does any block that fails.
+A YAML block that is not a playbook and has no marker fails, as does any block that fails,
+and any run that warns "No inventory was parsed".
 
-The environment of a run (also in docs/testing-offline.md): the collection built
-and installed from this checkout into ``~/.ansible/collections`` of a scratch HOME;
-``~/.osc/config.json`` with the profiles ``default`` (demo account A, 111111111111)
-and ``partner`` (account B, 222222222222), both pointing at the simulator;
-``OSC_ENDPOINT_API`` and ``OSC_REGION`` (the simulator); shell blocks also get
-``OSC_ACCESS_KEY`` and ``OSC_SECRET_KEY`` (account A, as ``make sim`` prints them),
-and the test venv's bin first on PATH. Playbooks
-also get the extra vars ``osc_endpoint``, ``osc_region``, ``osc_sim`` (the control
-API, ``.../_sim``), ``vault_osc_access_key`` / ``vault_osc_secret_key`` (account A)
-and ``partner_access_key`` / ``partner_secret_key`` (account B).
+The environment of a run: the collection built and installed from this checkout into
+``~/.ansible/collections`` of a scratch HOME (no ``~/.osc``); ``OSC_CONFIG_FILE``; the
+test venv's bin first on PATH. Running one block alone (``-k``) runs it after a reset,
+without the blocks before it on its page.
 """
 
 import glob
@@ -45,6 +48,7 @@ import tempfile
 import pytest
 import yaml
 from simulator import Simulator
+from simulator.serve import write_profile_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.dirname(sys.executable)
@@ -64,11 +68,29 @@ class Block:
         return f"{os.path.relpath(self.path, ROOT)}:{self.line}"
 
 
+# The reading order of the guides (as the docsite's); other pages follow, by name.
+READING_ORDER = [
+    "getting-started",
+    "credentials",
+    "net_peering",
+    "inventory",
+    "troubleshooting",
+    "testing-offline",
+    "awx",
+]
+INVENTORY = os.path.join("docs", "examples", "localhost.ini")
+NO_INVENTORY_WARNINGS = ("No inventory was parsed", "provided hosts list is empty")
+
+
 def markdown_files():
-    """README.md and every .md under docs/, new pages included."""
-    found = [os.path.join(ROOT, "README.md")]
-    found += sorted(glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True))
-    return found
+    """README.md, then every .md under docs/ (new pages included), in reading order."""
+    pages = sorted(glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True))
+
+    def rank(path):
+        name = os.path.splitext(os.path.relpath(path, os.path.join(ROOT, "docs")))[0]
+        return (READING_ORDER.index(name) if name in READING_ORDER else len(READING_ORDER), name)
+
+    return [os.path.join(ROOT, "README.md")] + sorted(pages, key=rank)
 
 
 def blocks_of(path):
@@ -135,28 +157,27 @@ def installed_collection(tmp_path_factory):
     return str(collections)
 
 
-@pytest.fixture
-def docs_env(tmp_path, installed_collection):
-    """A fresh simulator, a scratch HOME with the collection and a profile file; yields (sim, env, home)."""
+class World:
+    """What the reader has: the simulator `make sim` runs, a clone, a HOME, and the environment of their shell."""
+
+    def __init__(self, sim, env, home, work):
+        self.sim, self.env, self.home, self.work = sim, env, home, work
+        self.page = None  # the page whose blocks ran last
+
+
+@pytest.fixture(scope="session")
+def docs_world(tmp_path_factory, installed_collection):
+    """One simulator and one clone for every block; yields a World."""
+    base = tmp_path_factory.mktemp("docs-world")
+    work = scratch_checkout(base)
     sim = Simulator(validate_responses=True)
     with sim:
-        home = tmp_path / "home"
+        # As `make sim` does: the profile file of both demo accounts, in the clone (git-ignored).
+        profile_file = os.path.join(work, ".osc-sim", "config.json")
+        write_profile_file(profile_file, sim)
+        home = base / "home"
         (home / ".ansible").mkdir(parents=True)
         os.symlink(installed_collection, str(home / ".ansible" / "collections"))
-        (home / ".osc").mkdir()
-        a, b = sim.accounts[:2]
-        profiles = {
-            name: {
-                "access_key": account["access_key"],
-                "secret_key": account["secret_key"],
-                "region": sim.region,
-                "endpoints": {"api": sim.url},
-            }
-            for name, account in (("default", a), ("partner", b))
-        }
-        config = home / ".osc" / "config.json"
-        config.write_text(json.dumps(profiles))
-        os.chmod(str(config), 0o600)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OSC_", "ANSIBLE_", "PYTHONPATH"))}
         env.update(
             {
@@ -167,14 +188,32 @@ def docs_env(tmp_path, installed_collection):
                 "ANSIBLE_LOCALHOST_WARNING": "false",
                 "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
                 "ANSIBLE_PYTHON_INTERPRETER": sys.executable,  # the test venv's: ansible-core and requests
+                "OSC_CONFIG_FILE": profile_file,  # the one export make sim prints
+                # async_status finds jobs under the passwd entry's home, not $HOME: keep both in the scratch HOME
                 "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async"),
-                # where the API is, for every block (a task that gives keys reads no profile)
-                "OSC_ENDPOINT_API": sim.url,
-                "OSC_REGION": sim.region,
             }
         )
-        yield sim, env, home
+        yield World(sim, env, home, work)
     assert not sim.response_problems + sim.internal_errors
+
+
+@pytest.fixture
+def docs_env(docs_world):
+    """The world, after the documented reset between guides when a new page starts."""
+    return docs_world
+
+
+def start_page(world, block):
+    if world.page == block.path:
+        return
+    code, output = run_process(["make", "--no-print-directory", "sim-reset"], cwd=world.work, env=world.env)
+    assert code == 0, f"make sim-reset (before {os.path.relpath(block.path, ROOT)}) failed:\n{output}"
+    world.page = block.path
+
+
+def check_output(block, output):
+    for warning in NO_INVENTORY_WARNINGS:
+        assert warning not in output, f"{block.name}: ansible warns {warning!r}; give an inventory:\n{output[-3000:]}"
 
 
 def run_process(command, cwd, env, stdin=None):
@@ -222,8 +261,8 @@ def run_process(command, cwd, env, stdin=None):
 def scratch_checkout(tmp_path):
     """A copy of the repository's files (as git lists them) to run commands in, with a .venv.
 
-    The .venv mirrors the test virtualenv through symlinks, with its own up-to-date
-    stamp, so `make venv` there has nothing to do and can never reinstall the real one.
+    The .venv and .venv-demo mirror the test virtualenv through symlinks, with their own
+    up-to-date stamps, so `make venv` there has nothing to do and can never reinstall the real one.
     """
     work = tmp_path / "work"
     listed = (
@@ -240,20 +279,22 @@ def scratch_checkout(tmp_path):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copy2(source, target)
     test_venv = os.path.dirname(VENV_BIN)
-    venv = work / ".venv"
-    venv.mkdir()
-    for name in os.listdir(test_venv):
-        if not name.startswith(".installed-"):
-            os.symlink(os.path.join(test_venv, name), str(venv / name))
-    checksum = subprocess.run(
-        "cat requirements.txt requirements-test.txt tests/simulator/requirements.txt | cksum",
-        shell=True,
-        cwd=str(work),
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout.split()[0]
-    (venv / (".installed-" + checksum)).touch()  # the Makefile's STAMP
+    # .venv (make venv) and .venv-demo (make demo, make sim): the test venv holds all both need.
+    for name, requirements in ((".venv", "requirements-test.txt"), (".venv-demo", "requirements-demo.txt")):
+        venv = work / name
+        venv.mkdir()
+        for entry in os.listdir(test_venv):
+            if not entry.startswith(".installed-"):
+                os.symlink(os.path.join(test_venv, entry), str(venv / entry))
+        checksum = subprocess.run(
+            f"cat requirements.txt {requirements} tests/simulator/requirements.txt | cksum",
+            shell=True,
+            cwd=str(work),
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.split()[0]
+        (venv / (".installed-" + checksum)).touch()  # the Makefile's STAMP / DEMO_STAMP
     return str(work)
 
 
@@ -282,19 +323,6 @@ def console_script(text):
     return "\n".join(commands) + "\n"
 
 
-def playbook_vars(sim):
-    a, b = sim.accounts[:2]
-    return {
-        "osc_endpoint": sim.url,
-        "osc_region": sim.region,
-        "osc_sim": sim.base_url + "/_sim",
-        "vault_osc_access_key": a["access_key"],
-        "vault_osc_secret_key": a["secret_key"],
-        "partner_access_key": b["access_key"],
-        "partner_secret_key": b["secret_key"],
-    }
-
-
 def tasks_to_run(block):
     """The tasks of a `tasks` block, preceded by those of the blocks it continues."""
     blocks = [b for b in ALL_BLOCKS if b.path == block.path and b.line <= block.line]
@@ -319,17 +347,16 @@ def is_playbook(data):
     )
 
 
-def run_playbook(block, plays, docs_env, tmp_path):
-    sim, env, _home = docs_env
+def run_playbook(block, plays, world, tmp_path):
+    """As the reader runs a playbook pasted into a file of their clone: twice, both runs must pass."""
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
-    extra = tmp_path / "vars.json"
-    extra.write_text(json.dumps(playbook_vars(sim)))
-    os.chmod(str(extra), 0o600)
-    code, output = run_process(
-        [os.path.join(VENV_BIN, "ansible-playbook"), str(playbook), "-e", f"@{extra}"], cwd=str(tmp_path), env=env
-    )
-    assert code == 0, f"{block.name} failed (ansible-playbook exit {code}):\n{output[-6000:]}"
+    for run in ("first", "second"):
+        code, output = run_process(
+            [os.path.join(VENV_BIN, "ansible-playbook"), "-i", INVENTORY, str(playbook)], cwd=world.work, env=world.env
+        )
+        assert code == 0, f"{block.name} failed on its {run} run (ansible-playbook exit {code}):\n{output[-6000:]}"
+        check_output(block, output)
     return output
 
 
@@ -371,10 +398,7 @@ def check_block(block, docs_env, tmp_path):
     elif block.language == "json":
         json.loads(block.text)
     elif block.language in ("bash", "sh", "shell", "console", "python"):
-        _sim, env, _home = docs_env
-        sim = docs_env[0]
-        env = dict(env, OSC_ACCESS_KEY=sim.accounts[0]["access_key"], OSC_SECRET_KEY=sim.accounts[0]["secret_key"])
-        work = scratch_checkout(tmp_path)
+        env, work = dict(docs_env.env), docs_env.work
         if block.language == "python":
             env["PYTHONPATH"] = os.path.join(work, "tests")
             command, script = [sys.executable, "-"], block.text
@@ -383,6 +407,7 @@ def check_block(block, docs_env, tmp_path):
             command = ["bash", "-euo", "pipefail", "-s"]
         code, output = run_process(command, cwd=work, env=env, stdin=script)
         assert code == 0, f"{block.name} failed (exit {code}); script:\n{script}\noutput:\n{output[-6000:]}"
+        check_output(block, output)
 
 
 def test_blocks_are_found():
@@ -399,6 +424,8 @@ def test_blocks_are_found():
 def test_docs_block(block, request, tmp_path):
     needs_environment = not (block.marker or "").startswith(("skip", "same-as")) and block.language != "json"
     docs_env = request.getfixturevalue("docs_env") if needs_environment else None
+    if docs_env is not None:
+        start_page(docs_env, block)
     check_block(block, docs_env, tmp_path)
 
 
@@ -408,3 +435,28 @@ def test_readme_links_work_where_galaxy_renders_it():
         links = re.findall(r"\]\(([^)]+)\)", handle.read())
     relative = [link for link in links if not re.match(r"https?://", link)]
     assert links and not relative, f"relative links in README.md: {relative}"
+
+
+def test_tarball_names_follow_galaxy_yml():
+    """A guide that names the built tarball names the one `ansible-galaxy collection build` makes now."""
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
+    named = {}
+    for path in markdown_files():
+        with open(path, encoding="utf-8") as handle:
+            for found in re.findall(r"outscale-cloud-(\d+\.\d+\.\d+)\.tar\.gz", handle.read()):
+                named.setdefault(found, []).append(os.path.relpath(path, ROOT))
+    assert named, "no guide names the tarball any more: drop this test"
+    assert set(named) == {version}, f"galaxy.yml says {version}; the guides name {named}"
+
+
+@pytest.mark.parametrize("page", ["README.md", os.path.join("docs", "getting-started.md")])
+def test_module_tables_list_every_module(page):
+    modules = sorted(
+        os.path.splitext(name)[0]
+        for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
+        if name.endswith(".py") and not name.startswith("_")
+    )
+    with open(os.path.join(ROOT, page), encoding="utf-8") as handle:
+        rows = re.findall(r"^\| `outscale\.cloud\.(\w+)` \|", handle.read(), re.MULTILINE)
+    assert sorted(set(rows) & set(modules)) == modules, f"{page}: the module table lacks {set(modules) - set(rows)}"

@@ -181,6 +181,10 @@ def test_demo_mesh(osc_simulator, run_playbook, tmp_path):
     assert [p["state"]["name"] for p in mesh] == ["active"] * 3
     b = sim.accounts[1]["account_id"]
     assert sorted(p["accepter_net"]["account_id"] == b for p in mesh) == [False, True, True]  # 2 across accounts
+    # the picture the demo prints: three Nets, three active peerings
+    graph = summary["graph"].splitlines()
+    assert graph[0] == "flowchart LR" and sum(1 for line in graph if " -->|" in line) == 3
+    assert sum(1 for line in graph if "<br/>account " in line) == 3
     assert summary["second_run_changed"] is False
     assert summary["second_run_calls"] == ["ReadNetPeerings"]  # one read for the whole mesh, no write
     assert summary["cleanup"]["deleted"] == 3 and summary["live_after_cleanup"] == 0
@@ -210,7 +214,8 @@ def test_net_peering_states(osc_simulator, run_playbook):
 # -- inventory-driven provisioning -----------------------------------------------------------
 
 INVENTORY_SEED = os.path.join(EXAMPLES, "inventory-seed.json")
-PROFILES = ("network", "apps")  # outscale_accounts in inventory/group_vars/all.yml, in seed order
+PROFILES = ("default", "partner")  # the profiles of outscale_accounts in inventory/group_vars/all.yml, in seed order
+ACCOUNT_NAMES = ("network", "apps")  # the keys of outscale_accounts (the hosts' net_account), in seed order
 HUB_AND_SPOKE = [("net-hub", "net-spoke-apps"), ("net-hub", "net-spoke-db"), ("net-hub", "net-spoke-web")]
 FULL_MESH = [
     ("net-shared-eu", "net-shared-logs"),
@@ -278,7 +283,7 @@ def test_inventory_describes_the_seeded_nets():
     with open(INVENTORY_SEED) as handle:
         seed = json.load(handle)
     seeded = {}
-    for name, account in zip(PROFILES, seed["accounts"]):
+    for name, account in zip(ACCOUNT_NAMES, seed["accounts"]):
         for net in account["nets"]:
             seeded[net["net_id"]] = name
     assert dict(inventory_nets().values()) == seeded

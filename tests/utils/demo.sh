@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo, in one command (`make demo` creates .venv first, then calls this).
+# The demo, in one command (`make demo` creates .venv-demo first, then calls this).
 #
 #   1. builds the collection and installs the tarball into build/collections;
 #   2. starts the Outscale API simulator: two accounts, three Nets;
@@ -12,12 +12,13 @@
 #   5. prints a summary, including the API calls the simulator received.
 # The simulator is stopped on exit, even when a step fails.
 #
-# Env: VENV (default $ROOT/.venv), DEMO_SEED (default the demo seed),
+# Env: VENV (default $ROOT/.venv-demo, else $ROOT/.venv), DEMO_SEED (default the demo seed),
 #      DEMO_BUILD_DIR (default $ROOT/build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VENV=${VENV:-$ROOT/.venv}
+if [ -z "${VENV:-}" ] && [ ! -d "$ROOT/.venv-demo" ] && [ -d "$ROOT/.venv" ]; then VENV=$ROOT/.venv; fi
+VENV=${VENV:-$ROOT/.venv-demo}
 # Absolute paths: the playbook runs from a scratch directory.
 if [ -d "$VENV" ]; then VENV=$(cd "$VENV" && pwd); fi
 PY=$VENV/bin/python
@@ -31,7 +32,7 @@ die() { printf '%serror:%s %s\n' "$RED" "$RESET" "$*" >&2; exit 2; }
 
 for tool in python ansible-galaxy ansible-playbook; do
     [ -x "$VENV/bin/$tool" ] || die "$VENV/bin/$tool not found. Run 'make demo', or create the virtualenv:
-    python3 -m venv .venv && .venv/bin/pip install -r requirements-test.txt"
+    python3 -m venv .venv-demo && .venv-demo/bin/pip install -r requirements-demo.txt"
 done
 [ -f "$SEED" ] || die "seed file $SEED not found"
 
@@ -83,11 +84,9 @@ run_playbook() {
         env ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" \
             ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
             ANSIBLE_STDOUT_CALLBACK=default \
-            ANSIBLE_LOCALHOST_WARNING=false \
-            ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
             ANSIBLE_RETRY_FILES_ENABLED=false \
             ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
-            "$VENV/bin/ansible-playbook" "$ROOT/docs/examples/$1" -e "@$VARS"
+            "$VENV/bin/ansible-playbook" -i "$ROOT/docs/examples/localhost.ini" "$ROOT/docs/examples/$1" -e "@$VARS"
     )
 }
 step "Running docs/examples/demo.yml with the installed collection (one net_peering task per peering)"
@@ -152,6 +151,12 @@ if mesh:
         print("  %-13s %s (%s) -> %s (%s)  %-13s  state: %s" % (p["net_peering_id"], src["net_id"], src["account_id"],
               acc["net_id"], acc["account_id"], kind, p["state"]["name"]))
     print("  first run: %s" % counts(mesh["first_run"]))
+    if mesh.get("graph"):
+        print("  the mesh as a Mermaid flowchart (outscale.cloud.peering_graph; paste it into a ```mermaid block")
+        print("  of a Markdown file, or into mermaid.live):")
+        print()
+        print(mesh["graph"].rstrip())
+        print()
     second = "changed=%d" % (1 if mesh["second_run_changed"] else 0)
     if mesh.get("second_run_calls") is not None:
         second += ", " + call_cost(mesh["second_run_calls"])
@@ -176,7 +181,7 @@ if calls is not None:
 PYEOF
 
 if [ "$rc" -eq 0 ]; then
-    printf '\n%sDemo OK.%s Next: docs/getting-started.md, docs/topology.md, ansible-doc outscale.cloud.net_peerings\n' "$GREEN" "$RESET"
+    printf '\n%sDemo OK%s (%d s). Next: docs/getting-started.md, docs/topology.md, ansible-doc outscale.cloud.net_peerings\n' "$GREEN" "$RESET" "$SECONDS"
 else
     printf '\n%sDemo FAILED%s (ansible-playbook exit code %s). The simulator has been stopped.\n' "$RED" "$RESET" "$rc"
 fi

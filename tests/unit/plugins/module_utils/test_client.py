@@ -218,6 +218,17 @@ def test_client_errors_are_not_retried(server, make_client, fake, action, status
         assert error.hint is None
 
 
+def test_a_wrong_secret_key_is_told_to_check_the_secret_not_warned_of_the_unknown_key_lockout(server, make_client):
+    server.push(osc_error(401, "1", "AccessDenied", "refused"))
+    with pytest.raises(OscApiError) as info:
+        make_client(server).call(READ, {})
+    message = info.value.full_message()
+    assert "check that secret_key is the one of this access_key" in message
+    # The lockout follows unknown access keys (4120): named as that case only, after the advice for this one.
+    assert "Only if the calls before this one answered Code 4120 (unknown access key)" in message
+    assert "After several unknown access keys in a row" not in message
+
+
 # -- retries: server errors -----------------------------------------------------
 
 

@@ -422,6 +422,46 @@ def test_accepter_settings_from_profile(tmp_path):
     assert settings.access_key == "AKP" and settings.endpoint == "http://127.0.0.1:9/api/v1"
 
 
+def test_accepter_profile_is_read_from_the_task_connections_profile_file(tmp_path):
+    """make sim writes default and partner into one file, exported as OSC_CONFIG_FILE: `profile: partner` finds it."""
+    config = tmp_path / "sim-config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "default": {
+                    "access_key": "AKA",
+                    "secret_key": "SKA",
+                    "endpoints": {"api": "http://127.0.0.1:12/api/v1"},
+                },
+                "partner": {
+                    "access_key": "AKP",
+                    "secret_key": "SKP",
+                    "endpoints": {"api": "http://127.0.0.1:12/api/v1"},
+                },
+            }
+        )
+    )
+    main = resolve_settings({}, environ={"OSC_CONFIG_FILE": str(config)}, home=str(tmp_path / "nohome"))
+    assert main.access_key == "AKA" and main.config_file == str(config)
+    settings = other_account_settings(main, {"profile": "partner"})
+    assert (settings.access_key, settings.secret_key) == ("AKP", "SKP")
+    # A main connection by keys still tells where its profile file is; the accepter's own config_file wins.
+    by_keys = resolve_settings({"access_key": "AK", "secret_key": "SK"}, environ={"OSC_CONFIG_FILE": str(config)})
+    assert other_account_settings(by_keys, {"profile": "partner"}).access_key == "AKP"
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"partner": {"access_key": "AKO", "secret_key": "SKO"}}))
+    assert other_account_settings(main, {"profile": "partner", "config_file": str(other)}).access_key == "AKO"
+
+
+def test_accepter_profile_defaults_to_the_task_home_file(tmp_path):
+    home = tmp_path / "home"
+    (home / ".osc").mkdir(parents=True)
+    (home / ".osc" / "config.json").write_text(json.dumps({"partner": {"access_key": "AKH", "secret_key": "SKH"}}))
+    main = resolve_settings({"access_key": "AK", "secret_key": "SK"}, environ={}, home=str(home))
+    assert main.config_file == str(home / ".osc" / "config.json")
+    assert other_account_settings(main, {"profile": "partner"}).access_key == "AKH"
+
+
 def test_accepter_settings_own_endpoint_wins(tmp_path):
     config = tmp_path / "config.json"
     config.write_text(

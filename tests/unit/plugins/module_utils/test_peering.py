@@ -245,7 +245,16 @@ def test_normalize_account_id(given, expected, warns):
     value, warning = np.normalize_account_id(given)
     assert value == expected and bool(warning) is warns
     if warns:
-        assert "quote account IDs in YAML" in warning
+        assert "write account IDs in quotes" in warning
+
+
+def test_a_quoted_11_digit_account_id_is_not_said_to_be_an_unquoted_number():
+    """ "22222222222" (quoted, a digit missing) gets a warning true for it, not only for a bare YAML number."""
+    value, warning = np.normalize_account_id("22222222222")
+    assert value == "022222222222"
+    assert warning.startswith("accepter_owner_id 22222222222 has 11 digits, not 12: it was read as 022222222222")
+    assert "If you quoted it, a digit is missing: check the account ID." in warning
+    assert "An unquoted YAML number loses" not in warning
 
 
 # -- advice on refused reads ----------------------------------------------------

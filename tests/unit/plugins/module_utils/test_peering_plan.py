@@ -584,3 +584,27 @@ def test_topology_plans_carry_no_accepter_check():
 
     plans, removals = plan_topology([pp.Wanted("accepted", **CROSS)], [], WITH_B, "merged", {})
     assert [item.kinds() for item in plans] == [[pp.CREATE, pp.ACCEPT]] and removals == []
+
+
+@pytest.mark.parametrize("state", ["present", "accepted", "rejected", "absent"])
+@pytest.mark.parametrize(
+    "world",
+    [
+        [peering("pcx-0000000c", N1, NB, "active", A, B)],
+        [peering("pcx-0000000d", NB, N1, "pending-acceptance", B, A)],  # the reverse direction shows it too
+    ],
+    ids=["requested-active", "reverse-pending"],
+)
+def test_a_wrong_accepter_owner_id_on_an_existing_peering_is_refused(state, world):
+    """The live peering says who owns the accepter Net; a 12-digit ID that says otherwise is not ignored."""
+    wrong = "333333333333"
+    result = pp.plan(pp.Wanted(state, source_net_id=N1, accepter_net_id=NB, accepter_owner_id=wrong), world, NOBODY)
+    assert not result.steps
+    assert result.refusal.startswith(f"accepter_owner_id is {wrong}, but the existing Net peering ")
+    assert f"{NB} belongs to account {B}" in result.refusal and f'set it to "{B}"' in result.refusal
+
+
+def test_the_right_accepter_owner_id_on_an_existing_peering_is_accepted():
+    world = [peering("pcx-0000000c", N1, NB, "active", A, B)]
+    result = pp.plan(pp.Wanted("present", source_net_id=N1, accepter_net_id=NB, accepter_owner_id=B), world, NOBODY)
+    assert result.refusal is None and result.steps == []

@@ -5,12 +5,16 @@ A topology of 6 Nets in account A and 2 in account B: a full mesh of A's Nets
 """
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peerings
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 A, B = "111111111111", "222222222222"
 KEYS_A = {"access_key": "AKTOPOLOGYACCOUNTA01", "secret_key": "SKtopologySecretA00000000000000000000001"}
 KEYS_B = {"access_key": "AKTOPOLOGYACCOUNTB01", "secret_key": "SKtopologySecretB00000000000000000000001"}
@@ -112,10 +116,26 @@ def test_check_mode_predicts_with_reads_only(topo):
     assert result["changed"] and result["summary"]["created"] == 17 and result["summary"]["accepted"] == 17
     assert set(topo.calls()) == {"ReadNetPeerings", "ReadNets"} and not topo.live()
     assert all(action["outcome"] == "planned" for action in result["actions"])
-    after = result["diff"]["after"]
-    assert len(after) == 17
-    cross = after[f"{NETS_A[0]} -> {NETS_B[0]}"]
-    assert cross["accepter_account_id"] == B and cross["state"] == "active" and cross["net_peering_id"] is None
+    # One line of counts, in the future tense, and one diff line per pair instead of whole objects.
+    assert result["msg"] == "17 to create, 17 to accept, 0 unchanged, 0 failed"
+    lines = result["diff"]["prepared"].splitlines()
+    assert lines[0] == result["msg"] and len(lines) == 1 + 17
+    assert f"+ {NETS_A[0]} -> {NETS_B[0]}: create, accept (absent -> active) accepter account {B}" in lines
+    assert f"+ {NETS_A[0]} -> {NETS_A[1]}: create, accept (absent -> active)" in lines
+
+
+def test_msg_says_what_was_done_in_one_line_of_counts(topo):
+    done = topo.run(topology(), scope_tags={"topology": "unit"}, diff=True)
+    assert done["msg"] == "17 created, 17 accepted, 17 retagged, 0 unchanged, 0 failed"
+    peering_id = done["net_peerings"][0]["net_peering_id"]
+    # One pair changes (a tag); the diff shows that pair alone, by its ID, with the tag change.
+    items = topology()
+    items[0]["tags"] = {"Name": "first"}
+    again = topo.run(items, scope_tags={"topology": "unit"}, diff=True)
+    assert again["msg"] == "1 retagged, 16 unchanged, 0 failed"
+    assert again["diff"]["prepared"].splitlines()[1:] == [
+        f"~ {NETS_A[0]} -> {NETS_A[1]} {peering_id}: tag (active -> active) tags +Name=first"
+    ]
 
 
 def test_overridden_removes_only_scoped_unlisted_peerings(topo):
@@ -136,6 +156,41 @@ def test_overridden_removes_only_scoped_unlisted_peerings(topo):
 def test_overridden_needs_scope_tags(topo):
     result = topo.run(topology(), state="overridden")
     assert result["failed"] and "needs scope_tags" in result["msg"] and topo.calls() == []
+    # The reason the module gives is the one docs/topology.md gives.
+    reason = "a missing or empty scope would make every peering of the account look like the task's"
+    assert reason in result["msg"]
+    with open(os.path.join(ROOT, "docs", "topology.md"), encoding="utf-8") as handle:
+        assert reason in " ".join(handle.read().split())
+
+
+def test_a_state_outside_the_choices_in_peerings_names_the_item_and_the_word(topo):
+    items = topology(cross=False)[:3]
+    items[1]["state"] = "active"
+    result = topo.run(items)
+    assert result["failed"] and topo.calls() == []
+    assert result["msg"] == (
+        "peerings[1].state is 'active'; it must be one of accepted, present. "
+        "For a peering that is active, the word is 'accepted'."
+    )
+
+
+def test_ansible_doc_renders_the_net_peerings_return_value_in_plain_words():
+    """The return value net_peerings once read 'in the shape of the `net_peering' (of module ...) result of ...'."""
+    collections = os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(net_peerings.__file__))))
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update(ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_NOCOLOR="1", PAGER="cat")
+    doc = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ansible-doc"), "outscale.cloud.net_peerings"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    text = " ".join(doc.replace("[", "").replace("]", "").split())  # M(x) shows as [x] when not on a terminal
+    assert "each in the shape of the `net_peering' that outscale.cloud.net_peering returns." in text
+    assert "(of module outscale.cloud.net_peering) result of" not in text
 
 
 def test_deleted_removes_the_listed_pairs_in_either_direction(topo):

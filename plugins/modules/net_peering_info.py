@@ -222,8 +222,8 @@ net_peerings:
         Name: hub-to-spoke1
 api_error:
   description:
-    - The failed API call's fields, when the task failed on an API error, as in the RV(outscale.cloud.net_peering#module:api_error)
-      result of M(outscale.cloud.net_peering) - C(action), C(status_code), C(code), C(type), C(details) and C(request_id).
+    - The failed API call's fields, when the task failed on an API error, as in the C(api_error) that
+      M(outscale.cloud.net_peering) returns - C(action), C(status_code), C(code), C(type), C(details) and C(request_id).
   returned: on API failure
   type: dict
   contains:

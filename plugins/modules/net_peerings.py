@@ -446,7 +446,7 @@ failures:
       type: str
       returned: always
     api_error:
-      description: The failed call's fields, as in the RV(outscale.cloud.net_peering#module:api_error) result of M(outscale.cloud.net_peering).
+      description: The failed call's fields, as in the C(api_error) that M(outscale.cloud.net_peering) returns.
       type: dict
       returned: when the pair failed on an API error
       contains:

@@ -79,7 +79,7 @@ def _sides_without_routes(peering, source, accepter):
 def peering_graph(data, direction="LR", ended=True):
     """A Mermaid flowchart of the peerings: one node per Net, one edge per peering."""
     if direction not in DIRECTIONS:
-        _fail("direction must be one of {}, not {!r}.".format(", ".join(DIRECTIONS), direction))
+        _fail(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}.")
     nodes, edges = {}, []
     for index, peering in enumerate(_peerings(data)):
         if peering is None:  # net_peerings lists a peering that does not exist (yet, or any more) as null
@@ -101,14 +101,15 @@ def peering_graph(data, direction="LR", ended=True):
         edges.append((source["net_id"], accepter["net_id"], kind, label))
     lines = [f"flowchart {direction}"]
     for net_id, net in nodes.items():
-        parts = [net_id, net.get("ip_range"), "account {}".format(net.get("account_id") or "unknown")]
-        lines.append('    {}["{}"]'.format(_node_id(net_id), "<br/>".join(_text(part) for part in parts if part)))
+        parts = [net_id, net.get("ip_range"), f"account {net.get('account_id') or 'unknown'}"]
+        shown = "<br/>".join(_text(part) for part in parts if part)
+        lines.append(f'    {_node_id(net_id)}["{shown}"]')
     for source, accepter, kind, label in edges:
         lines.append(f'    {_node_id(source)} {EDGE_LINKS[kind]}|"{_text(label)}"| {_node_id(accepter)}')
     for kind, style in EDGE_STYLES.items():
         numbers = [str(number) for number, edge in enumerate(edges) if edge[2] == kind]
         if numbers:
-            lines.append("    linkStyle {} {}".format(",".join(numbers), style))
+            lines.append(f"    linkStyle {','.join(numbers)} {style}")
     return "\n".join(lines) + "\n"
 
 

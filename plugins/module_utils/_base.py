@@ -76,7 +76,7 @@ def _item_choice_error(spec: Dict[str, Any], params: Dict[str, Any]) -> Optional
                 choices, value = suboption.get("choices"), item.get(key)
                 if not choices or value is None or value in choices:
                     continue
-                msg = "{}[{}].{} is {!r}; it must be one of {}.".format(name, index, key, value, ", ".join(choices))
+                msg = f"{name}[{index}].{key} is {value!r}; it must be one of {', '.join(choices)}."
                 if key == "state" and STATE_WORDS.get(str(value)) in choices:
                     msg += f" For a peering that is {value}, the word is {STATE_WORDS[str(value)]!r}."
                 return msg

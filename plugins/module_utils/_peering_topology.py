@@ -314,11 +314,9 @@ def describe(item: Plan) -> Dict[str, Any]:
 def counts_line(summary: Dict[str, int], check_mode: bool) -> str:
     """The summary in one line a person reads: '3 to create, 2 to accept, 185 unchanged, 0 failed' (check mode)."""
     words = [
-        "{} {}".format(summary[key], ("to " + verb) if check_mode else key)
-        for key, verb in PLAN_VERBS.items()
-        if summary[key]
+        f"{summary[key]} {f'to {verb}' if check_mode else key}" for key, verb in PLAN_VERBS.items() if summary[key]
     ]
-    return ", ".join(words + ["{} unchanged".format(summary["unchanged"]), "{} failed".format(summary["failed"])])
+    return ", ".join([*words, f"{summary['unchanged']} unchanged", f"{summary['failed']} failed"])
 
 
 def _state_of(view: Dict[str, Any]) -> str:
@@ -347,14 +345,8 @@ def diff_line(
         STEP_WORDS.get(step["step"], step["step"]) + (" FAILED" if step.get("outcome") == "failed" else "")
         for step in steps
     ]
-    line = "{} {}{}: {} ({} -> {})".format(
-        mark,
-        name,
-        " " + peering_id if peering_id else "",
-        ", ".join(words) or "failed",
-        _state_of(before),
-        _state_of(after),
-    )
+    shown_id = f" {peering_id}" if peering_id else ""
+    line = f"{mark} {name}{shown_id}: {', '.join(words) or 'failed'} ({_state_of(before)} -> {_state_of(after)})"
     source_account, accepter_account = (
         (after or before or {}).get(key) for key in ("source_account_id", "accepter_account_id")
     )

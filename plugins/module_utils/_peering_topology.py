@@ -34,12 +34,14 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Wanted,
     plan,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ROUTE_KINDS, routes_now
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
 
 if TYPE_CHECKING:  # the executor is loaded only when a plan has steps (see TopologyRun.run)
     from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 
 SUMMARY_KEYS = ("created", "accepted", "rejected", "deleted", "retagged", "unchanged", "failed")
+ROUTE_SUMMARY_KEYS = ("routes_created", "routes_deleted")
 COUNTED_STEPS = {"create": "created", "accept": "accepted", "reject": "rejected", "delete": "deleted"}
 
 
@@ -174,7 +176,8 @@ class TopologyRun:
         needed: Dict[str, Set[str]] = {}
         for item in plans:
             for step in item.steps:
-                if step.actor != TASK and step.kind != CHECK_ACCEPTER:
+                # Route steps are not accepts: their account's credentials were proven by reading its tables.
+                if step.actor != TASK and step.kind != CHECK_ACCEPTER and step.kind not in ROUTE_KINDS:
                     net = net_ids(item.before)[1] if item.before else item.wanted.accepter_net_id
                     needed.setdefault(step.actor, set()).add(net)
         failures = {}
@@ -255,9 +258,13 @@ def describe(item: Plan) -> Dict[str, Any]:
     return {"net_peering_id": wanted.net_peering_id, "source_net_id": source, "accepter_net_id": accepter}
 
 
-def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
-    """The module's result fields: net_peerings, summary, actions, failures, and the diff."""
-    summary = dict.fromkeys(SUMMARY_KEYS, 0)
+def report(results: List[Dict[str, Any]], listed_count: int, with_routes: bool = False) -> Dict[str, Any]:
+    """The module's result fields: net_peerings, summary, actions, failures, and the diff.
+
+    ``with_routes``: each peering gains ``routes``, the summary routes_created and
+    routes_deleted, and the diff each pair's routes.
+    """
+    summary = dict.fromkeys(SUMMARY_KEYS + (ROUTE_SUMMARY_KEYS if with_routes else ()), 0)
     peerings, actions, failures = [], [], []
     before, after = {}, {}
     for index, result in enumerate(results):
@@ -269,11 +276,16 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
             actions.append(dict(pair, **action))
             if action["outcome"] != "failed" and action["step"] in COUNTED_STEPS:
                 summary[COUNTED_STEPS[action["step"]]] += 1
+            if with_routes and action["outcome"] in ("done", "planned") and action["step"] in ROUTE_KINDS:
+                summary["routes_" + action["step"].split("_")[0] + "d"] += 1
         if any(a["step"] in ("create_tags", "delete_tags") and a["outcome"] != "failed" for a in steps):
             summary["retagged"] += 1
         final = outcome.peering if outcome else (error.result.get("peering", item.before) if error else item.before)
+        routes = routes_now(item, steps) if with_routes else None
         if index < listed_count:
             peerings.append(normalize_peering(final) if final else None)
+            if final and with_routes:
+                peerings[-1]["routes"] = routes
         if error:
             summary["failed"] += 1
             failure = dict(pair, msg=error.full_message())
@@ -284,6 +296,8 @@ def report(results: List[Dict[str, Any]], listed_count: int) -> Dict[str, Any]:
         if steps:
             before[name] = diff_view(item.before)
             after[name] = diff_view(final)
+            if with_routes:
+                before[name]["routes"], after[name]["routes"] = list(item.routes_before or []), routes
     return {
         "net_peerings": peerings,
         "summary": summary,

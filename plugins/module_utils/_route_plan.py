@@ -238,11 +238,35 @@ def peer_overlap(item: Plan, nets: Dict[str, NetInfo], peers: Dict[str, Dict[str
                     "Nothing was done for this pair; give one of them a disjoint range, or do not route both from "
                     f"{net}."
                 )
+        # Peers the read does not show (net_peering reads one pair): the routes of the Net to other peerings tell.
+        peering_id = ((item.after or item.before) or {}).get("NetPeeringId")
+        for table in (nets.get(net) or NetInfo(net)).tables or []:
+            for route in table.get("Routes") or []:
+                other_range, via = route.get("DestinationIpRange"), route.get("NetPeeringId")
+                if (
+                    via
+                    and via != peering_id
+                    and overlaps(peer_range, other_range)
+                    and not same_range(peer_range, other_range)
+                ):
+                    return (
+                        f"Net {net} would route to two peers whose ranges overlap: Net {peer} ({peer_range}) and the "
+                        f"peer of {via} ({other_range}, routed in {table.get('RouteTableId')}). The most specific "
+                        "route would take part of the other peer's traffic. Nothing was done for this pair; give one "
+                        f"of them a disjoint range, or do not route both from {net}."
+                    )
     return None
 
 
 def missing_side(info: NetInfo) -> str:
-    account = info.account or "unknown"
+    account = info.account
+    if account is None:
+        return (
+            f"routes: no route table of Net {info.net_id} could be read, with this task's credentials or any "
+            "accepter_credentials. Every Net has a main route table, and only its owner reads it: check that the Net "
+            "exists in this region, and give accepter_credentials for the account that owns it. Nothing was done for "
+            "this pair."
+        )
     return (
         f"routes: Net {info.net_id} belongs to account {account} and this task has no credentials for it, so its "
         f"route tables can be neither read nor written. Nothing was done for this pair. Add accepter_credentials for "
@@ -369,12 +393,18 @@ def plan_routes(
     option: Optional[RouteOption],
     mode: str = "merged",
     listed_count: Optional[int] = None,
+    all_peerings_read: bool = True,
 ) -> Tuple[List[RouteDecision], List[Dict[str, str]]]:
     """(one decision per plan, in order; the stale routes found in the listed Nets' selected tables).
 
     Without ``option`` only the pair overlap is checked (from the ranges known). ``listed_count``:
     the plans after it are removals (overridden), whose Nets are not searched for stale routes.
+    ``all_peerings_read``: ``observed`` holds every peering of the task's account (net_peerings),
+    not one pair's (net_peering); only then is a route to a peering not read known to be stale.
     """
+    if not all_peerings_read:
+        for info in nets.values():
+            info.task_owned = False
     decisions = []
     listed_count = len(plans) if listed_count is None else listed_count
     if option is None:
@@ -430,9 +460,26 @@ def merge_routes(plans: List[Plan], decisions: List[RouteDecision], with_routes:
     for item, decision in zip(plans, decisions):
         if decision.refusal and not item.refusal:
             item.refusal, item.steps = decision.refusal, []
+        if with_routes:
+            item.routes_before, item.routes_after = decision.routes_before, decision.routes_after
         if item.refusal:
             continue
         item.steps = decision.before_steps + item.steps + decision.after_steps
         item.warnings.extend(decision.warnings)
-        if with_routes:
-            item.routes_before, item.routes_after = decision.routes_before, decision.routes_after
+
+
+def routes_now(item: Plan, actions: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+    """The routes through the plan's peering after its actions: those read, plus creates, minus deletes.
+
+    An action counts once done (or planned, in check mode); a failed one changed nothing.
+    """
+    routes = [dict(route) for route in item.routes_before or []]
+    for action in actions:
+        if action.get("step") not in ROUTE_KINDS or action.get("outcome") not in ("done", "planned"):
+            continue
+        route = {key: action.get(key) for key in ("net_id", "route_table_id", "destination_ip_range")}
+        if action["step"] == CREATE_ROUTE:
+            routes.append(route)
+        elif route in routes:
+            routes.remove(route)
+    return routes

@@ -26,7 +26,7 @@ description:
     credentials for that account. Those credentials are proven with one C(ReadNets) per account before any write.
 author:
   - outscale.cloud maintainers (@outscale)
-extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
+extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group, outscale.cloud.routes]
 options:
   peerings:
     description:
@@ -159,6 +159,10 @@ notes:
   - "API calls: one paginated C(ReadNetPeerings) (1000 peerings a page) as this task's account, whatever the number of
     peerings; one C(ReadNets) per account of O(accepter_credentials) that has something to accept; then one call per
     write (create, accept, reject, delete, each tag change), and polls while waiting."
+  - "With O(routes): one C(ReadRouteTables) as this task's account and one per account of O(accepter_credentials)
+    whose Nets are listed; one C(ReadNets) per account only for Nets whose range no peering read shows; then one
+    C(CreateRoute) per missing route and one C(DeleteRoute) per route removed. A re-run with nothing to change makes
+    one C(ReadNetPeerings) and one C(ReadRouteTables) per account."
   - The task's account must be allowed C(ReadNetPeerings), C(CreateNetPeering), C(AcceptNetPeering) (its own Nets),
     C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags) and C(DeleteTags). Each accepter account needs
     C(ReadNets) and C(AcceptNetPeering).
@@ -210,6 +214,28 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     var: topology.summary
 
+- name: Full mesh with the routes of every Net's main table, both sides, removed with the peerings they serve
+  outscale.cloud.net_peerings:
+    peerings: "{{ groups['nets'] | map('extract', hostvars) | list | outscale.cloud.full_mesh }}"
+    state: overridden
+    scope_tags:
+      topology: prod-mesh
+    routes:
+      route_tables: main
+
+- name: Routes only in the route tables tagged tier=app
+  outscale.cloud.net_peerings:
+    peerings:
+      - source_net_id: vpc-11111111
+        accepter_net_id: vpc-33333333
+        accepter_owner_id: "222222222222"
+    accepter_credentials:
+      - account_id: "222222222222"
+        profile: other
+    routes:
+      route_table_tags:
+        tier: app
+
 - name: Remove the listed peerings
   outscale.cloud.net_peerings:
     peerings:
@@ -224,6 +250,8 @@ net_peerings:
     - Every listed peering after the task, in the order of O(peerings), in the shape of the RV(outscale.cloud.net_peering#module:net_peering)
       result of M(outscale.cloud.net_peering). C(null) for a peering that does not exist (deleted, or never created).
     - In check mode, the prediction; a peering still to be created has no ID.
+    - With O(routes), each gains C(routes), the routes through it on each side (C(net_id), C(route_table_id),
+      C(destination_ip_range)), as they are after the task.
   returned: always
   type: list
   elements: dict
@@ -234,17 +262,33 @@ net_peerings:
       accepter_net: {account_id: "111111111111", ip_range: 10.2.0.0/16, net_id: vpc-22222222}
       expiration_date: "2026-12-04T10:00:00.000Z"
       tags: {topology: prod-mesh}
+      routes:
+        - {net_id: vpc-11111111, route_table_id: rtb-11111111, destination_ip_range: 10.2.0.0/16}
+        - {net_id: vpc-22222222, route_table_id: rtb-22222222, destination_ip_range: 10.1.0.0/16}
 summary:
   description:
     - How many peerings each kind of step concerned. A peering created and accepted in one run counts in both.
     - C(unchanged) counts the listed peerings that needed nothing; C(failed) the pairs (listed or removed) that failed.
+    - With O(routes), C(routes_created) and C(routes_deleted) count the routes written and deleted.
   returned: always
   type: dict
   sample: {created: 3, accepted: 3, rejected: 0, deleted: 1, retagged: 3, unchanged: 7, failed: 0}
+stale_routes:
+  description:
+    - With O(routes), the routes found in the selected tables of the listed Nets that point to a peering that is no
+      longer live. O(state=overridden) deletes them (see RV(actions)); the other states leave them.
+  returned: when O(routes) is set
+  type: list
+  elements: dict
+  sample:
+    - {net_id: vpc-11111111, route_table_id: rtb-12345678, destination_ip_range: 10.9.0.0/16,
+       net_peering_id: pcx-87654321}
 actions:
   description:
     - Each step taken (or, in check mode, planned), in order per pair.
-    - C(step) is one of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags); C(actor) is
+    - C(step) is one of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags), and with
+      O(routes) C(create_route) and C(delete_route) (which also give C(net_id), C(route_table_id) and
+      C(destination_ip_range)); C(actor) is
       V(task) or the account of the O(accepter_credentials) used; C(outcome) is C(done), C(planned) or C(failed).
   returned: always
   type: list
@@ -291,6 +335,12 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology i
     report,
     undecided_sides,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteOption
+from ansible_collections.outscale.cloud.plugins.module_utils._routes import (
+    add_routes,
+    routes_argument_spec,
+    validate_routes,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
 
@@ -322,6 +372,7 @@ class NetPeerings(OscModule):
             max_concurrent_writes=dict(type="int", default=4),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
+            routes=routes_argument_spec(),
         )
         return spec
 
@@ -370,6 +421,7 @@ class NetPeerings(OscModule):
                 raise OscError(f"accepter_credentials: account_id '{account}' is not a 12-digit account ID.")
         if len(set(accounts)) != len(accounts):
             raise OscError("accepter_credentials: each account_id may appear once.")
+        validate_routes(params["routes"])
         for name in ("max_concurrent_writes", "wait_timeout"):
             if params[name] < 1:
                 raise OscError(f"{name} must be at least 1, got {params[name]}.")
@@ -406,6 +458,8 @@ class NetPeerings(OscModule):
         plans, removals = plan_topology(
             listed, observed, actors, params["state"], params["scope_tags"] or {}, own_nets=own_nets
         )
+        option = RouteOption.from_params(params["routes"])
+        stale = add_routes(self.clients, actors, plans + removals, observed, option, params["state"], len(plans))
 
         def make_executor():  # loaded only when a plan has steps: a re-run with nothing to do compiles less
             from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
@@ -416,7 +470,15 @@ class NetPeerings(OscModule):
         results = run.run(plans + removals)
         for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
             self.warn(warning)
-        fields = report(results, len(plans))
+        fields = report(results, len(plans), with_routes=option is not None)
+        if option is not None:
+            fields["stale_routes"] = stale
+            for route in stale:
+                self.warn(
+                    "Stale route: {destination_ip_range} in {route_table_id} of {net_id} points to {net_peering_id}, "
+                    "which is no longer live.".format(**route)
+                    + ("" if params["state"] == "overridden" else " state=overridden removes it.")
+                )
         self.diff = fields.pop("diff")
         self.result.update(fields)
         self.changed = any(action["outcome"] in ("done", "planned") for action in fields["actions"]) or any(

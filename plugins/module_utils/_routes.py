@@ -1,0 +1,181 @@
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""Routes through the peerings, shared by the peering modules: the ``routes`` option,
+reading route tables and Net ranges (a fixed number of calls per account), and
+``add_routes``, which reads what the route planner needs, runs it and puts its
+steps into the peering plans. Decisions live in _route_plan (pure), writes in _route_apply.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict, List, Optional, Tuple
+
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, TASK, Actors, Plan
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import (
+    NetInfo,
+    RouteOption,
+    Table,
+    merge_routes,
+    plan_routes,
+    same_range,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
+
+_ROUTES_OPTION = dict(
+    type="dict",
+    options=dict(
+        route_tables=dict(type="str", default="all", choices=["all", "main"]),
+        route_table_tags=dict(type="dict"),
+    ),
+)
+
+
+def routes_argument_spec() -> Dict[str, Any]:
+    """The ``routes`` option, the same on net_peering and net_peerings."""
+    return copy.deepcopy(_ROUTES_OPTION)
+
+
+def validate_routes(value: Optional[Dict[str, Any]]) -> None:
+    if value is not None:
+        error = validate_tags(value.get("route_table_tags"), "routes.route_table_tags")
+        if error:
+            raise OscError(error)
+
+
+# -- reads ---------------------------------------------------------------------------
+
+
+def _checked_table(table: Any, where: str, page: Dict[str, Any]) -> Table:
+    if not isinstance(table, dict) or not isinstance(table.get("RouteTableId"), str):
+        raise UnexpectedResponse("ReadRouteTables", f"{where} is not a route table with a RouteTableId", page)
+    for key in ("Routes", "LinkRouteTables", "Tags"):
+        if table.get(key) is not None and not isinstance(table.get(key), list):
+            raise UnexpectedResponse("ReadRouteTables", f"{where}.{key} is not a list", page)
+    return table
+
+
+def read_route_tables(client: Any, filters: Dict[str, List[str]]) -> List[Table]:
+    """Every route table that matches, all pages (only the owner of a Net reads its tables)."""
+    tables: List[Table] = []
+    for page in client.pages("ReadRouteTables", {"Filters": filters}):
+        items = page.get("RouteTables")
+        if items is not None and not isinstance(items, list):
+            raise UnexpectedResponse("ReadRouteTables", "RouteTables is not a list", page)
+        for item in items or []:
+            tables.append(_checked_table(item, f"RouteTables[{len(tables)}]", page))
+    return tables
+
+
+def read_route(client: Any, route_table_id: str, destination: str) -> Tuple[bool, Optional[Dict[str, Any]]]:
+    """(the table was found, the route to ``destination`` in it or None). One ReadRouteTables call."""
+    tables = [
+        t for t in read_route_tables(client, {"RouteTableIds": [route_table_id]}) if t["RouteTableId"] == route_table_id
+    ]
+    if not tables:
+        return False, None
+    for route in tables[0].get("Routes") or []:
+        if isinstance(route, dict) and same_range(route.get("DestinationIpRange"), destination):
+            return True, route
+    return True, None
+
+
+# -- what the planner needs --------------------------------------------------------------
+
+
+def _nets_and_accounts(plans: List[Plan]) -> Dict[str, Optional[str]]:
+    """{Net: its account as far as the plans tell (None: unknown, or the task's)}."""
+    accounts: Dict[str, Optional[str]] = {}
+    for item in plans:
+        peering = item.after or item.before
+        if peering:
+            for net, account in zip(net_ids(peering), account_ids(peering)):
+                if net:
+                    accounts[net] = accounts.get(net) or account
+        wanted = item.wanted
+        if wanted.by_pair:
+            accounts.setdefault(wanted.source_net_id, None)
+            accounts[wanted.accepter_net_id] = accounts.get(wanted.accepter_net_id) or wanted.accepter_owner_id
+    return accounts
+
+
+def known_ranges(observed: List[Peering]) -> Dict[str, str]:
+    """Each Net's range, from the peerings read (any state: a Net's range never changes)."""
+    ranges = {}
+    for peering in observed:
+        for side in ("SourceNet", "AccepterNet"):
+            net = peering.get(side) or {}
+            if net.get("NetId") and net.get("IpRange"):
+                ranges[net["NetId"]] = net["IpRange"]
+    return ranges
+
+
+def gather_nets(
+    clients: Dict[str, Any], actors: Actors, plans: List[Plan], observed: List[Peering]
+) -> Dict[str, NetInfo]:
+    """Each Net of the plans with its range, tables and writer.
+
+    Calls: one ReadRouteTables as the task (every Net of the plans: only the owner reads a
+    Net's tables, so those returned are the task's), one per other account for its Nets
+    not returned; one ReadNets per account, only for Nets whose range no peering read shows.
+    """
+    accounts = _nets_and_accounts(plans)
+    ranges = known_ranges(observed)
+    nets = {net: NetInfo(net, ranges.get(net), account) for net, account in accounts.items()}
+    if not nets:
+        return nets
+    by_reader: Dict[str, List[str]] = {TASK: sorted(nets)}
+    tables = {TASK: read_route_tables(clients[TASK], {"NetIds": sorted(nets)})}
+    seen = {t.get("NetId") for t in tables[TASK]}
+    for net in sorted(set(nets) - seen):
+        actor = actors.accepter_for(nets[net].account) if nets[net].account else None
+        if actor is None and actors.any_accepter:
+            actor = ACCEPTER  # net_peering by ID: the other side is whoever accepter_credentials are
+        if actor is not None:
+            by_reader.setdefault(actor, []).append(net)
+    for actor, wanted in sorted(by_reader.items()):
+        if actor != TASK:
+            tables[actor] = read_route_tables(clients[actor], {"NetIds": wanted})
+        owned = {t.get("NetId") for t in tables[actor]}
+        for net in wanted:
+            if net in owned:
+                info = nets[net]
+                info.tables = [t for t in tables[actor] if t.get("NetId") == net]
+                info.actor, info.task_owned = actor, actor == TASK
+                if actor not in (TASK, ACCEPTER):
+                    info.account = actor
+    for actor, wanted in sorted(by_reader.items()):
+        unknown = [net for net in wanted if nets[net].actor == actor and not nets[net].ip_range]
+        if unknown:
+            for net in read_nets(clients[actor], unknown):
+                if net.get("NetId") in nets and net.get("IpRange"):
+                    nets[net["NetId"]].ip_range = net["IpRange"]
+    return nets
+
+
+def add_routes(
+    clients: Dict[str, Any],
+    actors: Actors,
+    plans: List[Plan],
+    observed: List[Peering],
+    option: Optional[RouteOption],
+    mode: str = "merged",
+    listed_count: Optional[int] = None,
+    all_peerings_read: bool = True,
+) -> List[Dict[str, str]]:
+    """Read, plan and merge the routes into ``plans`` (refusals included); the stale routes found.
+
+    Without ``option`` nothing is read: only the overlap of each pair's two Nets is checked,
+    from the ranges the peerings read show.
+    """
+    if option is None:
+        nets = {net: NetInfo(net, ip_range) for net, ip_range in known_ranges(observed).items()}
+    else:
+        nets = gather_nets(clients, actors, plans, observed)
+    decisions, stale = plan_routes(plans, nets, observed, option, mode, listed_count, all_peerings_read)
+    merge_routes(plans, decisions, option is not None)
+    return stale

@@ -16,6 +16,7 @@ import re
 from .errors import (
     INVALID_CIDR_SIZE,
     INVALID_ID_PREFIX,
+    INVALID_PARAMETER_SET,
     INVALID_PARAMETER_VALUE,
     INVALID_TAG_KEY,
     INVALID_TAG_VALUE_LENGTH,
@@ -23,8 +24,8 @@ from .errors import (
     MISSING_PARAMETER,
     ApiError,
 )
-from .queries import NET_FILTERS, PEERING_FILTERS, Paginator, compile_filters, scope_of
-from .store import Store
+from .queries import NET_FILTERS, PEERING_FILTERS, ROUTE_TABLE_FILTERS, Paginator, compile_filters, scope_of
+from .store import ROUTE_TARGETS, Store
 
 ACTIONS = (
     "CreateNetPeering",
@@ -37,6 +38,9 @@ ACTIONS = (
     "CreateNet",
     "ReadNets",
     "DeleteNet",
+    "ReadRouteTables",
+    "CreateRoute",
+    "DeleteRoute",
 )
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -46,8 +50,21 @@ _ACCOUNT_ID_LOST_ZERO = re.compile(r"^\d{11}$")
 _ID_FILTERS = {
     "ReadNetPeerings": {"NetPeeringIds": ("pcx",), "SourceNetNetIds": ("vpc",), "AccepterNetNetIds": ("vpc",)},
     "ReadNets": {"NetIds": ("vpc",)},
+    # RouteGatewayIds is not checked: it holds "local" as well as igw- and vgw- IDs.
+    "ReadRouteTables": {
+        "LinkRouteTableIds": ("rtb",),
+        "LinkRouteTableLinkRouteTableIds": ("rtbassoc",),
+        "LinkSubnetIds": ("subnet",),
+        "NetIds": ("vpc",),
+        "RouteNatServiceIds": ("nat",),
+        "RouteNetPeeringIds": ("pcx",),
+        "RouteTableIds": ("rtb",),
+        "RouteVmIds": ("i",),
+    },
 }
-_TAGGABLE_PREFIXES = ("pcx", "vpc")
+_TAGGABLE_PREFIXES = ("pcx", "vpc", "rtb")
+# CreateRoute's target parameters and the ID prefixes each takes (same as the seeds').
+_ROUTE_TARGETS = dict(ROUTE_TARGETS.values())
 
 
 def check_id(value: str, prefixes: tuple[str, ...], parameter: str) -> None:
@@ -59,6 +76,19 @@ def check_id(value: str, prefixes: tuple[str, ...], parameter: str) -> None:
         )
     if not re.fullmatch(rf"{prefix}-[0-9a-f]{{8}}", value):
         raise ApiError(MALFORMED_ID, f"{parameter}: '{value}' is not {prefix}- followed by 8 hexadecimal digits.")
+
+
+def _destination(value: str) -> str:
+    """A route's DestinationIpRange: an IPv4 CIDR block, host bits clear (guess: 400/4047
+    otherwise, as CreateNet's IpRange; ricochet refuses what is not a CIDR)."""
+    try:
+        if "/" not in value:  # a bare address would pass as a /32
+            raise ValueError(value)
+        return str(ipaddress.IPv4Network(value))
+    except ValueError:
+        raise ApiError(
+            INVALID_PARAMETER_VALUE, f"DestinationIpRange: '{value}' is not an IPv4 CIDR block (like 10.0.0.0/16)."
+        ) from None
 
 
 def _check_tags(tags: list[dict], resource_ids: list[str]) -> None:
@@ -142,6 +172,31 @@ class Api:
 
     def _ReadNets(self, caller: str, body: dict, dry_run: bool) -> dict:
         return self._read(caller, body, dry_run, "ReadNets", "Nets", self.store.read_nets, NET_FILTERS)
+
+    def _ReadRouteTables(self, caller: str, body: dict, dry_run: bool) -> dict:
+        return self._read(
+            caller, body, dry_run, "ReadRouteTables", "RouteTables", self.store.read_route_tables, ROUTE_TABLE_FILTERS
+        )
+
+    def _CreateRoute(self, caller: str, body: dict, dry_run: bool) -> dict:
+        check_id(body["RouteTableId"], ("rtb",), "RouteTableId")
+        destination = _destination(body["DestinationIpRange"])
+        # Documented (CreateRoute): exactly one target. Guess: the codes, 400/7000 for
+        # none (MissingParameter) and 400/4046 for several.
+        targets = [field for field in _ROUTE_TARGETS if field in body]
+        if not targets:
+            raise ApiError(MISSING_PARAMETER, f"One target is required: {', '.join(_ROUTE_TARGETS)}.")
+        if len(targets) > 1:
+            raise ApiError(INVALID_PARAMETER_SET, f"Only one target is allowed, got {', '.join(targets)}.")
+        field = targets[0]
+        check_id(body[field], _ROUTE_TARGETS[field], field)
+        view = self.store.create_route(caller, body["RouteTableId"], destination, (field, body[field]), dry_run)
+        return {} if view is None else {"RouteTable": view}
+
+    def _DeleteRoute(self, caller: str, body: dict, dry_run: bool) -> dict:
+        check_id(body["RouteTableId"], ("rtb",), "RouteTableId")
+        view = self.store.delete_route(caller, body["RouteTableId"], _destination(body["DestinationIpRange"]), dry_run)
+        return {} if view is None else {"RouteTable": view}
 
     def _CreateTags(self, caller: str, body: dict, dry_run: bool) -> dict:
         _check_tags(body["Tags"], body["ResourceIds"])

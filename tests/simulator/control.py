@@ -50,6 +50,9 @@ class Control:
         ("POST", "/_sim/save"): "save",
         ("POST", "/_sim/load"): "load",
         ("POST", "/_sim/bulk_peerings"): "bulk_peerings",
+        ("POST", "/_sim/route_tables"): "add_route_table",
+        ("GET", "/_sim/route_tables"): "route_tables",
+        ("POST", "/_sim/routes"): "add_route",
         ("GET", "/_sim/accounts"): "accounts",
         ("GET", "/_sim/state"): "state",
         ("GET", "/_sim/throttling"): "throttling",
@@ -128,6 +131,17 @@ class Control:
     def bulk_peerings(self, payload: dict) -> dict:
         ids = self.sim.bulk_peerings(payload["account_id"], int(payload["count"]), payload.get("state", "active"))
         return {"count": len(ids), "net_peering_ids": ids}
+
+    def add_route_table(self, payload: dict) -> dict:
+        entry = {key: value for key, value in payload.items() if key != "net_id"}
+        return {"route_table": self.sim.add_route_table(payload["net_id"], **entry)}
+
+    def route_tables(self, payload: dict) -> dict:
+        return {"route_tables": self.sim.route_tables(payload.get("net_id"), payload.get("account_id"))}
+
+    def add_route(self, payload: dict) -> dict:
+        route = {key: value for key, value in payload.items() if key != "route_table_id"}
+        return {"route_table": self.sim.add_route(payload["route_table_id"], **route)}
 
     def accounts(self, _payload: dict) -> dict:
         return {"accounts": self.sim.accounts}

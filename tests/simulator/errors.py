@@ -93,6 +93,18 @@ PEERING_ALREADY_EXISTS = ErrorKind(409, "9067", "ResourceConflict", "vpc-peering
 # yaml 9066 vpc-is-associated is the closest name, HTTP 409 as for other conflicts.
 NET_HAS_PEERINGS = ErrorKind(409, "9066", "ResourceConflict", "vpc-is-associated")
 
+# Route tables. Every code below is a guess: the names come from gateway_errors.yaml,
+# none is recorded for these calls. Osc-ricochet-2 (Outscale's emulator) answers a bare
+# 400 without a Code for each of these refusals.
+NO_SUCH_ROUTE_TABLE = ErrorKind(400, "5046", "InvalidResource", "no-such-route-table")
+NO_SUCH_ROUTE = ErrorKind(400, "5045", "InvalidResource", "no-such-route")
+# A second route to the same destination in one table: refused (follows from the API's
+# shape: DeleteRoute identifies a route by its table and destination; ricochet refuses
+# it). Guess: 409 ResourceConflict, yaml 9052 route-already-exists.
+ROUTE_ALREADY_EXISTS = ErrorKind(409, "9052", "ResourceConflict", "route-already-exists")
+# CreateRoute with more than one target. Guess: yaml 4046 invalid-parameter-set.
+INVALID_PARAMETER_SET = ErrorKind(400, "4046", "InvalidParameterValue", "invalid-parameter-set")
+
 # Quotas (yaml). HTTP 400 for the same reason as above.
 TOO_MANY_NET_PEERINGS = ErrorKind(400, "10035", "TooManyResources (QuotaExceded)", "too-many-networklinks")
 TOO_MANY_TAGS = ErrorKind(400, "10041", "TooManyResources (QuotaExceded)", "too-many-tags")

@@ -51,6 +51,33 @@ NET_FILTERS: dict[str, Callable[[dict], list]] = {
 }
 
 
+def _routes(view: dict, field: str) -> list:
+    return [route[field] for route in view["Routes"] if field in route]
+
+
+# Route filters match a table when any of its routes matches (each filter on its own, as
+# AWS's route.* filters do; Outscale documents only the names).
+ROUTE_TABLE_FILTERS: dict[str, Callable[[dict], list]] = {
+    "LinkRouteTableIds": lambda v: [link["RouteTableId"] for link in v["LinkRouteTables"]],
+    "LinkRouteTableLinkRouteTableIds": lambda v: [link["LinkRouteTableId"] for link in v["LinkRouteTables"]],
+    "LinkRouteTableMain": lambda v: [any(link["Main"] for link in v["LinkRouteTables"])],
+    "LinkSubnetIds": lambda v: [link["SubnetId"] for link in v["LinkRouteTables"] if "SubnetId" in link],
+    "NetIds": lambda v: [v["NetId"]],
+    "RouteCreationMethods": lambda v: _routes(v, "CreationMethod"),
+    "RouteDestinationIpRanges": lambda v: _routes(v, "DestinationIpRange"),
+    "RouteDestinationServiceIds": lambda v: _routes(v, "DestinationServiceId"),
+    "RouteGatewayIds": lambda v: _routes(v, "GatewayId"),
+    "RouteNatServiceIds": lambda v: _routes(v, "NatServiceId"),
+    "RouteNetPeeringIds": lambda v: _routes(v, "NetPeeringId"),
+    "RouteStates": lambda v: _routes(v, "State"),
+    "RouteTableIds": lambda v: [v["RouteTableId"]],
+    "RouteVmIds": lambda v: _routes(v, "VmId"),
+    "TagKeys": lambda v: [t["Key"] for t in _tags(v)],
+    "TagValues": lambda v: [t["Value"] for t in _tags(v)],
+    "Tags": lambda v: [(t["Key"], t["Value"]) for t in _tags(v)],
+}
+
+
 def _instant(value: str) -> int:
     """Milliseconds since the epoch of an ISO 8601 date-time (the API's precision)."""
     moment = datetime.datetime.fromisoformat(value)
@@ -61,7 +88,7 @@ def _instant(value: str) -> int:
 
 def _wanted(name: str, values) -> set:
     """Normalise one filter's values to what the extractor returns."""
-    if not isinstance(values, list):  # IsDefault is a single boolean
+    if not isinstance(values, list):  # IsDefault and LinkRouteTableMain are single booleans
         values = [values]
     if name == "Tags":
         pairs = set()

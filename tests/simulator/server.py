@@ -326,6 +326,20 @@ class Simulator:
     def bulk_peerings(self, account_id: str, count: int, state: str = "active") -> list[str]:
         return self.store.bulk_peerings(account_id, int(count), state)
 
+    def add_route_table(self, net_id: str, **entry) -> dict:
+        """A route table in ``net_id`` (seed fields: route_table_id, subnet_ids, tags, routes),
+        bypassing the API; returns it as ReadRouteTables shows it to the Net's owner."""
+        return self.store.add_route_table(net_id, entry)
+
+    def add_route(self, route_table_id: str, **route) -> dict:
+        """A route (seed fields: destination_ip_range and one target), bypassing CreateRoute's
+        rules; returns the table as ReadRouteTables shows it."""
+        return self.store.add_route(route_table_id, route)
+
+    def route_tables(self, net_id: str | None = None, account_id: str | None = None) -> list[dict]:
+        """Every route table (ReadRouteTables views), optionally of one Net or one account."""
+        return self.store.route_table_views(net_id, account_id)
+
     # ----- request handling ---------------------------------------------------------------
 
     def handle(self, handler: _Handler) -> None:

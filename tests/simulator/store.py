@@ -19,12 +19,16 @@ import threading
 from .clock import Clock, iso
 from .errors import (
     CANNOT_DELETE,
+    INVALID_PARAMETER_VALUE,
     INVALID_STATE,
     NET_HAS_PEERINGS,
     NO_SUCH_NET,
     NO_SUCH_NET_PEERING,
+    NO_SUCH_ROUTE,
+    NO_SUCH_ROUTE_TABLE,
     NOT_AUTHORIZED,
     PEERING_ALREADY_EXISTS,
+    ROUTE_ALREADY_EXISTS,
     SAME_NET,
     TOO_MANY_NET_PEERINGS,
     TOO_MANY_TAGS,
@@ -45,6 +49,20 @@ STATE_FILE_FORMAT = "outscale-simulator-state"
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _NET_ID = re.compile(r"^vpc-[0-9a-f]{8}$")
 _BULK_POOL = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT space: never in seeds
+# A seeded Net without ip_range gets the first /16 of this block that overlaps no other
+# seeded Net (a simulator convenience: the platform always has a range, CreateNet requires one).
+_DEFAULT_NET_POOL = ipaddress.ip_network("172.16.0.0/12")
+_ROUTE_TABLE_ID = re.compile(r"^rtb-[0-9a-f]{8}$")
+_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}$")
+# Targets of a route other than "local", as the seed names them, the API field, and the ID
+# prefixes the simulator takes for them.
+ROUTE_TARGETS = {
+    "gateway_id": ("GatewayId", ("igw", "vgw")),
+    "nat_service_id": ("NatServiceId", ("nat",)),
+    "net_peering_id": ("NetPeeringId", ("pcx",)),
+    "nic_id": ("NicId", ("eni",)),
+    "vm_id": ("VmId", ("i",)),
+}
 
 
 @dataclasses.dataclass
@@ -77,6 +95,31 @@ class Net:
     ip_range: str
     seq: int
     tenancy: str = "default"
+
+
+@dataclasses.dataclass
+class RouteTable:
+    """A route table of a Net. Documented ("About Route Tables"): every Net has one main
+    table, holding the local route to the Net's range; Subnets with no explicit link use it."""
+
+    route_table_id: str
+    net_id: str
+    account_id: str  # the Net's owner: the only account that reads or writes the table
+    seq: int
+    main: bool = False
+    main_link_id: str | None = None  # LinkRouteTableId of the main table's link to its Net
+    # Explicit links to Subnets: [{"LinkRouteTableId": "rtbassoc-...", "SubnetId": "subnet-..."}]
+    subnet_links: list[dict] = dataclasses.field(default_factory=list)
+    # Routes in the API's shape without State (computed when viewed): DestinationIpRange,
+    # CreationMethod and one target field; the local route first.
+    routes: list[dict] = dataclasses.field(default_factory=list)
+
+    def link_ids(self) -> list[str]:
+        ids = [link["LinkRouteTableId"] for link in self.subnet_links]
+        return ids if self.main_link_id is None else [self.main_link_id, *ids]
+
+    def route_to(self, destination: str) -> dict | None:
+        return next((route for route in self.routes if route["DestinationIpRange"] == destination), None)
 
 
 @dataclasses.dataclass
@@ -128,7 +171,7 @@ def load_seed(seed: dict | str | os.PathLike) -> dict:
     accounts = seed.get("accounts")
     if not isinstance(accounts, list) or not accounts:
         raise ValueError("seed: 'accounts' must be a non-empty list")
-    seen_keys, seen_nets = set(), set()
+    seen_keys, seen_nets, seen_tables, seen_subnets = set(), set(), set(), set()
     for account in accounts:
         for field in ("account_id", "access_key", "secret_key"):
             if not isinstance(account.get(field), str) or not account[field]:
@@ -152,8 +195,116 @@ def load_seed(seed: dict | str | os.PathLike) -> dict:
             if net["net_id"] in seen_nets:
                 raise ValueError(f"seed: net_id {net['net_id']!r} used twice")
             seen_nets.add(net["net_id"])
-            ipaddress.ip_network(net.get("ip_range", ""))  # raises ValueError on a bad range
+            if "ip_range" in net:  # optional: a default is chosen at load (_default_ranges)
+                ipaddress.ip_network(net["ip_range"])  # raises ValueError on a bad range
+            _check_seed_route_tables(net, seen_tables, seen_subnets)
     return seed
+
+
+def _check_seed_route_tables(net: dict, seen_tables: set, seen_subnets: set) -> None:
+    """The optional ``route_tables`` of a seeded Net (README.md, "Seed file")."""
+    tables = net.get("route_tables", [])
+    if not isinstance(tables, list):
+        raise ValueError(f"seed: route_tables of {net['net_id']} must be a list")
+    if sum(1 for entry in tables if isinstance(entry, dict) and entry.get("main")) > 1:
+        raise ValueError(f"seed: {net['net_id']} has more than one main route table")
+    if not any(isinstance(entry, dict) and entry.get("main") for entry in tables):
+        tables = [*tables, {"main": True}]  # the implicit main table takes its ID too
+    for entry in tables:
+        check_route_table_entry(entry, net["net_id"])
+        table_id = entry.get("route_table_id") or (main_table_id(net["net_id"]) if entry.get("main") else None)
+        if table_id is not None:
+            if table_id in seen_tables:
+                raise ValueError(f"seed: route table {table_id!r} used twice")
+            seen_tables.add(table_id)
+        for subnet_id in entry.get("subnet_ids", []):
+            if subnet_id in seen_subnets:
+                raise ValueError(f"seed: Subnet {subnet_id!r} linked to two route tables")
+            seen_subnets.add(subnet_id)
+
+
+def main_table_id(net_id: str) -> str:
+    """The main table of a seeded Net is rtb- with the Net's digits (unless the seed names it)."""
+    return "rtb-" + net_id.split("-", 1)[1]
+
+
+def check_route_table_entry(entry: object, net_id: str) -> None:
+    """A seed-shaped route table: {"main", "route_table_id", "subnet_ids", "tags", "routes"}."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"route table of {net_id}: an object is expected")
+    unknown = set(entry) - {"main", "route_table_id", "subnet_ids", "tags", "routes"}
+    if unknown:
+        raise ValueError(f"route table of {net_id}: unknown fields {', '.join(sorted(unknown))}")
+    if not isinstance(entry.get("main", False), bool):
+        raise ValueError(f"route table of {net_id}: 'main' must be true or false")
+    table_id = entry.get("route_table_id")
+    if table_id is not None and not _ROUTE_TABLE_ID.match(str(table_id)):
+        raise ValueError(f"route table of {net_id}: {table_id!r} is not rtb- and 8 hex digits")
+    subnet_ids = entry.get("subnet_ids", [])
+    if not isinstance(subnet_ids, list) or not all(_SUBNET_ID.match(str(s)) for s in subnet_ids):
+        raise ValueError(f"route table of {net_id}: subnet_ids must be a list of subnet- and 8 hex digits")
+    if len(set(subnet_ids)) != len(subnet_ids):
+        raise ValueError(f"route table of {net_id}: a Subnet is listed twice")
+    tags = entry.get("tags", {})
+    if not isinstance(tags, dict) or not all(
+        isinstance(k, str) and 1 <= len(k) <= 255 and isinstance(v, str) and len(v) <= 255 for k, v in tags.items()
+    ):
+        raise ValueError(f"route table of {net_id}: tags must map keys (1-255 characters) to strings (0-255)")
+    if len(tags) > MAX_TAGS_PER_RESOURCE:
+        raise ValueError(f"route table of {net_id}: more than {MAX_TAGS_PER_RESOURCE} tags")
+    routes = entry.get("routes", [])
+    if not isinstance(routes, list):
+        raise ValueError(f"route table of {net_id}: routes must be a list")
+    destinations = set()
+    for route in routes:
+        destination = route_from_seed(route, net_id)["DestinationIpRange"]
+        if destination in destinations:
+            raise ValueError(f"route table of {net_id}: two routes to {destination}")
+        destinations.add(destination)
+
+
+def route_from_seed(route: object, net_id: str) -> dict:
+    """{"destination_ip_range", one target} -> the API's route (without State)."""
+    if not isinstance(route, dict):
+        raise ValueError(f"route of {net_id}: an object is expected")
+    unknown = set(route) - {"destination_ip_range", *ROUTE_TARGETS}
+    if unknown:
+        raise ValueError(f"route of {net_id}: unknown fields {', '.join(sorted(unknown))}")
+    try:
+        destination = route.get("destination_ip_range")
+        if "/" not in destination:  # a bare address would pass as a /32
+            raise ValueError(destination)
+        destination = str(ipaddress.IPv4Network(destination))
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"route of {net_id}: destination_ip_range {route.get('destination_ip_range')!r} is not an IPv4 CIDR block"
+        ) from None
+    targets = [name for name in ROUTE_TARGETS if name in route]
+    if len(targets) != 1:
+        raise ValueError(f"route of {net_id} to {destination}: exactly one of {', '.join(ROUTE_TARGETS)} is needed")
+    field, prefixes = ROUTE_TARGETS[targets[0]]
+    value = str(route[targets[0]])
+    if not any(re.fullmatch(rf"{prefix}-[0-9a-f]{{8}}", value) for prefix in prefixes):
+        raise ValueError(
+            f"route of {net_id} to {destination}: {targets[0]} {value!r} is not "
+            f"{' or '.join(p + '-' for p in prefixes)} and 8 hex digits"
+        )
+    return {"CreationMethod": "CreateRoute", "DestinationIpRange": destination, field: value}
+
+
+def _default_ranges(accounts: list[dict]) -> dict[str, str]:
+    """{net_id: range} for the seeded Nets without ip_range: disjoint /16s of 172.16.0.0/12."""
+    taken = [ipaddress.ip_network(n["ip_range"]) for a in accounts for n in a.get("nets", []) if "ip_range" in n]
+    free = (block for block in _DEFAULT_NET_POOL.subnets(new_prefix=16) if not any(block.overlaps(t) for t in taken))
+    chosen = {}
+    for account in accounts:
+        for net in account.get("nets", []):
+            if "ip_range" not in net:
+                block = next(free, None)
+                if block is None:
+                    raise ValueError("seed: too many Nets without ip_range (give them one)")
+                chosen[net["net_id"]] = str(block)
+    return chosen
 
 
 class Store:
@@ -174,6 +325,8 @@ class Store:
         self.accounts: dict[str, Account] = {}
         self.nets: dict[str, Net] = {}
         self.peerings: dict[str, Peering] = {}  # insertion order == creation order (seq)
+        self.route_tables: dict[str, RouteTable] = {}  # insertion order == creation order (seq)
+        self._link_ids: set[str] = set()  # every LinkRouteTableId in use
         # Tags are per account on a resource: {resource_id: {account_id: {key: value}}}.
         # Each account sees and edits only its own tags on a shared peering (owner-side
         # view): the accepter's tags never leak to the requester and vice versa.
@@ -187,6 +340,7 @@ class Store:
         return self._seq
 
     def _load_seed(self) -> None:
+        defaults = _default_ranges(self._seed["accounts"])
         with self.lock:
             self._clear()
             for entry in self._seed["accounts"]:
@@ -200,13 +354,19 @@ class Store:
                 )
                 self.accounts[account.account_id] = account
                 for net in entry.get("nets", []):
-                    self.nets[net["net_id"]] = Net(
+                    created = Net(
                         net["net_id"],
                         account.account_id,
-                        net["ip_range"],
+                        net.get("ip_range") or defaults[net["net_id"]],
                         self._next_seq(),
                         net.get("tenancy", "default"),
                     )
+                    self.nets[created.net_id] = created
+                    tables = net.get("route_tables", [])
+                    if not any(table.get("main") for table in tables):
+                        tables = [{"main": True}, *tables]
+                    for table in sorted(tables, key=lambda t: not t.get("main")):  # the main one first
+                        self._build_route_table(created, table)
 
     def seed_settings(self) -> dict:
         """The seed's ``throttling`` and ``auth_lockout`` documents (None when absent)."""
@@ -286,6 +446,7 @@ class Store:
                 "accounts": [dataclasses.asdict(a) for a in self.accounts.values()],
                 "nets": [dataclasses.asdict(n) for n in self.nets.values()],
                 "peerings": [dataclasses.asdict(p) for p in self.peerings.values()],
+                "route_tables": [dataclasses.asdict(t) for t in self.route_tables.values()],
                 "tags": copy.deepcopy(self.tags),
             }
 
@@ -297,6 +458,9 @@ class Store:
             accounts = {a["account_id"]: Account(**a) for a in data["accounts"]}
             nets = {n["net_id"]: Net(**n) for n in data["nets"]}
             peerings = sorted((Peering(**p) for p in data["peerings"]), key=lambda p: p.seq)
+            # A state file saved before route tables existed has none: each Net gets its
+            # main table back below.
+            tables = sorted((RouteTable(**t) for t in data.get("route_tables", [])), key=lambda t: t.seq)
             region, seq = str(data["region"]), int(data["seq"])
         except (KeyError, TypeError) as problem:
             raise ValueError(f"broken simulator state file: {problem!r}") from None
@@ -305,6 +469,11 @@ class Store:
             self.region, self._seq = region, seq
             self.accounts, self.nets = accounts, nets
             self.peerings = {p.peering_id: p for p in peerings}
+            for table in tables:
+                self._register_route_table(table)
+            if "route_tables" not in data:
+                for net in self.nets.values():
+                    self._build_route_table(net, {"main": True})
             self.tags = copy.deepcopy(data.get("tags", {}))
             self.accept_delay = float(data.get("accept_delay", 0.0))
             self._bulk_blocks = int(data.get("bulk_blocks", 0))
@@ -374,13 +543,72 @@ class Store:
             "Tenancy": net.tenancy,
         }
 
+    def _route_state(self, route: dict) -> str:
+        # Contradictory evidence (outscale-routes-evidence.md): the OpenAPI says a route's
+        # State is "always active"; terraform-provider-outscale's test
+        # TestAccNet_Route_CreateFailureKeepsState expects "blackhole" until the peering is
+        # accepted. Guess: a route through a peering is "active" while the peering is active
+        # and "blackhole" otherwise (pending, ended, or gone: on AWS routes to a deleted
+        # peering stay, as blackholes; on Outscale it is unknown). Other targets are not
+        # modelled and always "active".
+        peering_id = route.get("NetPeeringId")
+        if peering_id is None:
+            return "active"
+        peering = self.peerings.get(peering_id)
+        return "active" if peering is not None and peering.state == "active" else "blackhole"
+
+    def _route_table_view(self, table: RouteTable) -> dict:
+        links = []
+        if table.main:
+            links.append(
+                {
+                    "LinkRouteTableId": table.main_link_id,
+                    "Main": True,
+                    "NetId": table.net_id,
+                    "RouteTableId": table.route_table_id,
+                }
+            )
+        for link in table.subnet_links:
+            # spec (LinkRouteTable.NetId): the Net only "if the route table is not explicitly
+            # linked to a Subnet".
+            links.append(
+                {
+                    "LinkRouteTableId": link["LinkRouteTableId"],
+                    "Main": False,
+                    "RouteTableId": table.route_table_id,
+                    "SubnetId": link["SubnetId"],
+                }
+            )
+        return {
+            "LinkRouteTables": links,
+            "NetId": table.net_id,
+            "RoutePropagatingVirtualGateways": [],  # virtual gateways are not modelled
+            "RouteTableId": table.route_table_id,
+            "Routes": [{**route, "State": self._route_state(route)} for route in table.routes],
+            "Tags": self._tags_view(table.route_table_id, table.account_id),
+        }
+
     # ----- lookups -----------------------------------------------------------------------
 
     def _new_id(self, prefix: str) -> str:
         while True:
             candidate = f"{prefix}-{self._ids.getrandbits(32):08x}"
-            if candidate not in self.nets and candidate not in self.peerings:
+            if (
+                candidate not in self.nets
+                and candidate not in self.peerings
+                and candidate not in self.route_tables
+                and candidate not in self._link_ids
+            ):
                 return candidate
+
+    def _own_route_table(self, account_id: str, route_table_id: str) -> RouteTable:
+        # Only the owner of a Net reads or writes its tables (account isolation, see
+        # outscale-routes-evidence.md). Guess: another account's table answers exactly as
+        # an unknown one (400/5046), so its existence does not leak.
+        table = self.route_tables.get(route_table_id)
+        if table is None or table.account_id != account_id:
+            raise ApiError(NO_SUCH_ROUTE_TABLE, f"The route table '{route_table_id}' does not exist.")
+        return table
 
     def _own_net(self, account_id: str, net_id: str) -> Net:
         net = self.nets.get(net_id)
@@ -580,6 +808,7 @@ class Store:
                 return None
             net = Net(self._new_id("vpc"), caller, ip_range, self._next_seq(), tenancy)
             self.nets[net.net_id] = net
+            self._build_route_table(net, {"main": True}, derived_main_id=False)
             return self._net_view(net)
 
     def read_nets(self, caller: str, keep=None, after: int = 0, limit: int | None = None) -> list[tuple[int, dict]]:
@@ -609,12 +838,176 @@ class Store:
                 return
             del self.nets[net_id]
             self.tags.pop(net_id, None)
+            # Guess: the Net's route tables go with it. The platform refuses to delete a Net
+            # that still has Subnets (and so explicitly linked tables); the simulator does not
+            # model Subnets, so it does not refuse.
+            for table in [t for t in self.route_tables.values() if t.net_id == net_id]:
+                self._drop_route_table(table)
+
+    # ----- route tables ------------------------------------------------------------------
+
+    def _register_route_table(self, table: RouteTable) -> None:
+        self.route_tables[table.route_table_id] = table
+        self._link_ids.update(table.link_ids())
+
+    def _drop_route_table(self, table: RouteTable) -> None:
+        del self.route_tables[table.route_table_id]
+        self._link_ids.difference_update(table.link_ids())
+        self.tags.pop(table.route_table_id, None)
+
+    def _build_route_table(self, net: Net, entry: dict, derived_main_id: bool = True) -> RouteTable:
+        """A table of ``net`` from a checked seed-shaped entry (check_route_table_entry).
+
+        Documented ("About Route Tables"; OpenAPI examples): a table holds the local route
+        to its Net's range (CreationMethod CreateRouteTable). Modelled (osc-ricochet-2
+        CreateRouteTable): the local route's GatewayId is "local".
+        """
+        main = bool(entry.get("main"))
+        table_id = entry.get("route_table_id")
+        if table_id is None:
+            # Seeded Nets: a main table ID derived from the Net's, so seeds and tests can
+            # name it; the rest are random, as on the platform.
+            table_id = main_table_id(net.net_id) if main and derived_main_id else self._new_id("rtb")
+        if table_id in self.route_tables:
+            raise ValueError(f"route table {table_id!r} exists already")
+        # One main table per Net: seeds are checked for it, the control API adds none.
+        if entry.get("subnet_ids"):
+            linked = {link["SubnetId"] for t in self.route_tables.values() for link in t.subnet_links}
+            for subnet_id in entry["subnet_ids"]:
+                if subnet_id in linked:
+                    raise ValueError(f"Subnet {subnet_id!r} is linked to another route table already")
+        table = RouteTable(table_id, net.net_id, net.account_id, self._next_seq(), main=main)
+        table.routes.append(
+            {"CreationMethod": "CreateRouteTable", "DestinationIpRange": net.ip_range, "GatewayId": "local"}
+        )
+        for route in entry.get("routes", []):  # before any ID is taken: this may refuse
+            self._add_route(table, route_from_seed(route, net.net_id))
+        if main:
+            derived = "rtbassoc-" + table_id.split("-", 1)[1]
+            use_derived = derived_main_id and derived not in self._link_ids
+            table.main_link_id = derived if use_derived else self._new_id("rtbassoc")
+            self._link_ids.add(table.main_link_id)
+        for subnet_id in entry.get("subnet_ids", []):
+            link = {"LinkRouteTableId": self._new_id("rtbassoc"), "SubnetId": subnet_id}
+            table.subnet_links.append(link)
+            self._link_ids.add(link["LinkRouteTableId"])
+        self.route_tables[table.route_table_id] = table
+        if entry.get("tags"):
+            self.tags.setdefault(table_id, {})[net.account_id] = dict(entry["tags"])
+        return table
+
+    @staticmethod
+    def _add_route(table: RouteTable, route: dict) -> None:
+        if table.route_to(route["DestinationIpRange"]) is not None:
+            raise ValueError(f"{table.route_table_id} has a route to {route['DestinationIpRange']} already")
+        table.routes.append(route)
+
+    def add_route_table(self, net_id: str, entry: dict) -> dict:
+        """Control: a route table in a Net, as a seed describes one; returns its API view."""
+        with self.lock:
+            self._refresh()
+            net = self.nets.get(net_id)
+            if net is None:
+                raise KeyError(net_id)
+            check_route_table_entry(entry, net_id)
+            if entry.get("main"):
+                raise ValueError(f"{net_id} has its main route table already; add only Subnet tables")
+            return self._route_table_view(self._build_route_table(net, entry))
+
+    def add_route(self, route_table_id: str, route: dict) -> dict:
+        """Control: a route as a seed describes one, bypassing CreateRoute's rules (a route
+        to a peering that does not exist, for example); returns the table's API view."""
+        with self.lock:
+            self._refresh()
+            table = self.route_tables.get(route_table_id)
+            if table is None:
+                raise KeyError(route_table_id)
+            self._add_route(table, route_from_seed(route, table.net_id))
+            return self._route_table_view(table)
+
+    def route_table_views(self, net_id: str | None = None, account_id: str | None = None) -> list[dict]:
+        """Control: every route table (API views, owners' tags), optionally of one Net or account."""
+        with self.lock:
+            self._refresh()
+            return [
+                self._route_table_view(t)
+                for t in self.route_tables.values()
+                if net_id in (None, t.net_id) and account_id in (None, t.account_id)
+            ]
+
+    def read_route_tables(
+        self, caller: str, keep=None, after: int = 0, limit: int | None = None
+    ) -> list[tuple[int, dict]]:
+        """Same as read_peerings, for the route tables of the caller's own Nets."""
+        with self.lock:
+            self._refresh()
+            own = (t for t in self.route_tables.values() if t.seq > after and t.account_id == caller)
+            return _select(own, self._route_table_view, keep, limit)
+
+    def create_route(
+        self, caller: str, route_table_id: str, destination: str, target: tuple[str, str], dry_run: bool = False
+    ) -> dict | None:
+        """``target``: (API field, ID), checked for its format by the caller."""
+        with self.lock:
+            self._refresh()
+            table = self._own_route_table(caller, route_table_id)
+            field, target_id = target
+            if field == "NetPeeringId":
+                # Unknown, or another account's: 5035 as on the peering calls.
+                peering = self._visible_peering(caller, target_id)
+                # Modelled (osc-ricochet-2 CreateRoute: the peering must have the table's Net
+                # on either side). Guess: the code, 400/4047.
+                if table.net_id not in (peering.source_net_id, peering.accepter_net_id):
+                    raise ApiError(
+                        INVALID_PARAMETER_VALUE,
+                        f"NetPeeringId: '{target_id}' does not link {table.net_id}, the Net of '{route_table_id}'.",
+                    )
+                # Guess: an ended peering (rejected, failed, expired, deleted) takes no new route
+                # (409/6003 as other calls on a peering in the wrong state). A pending one does:
+                # the route is created "blackhole" until the peering is active (_route_state).
+                if peering.state in ENDED:
+                    raise ApiError(
+                        INVALID_STATE, f"The Net peering '{target_id}' is {peering.state}: no route can use it."
+                    )
+            # Other targets (internet and virtual gateways, NAT services, NICs, VMs) are not
+            # modelled: any well-formed ID is taken (guess; ricochet checks they exist in the Net).
+            existing = table.route_to(destination)
+            if existing is not None:
+                # Follows from the API's shape (one route per table and destination); the
+                # code is a guess (errors.ROUTE_ALREADY_EXISTS). The local route counts too.
+                raise ApiError(
+                    ROUTE_ALREADY_EXISTS,
+                    f"The route table '{route_table_id}' already has a route to {destination}.",
+                )
+            if dry_run:
+                return None
+            table.routes.append({"CreationMethod": "CreateRoute", "DestinationIpRange": destination, field: target_id})
+            return self._route_table_view(table)
+
+    def delete_route(self, caller: str, route_table_id: str, destination: str, dry_run: bool = False) -> dict | None:
+        """Documented (DeleteRoute): the route is named by its table and its exact destination."""
+        with self.lock:
+            self._refresh()
+            table = self._own_route_table(caller, route_table_id)
+            route = table.route_to(destination)
+            if route is None:
+                # Guess: 400/5045 no-such-route (the yaml's name).
+                raise ApiError(NO_SUCH_ROUTE, f"The route table '{route_table_id}' has no route to {destination}.")
+            if route.get("GatewayId") == "local":
+                # Guess: the local route cannot be deleted (AWS refuses it), 400/4047.
+                raise ApiError(INVALID_PARAMETER_VALUE, f"The local route to {destination} cannot be deleted.")
+            if dry_run:
+                return None
+            table.routes.remove(route)
+            return self._route_table_view(table)
 
     # ----- tags ----------------------------------------------------------------------------
 
     def _check_taggable(self, caller: str, resource_id: str) -> None:
         if resource_id.startswith("pcx-"):
             self._visible_peering(caller, resource_id)
+        elif resource_id.startswith("rtb-"):
+            self._own_route_table(caller, resource_id)
         else:
             self._own_net(caller, resource_id)
 
@@ -701,6 +1094,7 @@ class Store:
         self._bulk_blocks += 1
         net = Net(self._new_id("vpc"), account_id, f"{block}/28", self._next_seq())
         self.nets[net.net_id] = net
+        self._build_route_table(net, {"main": True}, derived_main_id=False)
         return net
 
 

@@ -16,9 +16,8 @@ mode show exactly this; _route_apply writes it.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
@@ -27,48 +26,21 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     state_name,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import DELETE, REJECT, Plan, Step
-from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
+    NetInfo,
+    Route,
+    RouteOption,
+    Table,
+    overlaps,
+    route_view,
+    routes_through,
+    same_range,
+    selected_tables,
+    target_of,
+)
 
 CREATE_ROUTE, DELETE_ROUTE = "create_route", "delete_route"
 ROUTE_KINDS = (CREATE_ROUTE, DELETE_ROUTE)
-ROUTE_TABLE_CHOICES = ("all", "main")
-# The target fields of a Route (OpenAPI 1.42.0); a route has exactly one.
-TARGET_FIELDS = ("NetPeeringId", "GatewayId", "NatServiceId", "NicId", "VmId", "VirtualGatewayId")
-
-Table = Dict[str, Any]
-Route = Dict[str, Any]
-
-
-@dataclass
-class RouteOption:
-    """The modules' ``routes`` option: which route tables of each Net carry the routes."""
-
-    route_tables: str = "all"
-    route_table_tags: Dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_params(cls, value: Optional[Dict[str, Any]]) -> Optional[RouteOption]:
-        if value is None:
-            return None
-        tags = {key: "" if tag is None else str(tag) for key, tag in (value.get("route_table_tags") or {}).items()}
-        return cls(value.get("route_tables") or "all", tags)
-
-
-@dataclass
-class NetInfo:
-    """What the task knows of one Net.
-
-    ``tables``: its route tables as read, or None when the task has no credentials for its
-    account. ``actor``: who writes them. ``task_owned``: the task's own account owns it, so
-    every peering of it was read, and a route to a peering not read is stale for sure.
-    """
-
-    net_id: str
-    ip_range: Optional[str] = None
-    account: Optional[str] = None
-    tables: Optional[List[Table]] = None
-    actor: Optional[str] = None
-    task_owned: bool = False
 
 
 @dataclass
@@ -81,73 +53,6 @@ class RouteDecision:
     routes_before: List[Dict[str, str]] = field(default_factory=list)
     routes_after: List[Dict[str, str]] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
-
-
-# -- tables and routes ---------------------------------------------------------
-
-
-def is_main(table: Table) -> bool:
-    return any(isinstance(link, dict) and link.get("Main") for link in table.get("LinkRouteTables") or [])
-
-
-def selected_tables(tables: Optional[Iterable[Table]], option: RouteOption) -> List[Table]:
-    """The tables the option selects: all, or only the main one; then only those carrying every tag."""
-    chosen = []
-    for table in tables or []:
-        if option.route_tables == "main" and not is_main(table):
-            continue
-        tags = tags_to_dict(table.get("Tags"))
-        if all(tags.get(key) == value for key, value in option.route_table_tags.items()):
-            chosen.append(table)
-    return chosen
-
-
-def target_of(route: Route) -> str:
-    """A route's target, as a user reads it: "local", "pcx-...", "igw-...", or "unknown"."""
-    for name in TARGET_FIELDS:
-        if route.get(name):
-            return str(route[name])
-    return "unknown"
-
-
-def same_range(a: Optional[str], b: Optional[str]) -> bool:
-    """Whether two CIDRs are the same network (10.1.0.0/16 and 10.1.0.0/16), tolerant of odd text."""
-    if not a or not b:
-        return False
-    try:
-        return ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
-    except ValueError:
-        return a == b
-
-
-def overlaps(a: Optional[str], b: Optional[str]) -> bool:
-    if not a or not b:
-        return False
-    try:
-        return ipaddress.ip_network(a, strict=False).overlaps(ipaddress.ip_network(b, strict=False))
-    except (ValueError, TypeError):
-        return False
-
-
-def route_view(net_id: str, table: Table, route: Route) -> Dict[str, str]:
-    """A route as the modules report it."""
-    return {
-        "net_id": net_id,
-        "route_table_id": table.get("RouteTableId"),
-        "destination_ip_range": route.get("DestinationIpRange"),
-    }
-
-
-def routes_through(info: NetInfo, peering_id: Optional[str]) -> List[Dict[str, str]]:
-    """Every route through this peering in any table of the Net (what is there, selected or not)."""
-    if not peering_id:
-        return []
-    return [
-        route_view(info.net_id, table, route)
-        for table in info.tables or []
-        for route in table.get("Routes") or []
-        if isinstance(route, dict) and route.get("NetPeeringId") == peering_id
-    ]
 
 
 def _route_step(kind: str, info: NetInfo, table: Table, destination: str, peering_id: Optional[str], reason: str):

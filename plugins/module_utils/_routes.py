@@ -16,12 +16,11 @@ from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscE
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, TASK, Actors, Plan
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import (
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import merge_routes, plan_routes
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
     NetInfo,
     RouteOption,
     Table,
-    merge_routes,
-    plan_routes,
     same_range,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags

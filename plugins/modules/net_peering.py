@@ -351,7 +351,8 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     read_pair,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, Actors, Wanted, plan
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ROUTE_KINDS, RouteOption, routes_now
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ROUTE_KINDS, routes_now
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import RouteOption
 from ansible_collections.outscale.cloud.plugins.module_utils._routes import (
     add_routes,
     routes_argument_spec,

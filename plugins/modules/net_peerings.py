@@ -335,7 +335,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology i
     report,
     undecided_sides,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteOption
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import RouteOption
 from ansible_collections.outscale.cloud.plugins.module_utils._routes import (
     add_routes,
     routes_argument_spec,

@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
 from ansible_collections.outscale.cloud.plugins.module_utils import _route_plan as rp
+from ansible_collections.outscale.cloud.plugins.module_utils import _route_tables as rt
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import A, B, peering
 
 N1, N2, N3, NB = "vpc-aaaaaaa1", "vpc-aaaaaaa2", "vpc-aaaaaaa3", "vpc-bbbbbbb1"
@@ -30,7 +31,7 @@ def table(tid, net, main=False, routes=(), tags=None):
 
 
 def net(net_id, tables, actor=pp.TASK, account=A, ranges=None, task_owned=True):
-    return rp.NetInfo(
+    return rt.NetInfo(
         net_id, (ranges or RANGES)[net_id], account, tables, actor, task_owned=task_owned and actor == pp.TASK
     )
 
@@ -58,7 +59,7 @@ def routes_steps(item):
     ]
 
 
-ALL = rp.RouteOption()
+ALL = rt.RouteOption()
 NOBODY_ELSE = pp.Actors()
 
 
@@ -81,7 +82,7 @@ CONVERGE_CASES = [
         ACCEPT_PAIR,
         [],
         [net(N1, two_tables(N1)), net(N2, two_tables(N2))],
-        rp.RouteOption(),
+        rt.RouteOption(),
         ["create", "accept", "create_route", "create_route", "create_route", "create_route"],
         [
             ("create_route", pp.TASK, "rtb-0000ma1", "10.2.0.0/16", None),
@@ -95,7 +96,7 @@ CONVERGE_CASES = [
         ACCEPT_PAIR,
         [],
         [net(N1, two_tables(N1)), net(N2, two_tables(N2))],
-        rp.RouteOption("main"),
+        rt.RouteOption("main"),
         ["create", "accept", "create_route", "create_route"],
         [
             ("create_route", pp.TASK, "rtb-0000ma1", "10.2.0.0/16", None),
@@ -107,7 +108,7 @@ CONVERGE_CASES = [
         ACCEPT_PAIR,
         [],
         [net(N1, two_tables(N1)), net(N2, two_tables(N2))],
-        rp.RouteOption("all", {"tier": "app"}),
+        rt.RouteOption("all", {"tier": "app"}),
         ["create", "accept", "create_route", "create_route"],
         [
             ("create_route", pp.TASK, "rtb-0000sa1", "10.2.0.0/16", None),
@@ -119,7 +120,7 @@ CONVERGE_CASES = [
         ACCEPT_PAIR,
         [active()],
         [net(N1, two_tables(N1, [TO_N2], [TO_N2])), net(N2, two_tables(N2, [TO_N1], [TO_N1]))],
-        rp.RouteOption(),
+        rt.RouteOption(),
         [],
         [],
     ),
@@ -128,7 +129,7 @@ CONVERGE_CASES = [
         ACCEPT_PAIR,
         [active()],
         [net(N1, two_tables(N1, [TO_N2], [TO_N2])), net(N2, two_tables(N2, [TO_N1]))],
-        rp.RouteOption(),
+        rt.RouteOption(),
         ["create_route"],
         [("create_route", pp.TASK, "rtb-0000sa2", "10.1.0.0/16", PCX)],
     ),
@@ -137,7 +138,7 @@ CONVERGE_CASES = [
         pp.Wanted("accepted", source_net_id=N1, accepter_net_id=NB, accepter_owner_id=B),
         [active(acc=NB, acc_acct=B)],
         [net(N1, two_tables(N1)[:1]), net(NB, two_tables(NB)[:1], actor=B, account=B)],
-        rp.RouteOption(),
+        rt.RouteOption(),
         ["create_route", "create_route"],
         [
             ("create_route", pp.TASK, "rtb-0000ma1", "10.9.0.0/16", PCX),
@@ -149,7 +150,7 @@ CONVERGE_CASES = [
         pp.Wanted("present", source_net_id=N1, accepter_net_id=N2),
         [],
         [net(N1, two_tables(N1)), net(N2, two_tables(N2))],
-        rp.RouteOption(),
+        rt.RouteOption(),
         ["create"],
         [],
     ),
@@ -161,7 +162,7 @@ CONVERGE_CASES = [
             net(N1, two_tables(N1, [TO_N2, route("0.0.0.0/0", GatewayId="igw-00000001")], [TO_N2])),
             net(N2, two_tables(N2, [TO_N1])),
         ],
-        rp.RouteOption("main"),
+        rt.RouteOption("main"),
         ["delete_route", "delete_route", "delete"],
         [
             ("delete_route", pp.TASK, "rtb-0000ma1", "10.2.0.0/16", PCX),
@@ -200,7 +201,7 @@ REFUSAL_CASES = [
         ACCEPT_PAIR,
         [active()],
         [net(N1, two_tables(N1, [route("10.2.0.0/16", GatewayId="igw-00000001")])), net(N2, two_tables(N2))],
-        rp.RouteOption(),
+        rt.RouteOption(),
         ["rtb-0000ma1", "10.2.0.0/16", "igw-00000001", "left as is"],
     ),
     (
@@ -208,14 +209,14 @@ REFUSAL_CASES = [
         ACCEPT_PAIR,
         [],
         [net(N1, two_tables(N1), ranges=OVERLAP_N2), net(N2, two_tables(N2), ranges=OVERLAP_N2)],
-        rp.RouteOption(),
+        rt.RouteOption(),
         [N1, N2, "10.1.0.0/16", "10.1.128.0/17", "overlapping"],
     ),
     (
         "the two Nets overlap, without routes",
         ACCEPT_PAIR,
         [],
-        [rp.NetInfo(N1, "10.1.0.0/16"), rp.NetInfo(N2, "10.1.128.0/17")],
+        [rt.NetInfo(N1, "10.1.0.0/16"), rt.NetInfo(N2, "10.1.128.0/17")],
         None,
         [N1, N2, "10.1.0.0/16", "10.1.128.0/17", "state failed"],
     ),
@@ -228,15 +229,15 @@ REFUSAL_CASES = [
             net(N2, two_tables(N2), ranges=N3_NEAR_N2),
             net(N3, two_tables(N3), ranges=N3_NEAR_N2),
         ],
-        rp.RouteOption(),
+        rt.RouteOption(),
         [N1, N2, N3, "10.2.0.0/16", "10.2.128.0/17"],
     ),
     (
         "no credentials for the accepter's account: names the account",
         pp.Wanted("present", source_net_id=N1, accepter_net_id=NB, accepter_owner_id=B),
         [active(acc=NB, acc_acct=B)],
-        [net(N1, two_tables(N1)), rp.NetInfo(NB, "10.9.0.0/16", B)],
-        rp.RouteOption(),
+        [net(N1, two_tables(N1)), rt.NetInfo(NB, "10.9.0.0/16", B)],
+        rt.RouteOption(),
         [NB, B, "accepter_credentials", "Nothing was done"],
     ),
     (
@@ -244,7 +245,7 @@ REFUSAL_CASES = [
         ACCEPT_PAIR,
         [active()],
         [net(N1, two_tables(N1, [route("10.2.0.0/16", NetPeeringId="pcx-0000dead")])), net(N2, two_tables(N2))],
-        rp.RouteOption(),
+        rt.RouteOption(),
         ["pcx-0000dead", "no longer live", "overridden"],
     ),
 ]
@@ -291,12 +292,12 @@ STALE_CASES = [
 def test_stale_routes(name, mode, owned, extra, reported, deleted):
     observed = [active()] + extra
     nets = [
-        rp.NetInfo(N1, RANGES[N1], A, two_tables(N1, [TO_N2, STALE, ENDED]), pp.TASK, task_owned=owned),
+        rt.NetInfo(N1, RANGES[N1], A, two_tables(N1, [TO_N2, STALE, ENDED]), pp.TASK, task_owned=owned),
         net(N2, two_tables(N2, [TO_N1], [TO_N1])),
     ]
     nets[0].tables[1]["Routes"].append(TO_N2)
     item = pp.plan(ACCEPT_PAIR, observed, pp.Actors())
-    decisions, stale = rp.plan_routes([item], {n.net_id: n for n in nets}, observed, rp.RouteOption(), mode)
+    decisions, stale = rp.plan_routes([item], {n.net_id: n for n in nets}, observed, rt.RouteOption(), mode)
     rp.merge_routes([item], decisions, True)
     assert [s["destination_ip_range"] for s in stale] == reported
     assert [s.destination_ip_range for s in item.steps if s.kind == rp.DELETE_ROUTE] == deleted
@@ -315,7 +316,7 @@ def test_stale_route_in_the_way_is_replaced_under_overridden():
 
 def test_routes_reported_before_and_after():
     nets = [net(N1, two_tables(N1, [TO_N2])), net(N2, two_tables(N2))]
-    item, _ = run(ACCEPT_PAIR, [active()], nets, rp.RouteOption("main"))
+    item, _ = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("main"))
     assert item.routes_before == [
         {"net_id": N1, "route_table_id": "rtb-0000ma1", "destination_ip_range": "10.2.0.0/16"}
     ]
@@ -328,7 +329,7 @@ def test_routes_reported_before_and_after():
 def test_cleanup_without_credentials_warns_and_deletes_the_other_side():
     wanted = pp.Wanted("absent", net_peering_id=PCX)
     observed = [active(acc=NB, acc_acct=B)]
-    nets = [net(N1, two_tables(N1, [route("10.9.0.0/16", NetPeeringId=PCX)])), rp.NetInfo(NB, "10.9.0.0/16", B)]
+    nets = [net(N1, two_tables(N1, [route("10.9.0.0/16", NetPeeringId=PCX)])), rt.NetInfo(NB, "10.9.0.0/16", B)]
     item, _ = run(wanted, observed, nets)
     assert routes_steps(item) == [("delete_route", pp.TASK, "rtb-0000ma1", "10.9.0.0/16", PCX)]
     assert any(NB in w and B in w for w in item.warnings)
@@ -337,20 +338,20 @@ def test_cleanup_without_credentials_warns_and_deletes_the_other_side():
 @pytest.mark.parametrize(
     "option, main, tags, chosen",
     [
-        (rp.RouteOption(), False, {}, True),
-        (rp.RouteOption("main"), False, {}, False),
-        (rp.RouteOption("main"), True, {}, True),
-        (rp.RouteOption("all", {"tier": "app"}), False, {"tier": "app", "x": "y"}, True),
-        (rp.RouteOption("all", {"tier": "app"}), False, {"tier": "db"}, False),
-        (rp.RouteOption("main", {"tier": "app"}), True, {}, False),
+        (rt.RouteOption(), False, {}, True),
+        (rt.RouteOption("main"), False, {}, False),
+        (rt.RouteOption("main"), True, {}, True),
+        (rt.RouteOption("all", {"tier": "app"}), False, {"tier": "app", "x": "y"}, True),
+        (rt.RouteOption("all", {"tier": "app"}), False, {"tier": "db"}, False),
+        (rt.RouteOption("main", {"tier": "app"}), True, {}, False),
     ],
 )
 def test_selected_tables(option, main, tags, chosen):
-    assert bool(rp.selected_tables([table("rtb-00000001", N1, main, tags=tags)], option)) == chosen
+    assert bool(rt.selected_tables([table("rtb-00000001", N1, main, tags=tags)], option)) == chosen
 
 
 def test_option_from_params():
-    assert rp.RouteOption.from_params(None) is None
-    assert rp.RouteOption.from_params(
+    assert rt.RouteOption.from_params(None) is None
+    assert rt.RouteOption.from_params(
         {"route_tables": "main", "route_table_tags": {"a": None, "n": 1}}
-    ) == rp.RouteOption("main", {"a": "", "n": "1"})
+    ) == rt.RouteOption("main", {"a": "", "n": "1"})

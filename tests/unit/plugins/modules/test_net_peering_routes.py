@@ -7,7 +7,7 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.outscale.cloud.plugins.modules import net_peering
+from ansible_collections.outscale.cloud.plugins.modules import net_peering, net_peering_info
 
 A1, A2, B1 = "vpc-a1a1a1a1", "vpc-a2a2a2a2", "vpc-b1b1b1b1"
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
@@ -115,3 +115,54 @@ def test_create_route_whose_answer_is_lost_is_read_back_never_duplicated(sim, ki
     )  # the lost one (resent only if the read shows none), the other side
     assert calls.count("ReadRouteTables") == 2
     assert len(sim.peering_routes(A1)) == 1 and len(sim.peering_routes(A2)) == 1
+
+
+def info(sim, **args):
+    full = dict(endpoint=sim.simulator.url, region=sim.simulator.region, **KEYS_A)
+    full.update(args)
+    sim.simulator.clear_log()
+    with patch_module_args(full):
+        with pytest.raises(SystemExit):
+            net_peering_info.main()
+    return json.loads(sim.capsys.readouterr().out)
+
+
+def test_info_reports_routes_missing_other_target_and_stale(sim):
+    sim.run(state="accepted", routes={}, source_net_id=A1, accepter_net_id=A2)
+    sim.run(state="accepted", **CROSS)  # no routes: A1 has none to B1
+    a1_main = sim.simulator.route_tables(A1)[0]["RouteTableId"]
+    sim.simulator.add_route(a1_main, destination_ip_range="10.99.0.0/16", net_peering_id="pcx-0000dead")
+    a2_main = sim.simulator.route_tables(A2)[0]["RouteTableId"]
+    sim.simulator.add_route(a2_main, destination_ip_range="10.3.0.0/16", gateway_id="igw-a2a2a2a2")
+    result = info(sim, routes=True)
+    assert [action for action, _ in sim.calls()] == ["ReadNetPeerings", "ReadRouteTables"]
+    by_pair = {(p["source_net"]["net_id"], p["accepter_net"]["net_id"]): p for p in result["net_peerings"]}
+    same = by_pair[(A1, A2)]["routes"]
+    assert [side["net_id"] for side in same] == [A1, A2]  # both sides are this account's
+    assert same[0]["route_tables"][0]["route_to_peer"]["target"] == by_pair[(A1, A2)]["net_peering_id"]
+    assert [p["kind"] for p in same[0]["problems"]] == ["stale"] and "pcx-0000dead" in same[0]["problems"][0]["message"]
+    assert same[1]["problems"] == []
+    cross = by_pair[(A1, B1)]["routes"]
+    assert [side["net_id"] for side in cross] == [A1]  # B1's tables are account B's
+    assert [p["kind"] for p in cross[0]["problems"]] == ["missing", "stale"]
+    assert "10.3.0.0/16" in cross[0]["problems"][0]["message"]
+    # A filtered read cannot call an unread peering stale.
+    filtered = info(sim, routes=True, net_peering_ids=[by_pair[(A1, A2)]["net_peering_id"]])
+    assert filtered["net_peerings"][0]["routes"][0]["problems"] == []
+
+
+def test_info_other_target(sim):
+    sim.run(state="accepted", source_net_id=A1, accepter_net_id=A2)
+    a2_main = sim.simulator.route_tables(A2)[0]["RouteTableId"]
+    sim.simulator.add_route(a2_main, destination_ip_range="10.1.0.0/16", gateway_id="igw-a2a2a2a2")
+    result = info(sim, routes=True, route_table_tags={"none": "such"})
+    assert result["net_peerings"][0]["routes"][0]["route_tables"] == []  # no table carries the tag
+    result = info(sim, routes=True)
+    problems = result["net_peerings"][0]["routes"][1]["problems"]
+    assert [(p["kind"], p["target"]) for p in problems] == [("other_target", "igw-a2a2a2a2")]
+
+
+def test_info_without_routes_reads_no_table(sim):
+    sim.run(state="accepted", source_net_id=A1, accepter_net_id=A2)
+    result = info(sim)
+    assert "routes" not in result["net_peerings"][0] and [a for a, _ in sim.calls()] == ["ReadNetPeerings"]

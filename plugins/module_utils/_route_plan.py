@@ -256,6 +256,11 @@ def _pair_decision(item, nets, peers, option, mode, live_ids, ended_ids, handled
                     f"routes: the IP range of Net {peer.net_id} is unknown; nothing was done for this pair."
                 )
                 return decision
+            if not selected_tables(info.tables, option):
+                decision.warnings.append(
+                    f"routes: no route table of Net {info.net_id} matches route_tables={option.route_tables} and "
+                    f"route_table_tags={option.route_table_tags}, so no route to {peer.ip_range} was planned there."
+                )
             handled |= _side_routes(item, info, peer.ip_range, option, mode, live_ids, ended_ids, decision)
             if decision.refusal:
                 decision.after_steps, decision.before_steps = [], []

@@ -355,3 +355,10 @@ def test_option_from_params():
     assert rt.RouteOption.from_params(
         {"route_tables": "main", "route_table_tags": {"a": None, "n": 1}}
     ) == rt.RouteOption("main", {"a": "", "n": "1"})
+
+
+def test_a_side_without_selected_table_is_said():
+    nets = [net(N1, two_tables(N1)[:1]), net(N2, two_tables(N2))]
+    item, _ = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("all", {"tier": "app"}))
+    assert routes_steps(item) == [("create_route", pp.TASK, "rtb-0000sa2", "10.1.0.0/16", PCX)]
+    assert any(N1 in w and "tier" in w for w in item.warnings)

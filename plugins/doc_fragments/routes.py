@@ -24,7 +24,7 @@ options:
       - Before any write, a pair is refused when its two Nets overlap, or when the new peer's range overlaps the range
         of another peer of the same Net (the most specific route would take part of the other peer's traffic).
       - Removing a peering first deletes the routes to it in the selected tables of each side the task can act for.
-        Routes in the selected tables of the task's Nets that point to a peering that is no longer live are stale:
+        Routes in the selected tables of the task's Nets that point to a peering that is no longer live are stale;
         they are reported, and O(state=overridden) of M(outscale.cloud.net_peerings) removes them.
       - Routes are written only once the peering is C(active).
     type: dict

@@ -90,11 +90,14 @@ options:
 notes:
   - "Credentials can be given once for all outscale.cloud modules with C(module_defaults) and the action group
     C(group/outscale.cloud.all)."
-  - "Proxies come from the environment of the module, as for most HTTP clients: C(HTTPS_PROXY) (or C(HTTP_PROXY) for an
-    C(http://) endpoint, or C(ALL_PROXY)) names an C(http://) proxy, with C(user:password@) if it needs it;
-    C(NO_PROXY) lists hosts reached directly. Set them with the task's C(environment) keyword."
-  - "The API's certificate is checked against the system's CA certificates, and certifi's bundle when certifi is
-    installed. O(ca_bundle), or C(REQUESTS_CA_BUNDLE) / C(CURL_CA_BUNDLE) in the environment, replaces both."
+  - "Proxies come from the environment of the module, as requests reads them: C(HTTPS_PROXY) (or C(HTTP_PROXY) for an
+    C(http://) endpoint, or C(ALL_PROXY)) names a proxy, with C(user:password@) if it needs it; C(NO_PROXY) lists
+    hosts and networks reached directly. Set them with the task's C(environment) keyword. C(~/.netrc) is never read."
+  - "The API's certificate is checked against requests' CA bundle (certifi's). O(ca_bundle) replaces it, and so does
+    C(REQUESTS_CA_BUNDLE) / C(CURL_CA_BUNDLE) in the environment when O(ca_bundle) is not set; O(ca_bundle) and
+    O(validate_certs) always win over the environment."
+requirements:
+  - requests
 """
 
     # The action group every module belongs to (meta/runtime.yml).

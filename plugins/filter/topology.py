@@ -70,14 +70,15 @@ def _account_id(filter_name, what, value):
             return str(value)
         _fail(
             filter_name,
-            f"{what} is the number {value}, not the 12 digits of an account: quote account IDs in YAML "
-            "('012345678901'), as an unquoted ID loses its leading zeros (or is read as octal).",
+            f"{what} is the number {value}, not the 12 digits of an account: "
+            "quote account IDs in YAML ('012345678901'), "
+            "as an unquoted ID loses its leading zeros (or is read as octal).",
         )
     if not ACCOUNT_ID_PATTERN.match(value):
         _fail(
             filter_name,
-            f"{what} '{value}' is not an account ID: use the 12 digits of the account, quoted in YAML so "
-            "leading zeros are kept.",
+            f"{what} '{value}' is not an account ID: "
+            "use the 12 digits of the account, quoted in YAML so leading zeros are kept.",
         )
     return value
 
@@ -94,8 +95,8 @@ def _net(filter_name, what, item):
         if net_id is None or net_id == "":
             _fail(
                 filter_name,
-                f"{label} has no net_id: give each Net a net_id, such as net_id: vpc-12345678 in its host "
-                "vars, or list its Net ID as a string.",
+                f"{label} has no net_id: give each Net a net_id, "
+                "such as net_id: vpc-12345678 in its host vars, or list its Net ID as a string.",
             )
         if not isinstance(net_id, str):
             _fail(filter_name, f"{label}: net_id is a {_kind(net_id)}; a Net ID is a string such as vpc-12345678.")
@@ -103,14 +104,14 @@ def _net(filter_name, what, item):
     else:
         _fail(
             filter_name,
-            f"{what} is a {_kind(item)}; each Net is a Net ID string (vpc-12345678) or a dict with net_id "
-            "and optionally account_id.",
+            f"{what} is a {_kind(item)}; "
+            "each Net is a Net ID string (vpc-12345678) or a dict with net_id and optionally account_id.",
         )
     if not NET_ID_PATTERN.match(net_id):
         _fail(
             filter_name,
-            f"{label}: '{net_id}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
-            "vpc-12345678.",
+            f"{label}: '{net_id}' is not a Net ID: "
+            "use vpc- followed by 8 hexadecimal characters, for example vpc-12345678.",
         )
     return Net(net_id, account, label, host)
 
@@ -120,13 +121,13 @@ def _nets(filter_name, nets):
     if nets is None or isinstance(nets, (str, bytes, Mapping)) or not isinstance(nets, Iterable):
         _fail(
             filter_name,
-            "the input must be a list of Nets (Net IDs, or dicts with net_id and optionally "
-            f"account_id), got a {_kind(nets)}. For the hosts of an inventory group: {GROUP_RECIPE}.",
+            "the input must be a list of Nets (Net IDs, or dicts with net_id and optionally account_id), "
+            f"got a {_kind(nets)}. For the hosts of an inventory group: {GROUP_RECIPE}.",
         )
     result = []
     first_seen = {}
     for position, item in enumerate(nets):
-        net = _net(filter_name, "Net %s of the input" % (position + 1), item)
+        net = _net(filter_name, f"Net {position + 1} of the input", item)
         if net.net_id in first_seen:
             _fail(
                 filter_name,
@@ -145,8 +146,8 @@ def _options(filter_name, account_id, state, tags):
         if state not in PEERING_STATES:
             _fail(
                 filter_name,
-                f"state '{state}' is not valid: use accepted or present (or leave it out: the module's "
-                "default is accepted).",
+                f"state '{state}' is not valid: use accepted or present (or leave it out: "
+                "the module's default is accepted).",
             )
         extra["state"] = state
     if tags is not None:
@@ -191,10 +192,11 @@ def full_mesh(nets, account_id=None, state=None, tags=None, foreign_pairs="error
         elif foreign_pairs == "error":
             _fail(
                 name,
-                f"{first.label}, {first.net_id} in account {first.account_id}, and {second.label}, {second.net_id} "
-                f"in account {second.account_id}, are both outside account_id {account_id}, so this "
-                "task's account cannot request their peering. Peer them in a task run as one of their accounts "
-                "(with account_id set to it), or pass foreign_pairs='skip' to leave such pairs out.",
+                f"{first.label}, {first.net_id} in account {first.account_id}, and {second.label}, "
+                f"{second.net_id} in account {second.account_id}, are both outside account_id {account_id}, "
+                "so this task's account cannot request their peering. "
+                "Peer them in a task run as one of their accounts (with account_id set to it), "
+                "or pass foreign_pairs='skip' to leave such pairs out.",
             )
     return peerings
 
@@ -205,8 +207,8 @@ def _hub(name, hub, nets):
         if hub.startswith("vpc-") and not NET_ID_PATTERN.match(hub):
             _fail(
                 name,
-                f"hub '{hub}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for example "
-                "vpc-12345678.",
+                f"hub '{hub}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, "
+                "for example vpc-12345678.",
             )
         if NET_ID_PATTERN.match(hub):
             found = [net for net in nets if net.net_id == hub]
@@ -215,15 +217,15 @@ def _hub(name, hub, nets):
         if not found:
             _fail(
                 name,
-                f"hub '{hub}' is not among the Nets of the input (by Net ID, or by inventory_hostname for "
-                "hostvars): add the hub to the list, or give hub as a dict with net_id and account_id.",
+                f"hub '{hub}' is not among the Nets of the input (by Net ID, or by inventory_hostname for hostvars): "
+                "add the hub to the list, or give hub as a dict with net_id and account_id.",
             )
         return found[0]
     if not isinstance(hub, Mapping):
         _fail(
             name,
-            f"hub is a {_kind(hub)}; give the hub's Net ID (vpc-12345678), its inventory_hostname, or a dict with "
-            "net_id and optionally account_id, such as hostvars['net-hub'].",
+            f"hub is a {_kind(hub)}; give the hub's Net ID (vpc-12345678), its inventory_hostname, "
+            "or a dict with net_id and optionally account_id, such as hostvars['net-hub'].",
         )
     given = _net(name, "hub", hub)
     for net in nets:
@@ -231,8 +233,8 @@ def _hub(name, hub, nets):
             if given.account_id and net.account_id and given.account_id != net.account_id:
                 _fail(
                     name,
-                    f"the hub {given.net_id} has account_id {given.account_id}, but {net.label} gives it account "
-                    f"{net.account_id}: make them agree.",
+                    f"the hub {given.net_id} has account_id {given.account_id}, "
+                    f"but {net.label} gives it account {net.account_id}: make them agree.",
                 )
             return Net(given.net_id, given.account_id or net.account_id, given.label, given.host)
     return given
@@ -247,9 +249,9 @@ def hub_and_spoke(nets, hub, account_id=None, state=None, tags=None):
     if account_id and hub.account_id and hub.account_id != account_id:
         _fail(
             name,
-            f"the hub {hub.net_id} belongs to account {hub.account_id}, but account_id is {account_id}: the hub's "
-            "account requests every "
-            f"peering, so run the task as account {hub.account_id} and set account_id to it.",
+            f"the hub {hub.net_id} belongs to account {hub.account_id}, but account_id is {account_id}: "
+            "the hub's account requests every peering, "
+            f"so run the task as account {hub.account_id} and set account_id to it.",
         )
     requester_account = account_id or hub.account_id
     return [_peering(hub, spoke, requester_account, extra) for spoke in nets if spoke.net_id != hub.net_id]

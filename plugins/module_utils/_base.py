@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import (
@@ -24,6 +24,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._credentials import
     resolve_settings,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError, OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
 
 
 class OscAnsibleModule(AnsibleModule):
@@ -53,7 +54,7 @@ class OscAnsibleModule(AnsibleModule):
                 if spec.get("type") == "dict" and isinstance(self.params.get(name), str)
             )
             if not_dicts:
-                msg = "{} must be a dictionary of options, not a string ({}).".format(" and ".join(not_dicts), msg)
+                msg = f"{' and '.join(not_dicts)} must be a dictionary of options, not a string ({msg})."
         super().fail_json(msg, **kwargs)
 
 
@@ -159,6 +160,8 @@ class OscModule:
         cls(cls.define_module()).run()
 
     def run(self) -> None:
+        if REQUESTS_IMPORT_ERROR:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         try:
             self.validate()
             self.execute()

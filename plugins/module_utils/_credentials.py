@@ -20,10 +20,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import ConfigurationError
+
+# A source of settings: field name -> (value or None, where it came from).
+Lookup = Callable[[str], Tuple[Any, Optional[str]]]
 
 DEFAULT_REGION = "eu-west-2"
 DEFAULT_PROFILE = "default"
@@ -75,30 +78,32 @@ class ConnectionSettings:
         "retry_max_time",
     )
 
-    def __init__(self, **values):
+    def __init__(self, **values: Any) -> None:
         for field in self.FIELDS:
             setattr(self, field, values.get(field))
         # field -> human description of where its value came from
         self.sources = values.get("sources", {})
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # Never show the secret, even in a debugger or a stray repr().
-        return f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, endpoint={self.endpoint!r}, sources={self.sources!r})"
+        return (
+            f"ConnectionSettings(access_key={self.access_key!r}, region={self.region!r}, "
+            f"endpoint={self.endpoint!r}, sources={self.sources!r})"
+        )
 
 
-def _present(value):
+def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _load_profile(path, profile, explicit):
+def _load_profile(path: str, profile: str, explicit: bool) -> Tuple[Optional[Dict[str, Any]], str]:
     """Return (profile dict or None, note for error messages)."""
     described = f"profile '{profile}' in {path}"
     if not os.path.exists(path):
         if explicit:
             raise CredentialsError(
-                f"config_file {path} does not exist (needed for {described}). Create it, fix config_file / "
-                "OSC_CONFIG_FILE, "
-                "or give access_key and secret_key."
+                f"config_file {path} does not exist (needed for {described}). "
+                "Create it, fix config_file / OSC_CONFIG_FILE, or give access_key and secret_key."
             )
         return None, f"{described} (file not found)"
     try:
@@ -106,25 +111,25 @@ def _load_profile(path, profile, explicit):
             text = handle.read()
     except OSError as exc:
         raise CredentialsError(
-            f"config_file {path} cannot be read ({exc.strerror or exc.__class__.__name__}). Check its permissions or "
-            "point config_file elsewhere."
+            f"config_file {path} cannot be read ({exc.strerror or exc.__class__.__name__}). "
+            "Check its permissions or point config_file elsewhere."
         )
     try:
         config = json.loads(text)
     except ValueError as exc:
         # Only the position is reported: the file holds secrets.
         raise CredentialsError(
-            "config_file {} is not valid JSON (line {}, column {}). Fix the file; it must be an object "
-            'of profiles, e.g. {{"default": {{"access_key": ..., "secret_key": ...}}}}.'.format(
-                path, getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
-            )
+            f"config_file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')}, "
+            f"column {getattr(exc, 'colno', '?')}). Fix the file; it must be an object of profiles, e.g. "
+            '{"default": {"access_key": ..., "secret_key": ...}}.'
         )
     if not isinstance(config, dict):
         raise CredentialsError(f"config_file {path} must hold a JSON object of profiles, not {type(config).__name__}.")
     if profile not in config:
         names = ", ".join(sorted(str(name) for name in config)) or "none"
         raise CredentialsError(
-            f"profile '{profile}' not found in {path} (profiles there: {names}). Set profile / OSC_PROFILE to one of them."
+            f"profile '{profile}' not found in {path} (profiles there: {names}). "
+            "Set profile / OSC_PROFILE to one of them."
         )
     entry = config[profile]
     if not isinstance(entry, dict):
@@ -132,21 +137,21 @@ def _load_profile(path, profile, explicit):
     return entry, described
 
 
-def _profile_endpoint(entry):
+def _profile_endpoint(entry: Dict[str, Any]) -> Optional[str]:
     endpoints = entry.get("endpoints") or {}
     endpoint = endpoints.get("api") if isinstance(endpoints, dict) else None
     if _present(endpoint) and "://" not in endpoint:
-        endpoint = "{}://{}".format(entry.get("protocol") or "https", endpoint)
+        endpoint = f"{entry.get('protocol') or 'https'}://{endpoint}"
     return endpoint
 
 
-def normalize_endpoint(endpoint):
+def normalize_endpoint(endpoint: str) -> str:
     """Validate an API endpoint URL; add the /api/v1 path when only a host is given."""
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CredentialsError(
-            f"endpoint '{endpoint}' is not a valid URL: use https://api.<region>.outscale.com/api/v1 "
-            "(or http(s)://HOST[:PORT]/api/v1 for a simulator)."
+            f"endpoint '{endpoint}' is not a valid URL: "
+            "use https://api.<region>.outscale.com/api/v1 (or http(s)://HOST[:PORT]/api/v1 for a simulator)."
         )
     try:
         valid_port = parts.port is None or 0 < parts.port < 65536
@@ -158,15 +163,15 @@ def normalize_endpoint(endpoint):
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _from_options(options):
-    def lookup(name):
+def _from_options(options: Mapping[str, Any]) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         return options.get(name), f"option {name}"
 
     return lookup
 
 
-def _from_environment(environ):
-    def lookup(name):
+def _from_environment(environ: Mapping[str, str]) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         variable = ENV_VARS.get("tls_skip_verify" if name == "validate_certs" else name)
         if variable is None or not _present(environ.get(variable)):
             return None, None
@@ -178,8 +183,8 @@ def _from_environment(environ):
     return lookup
 
 
-def _from_profile(entry, described):
-    def lookup(name):
+def _from_profile(entry: Optional[Dict[str, Any]], described: str) -> Lookup:
+    def lookup(name: str) -> Tuple[Any, Optional[str]]:
         if entry is None:
             return None, None
         if name == "endpoint":
@@ -193,7 +198,7 @@ def _from_profile(entry, described):
     return lookup
 
 
-def _first(name, lookups, default=None):
+def _first(name: str, lookups: Sequence[Lookup], default: Any = None) -> Tuple[Any, Optional[str]]:
     """The first source that has the field: (value, where it came from)."""
     for lookup in lookups:
         value, source = lookup(name)
@@ -202,7 +207,7 @@ def _first(name, lookups, default=None):
     return default, "default"
 
 
-def _key_pair(values, access_name, secret_name, where):
+def _key_pair(values: Mapping[str, Any], access_name: str, secret_name: str, where: str) -> Optional[Tuple[Any, Any]]:
     """(access, secret) from one place: both or neither, half a pair is an error."""
     access, secret = values.get(access_name), values.get(secret_name)
     if _present(access) != _present(secret):
@@ -218,7 +223,7 @@ IDENTITY_LEVELS = (
 )
 
 
-def _identity(options, environ):
+def _identity(options: Mapping[str, Any], environ: Mapping[str, str]) -> Tuple[str, Optional[Tuple[Any, Any]]]:
     """Which level names the account, and how: (level, key pair or None).
 
     The highest level that names an account (a key pair, or a profile or config
@@ -233,9 +238,9 @@ def _identity(options, environ):
         if pair and _present(values.get(profile_name)):
             raise CredentialsError(
                 f"Both a key pair ({key_names[0]}/{key_names[1]}) and a profile ({profile_name}: "
-                f"{values[profile_name]}) are set {where}; they may name different accounts. "
-                f"Keep one: remove {profile_name} to use the key pair, or remove {key_names[0]} and {key_names[1]} "
-                "to use the profile."
+                f"{values[profile_name]}) are set {where}; they may name different accounts. Keep one: "
+                f"remove {profile_name} to use the key pair, "
+                f"or remove {key_names[0]} and {key_names[1]} to use the profile."
             )
         if pair or _present(values.get(profile_name)) or _present(values.get(file_name)):
             return level, pair
@@ -271,13 +276,14 @@ def resolve_settings(
         entry, described = _load_profile(config_path, profile, explicit=level != "fallback")
         if entry is None:
             raise CredentialsError(
-                "No Outscale credentials found. Tried: options access_key/secret_key; environment variables "
-                f"OSC_ACCESS_KEY/OSC_SECRET_KEY; {described}. Set one of them (see ansible-doc outscale.cloud.net_peering)."
+                "No Outscale credentials found. Tried: options access_key/secret_key; "
+                f"environment variables OSC_ACCESS_KEY/OSC_SECRET_KEY; {described}. "
+                "Set one of them (see ansible-doc outscale.cloud.net_peering)."
             )
         if not (_present(entry.get("access_key")) and _present(entry.get("secret_key"))):
             raise CredentialsError(
-                f"{described} (no access_key/secret_key in it): add both to the profile, or give access_key "
-                "and secret_key instead."
+                f"{described} (no access_key/secret_key in it): "
+                "add both to the profile, or give access_key and secret_key instead."
             )
         access_key, secret_key, key_source = entry["access_key"], entry["secret_key"], described
 
@@ -293,9 +299,8 @@ def resolve_settings(
     region, region_source = _first("region", lookups, DEFAULT_REGION)
     if not isinstance(region, str) or not REGION_PATTERN.match(region):
         raise CredentialsError(
-            "region '{}' (from {}) is not a valid Outscale region name; known regions: {}.".format(
-                region, region_source, ", ".join(KNOWN_REGIONS)
-            )
+            f"region '{region}' (from {region_source}) is not a valid Outscale region name; known regions: "
+            f"{', '.join(KNOWN_REGIONS)}."
         )
     endpoint, endpoint_source = _first("endpoint", lookups, f"https://api.{region}.outscale.com/api/v1")
     endpoint = normalize_endpoint(endpoint)
@@ -372,8 +377,9 @@ def other_account_settings(main: ConnectionSettings, options: Optional[Dict[str,
         # The task talks to an endpoint of its own (a simulator, a proxy): never send the other
         # account's keys to the public endpoint of another region without being told to.
         raise CredentialsError(
-            f"its region {settings.region} differs from this task's ({main.region}), and this task uses its own endpoint "
-            f"{main.endpoint}: give the accepter's endpoint too (accepter_credentials endpoint), or the same region."
+            f"its region {settings.region} differs from this task's ({main.region}), "
+            f"and this task uses its own endpoint {main.endpoint}: "
+            "give the accepter's endpoint too (accepter_credentials endpoint), or the same region."
         )
     if settings.sources.get("validate_certs") == "default":
         settings.validate_certs = main.validate_certs

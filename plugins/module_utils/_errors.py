@@ -37,7 +37,7 @@ class OscError(Exception):
     def full_message(self) -> str:
         text = str(self)
         if self.hint:
-            text = "{}. {}".format(text.rstrip(". "), self.hint)
+            text = f"{text.rstrip('. ')}. {self.hint}"
         return text if text.endswith((".", "?", "!")) else text + "."
 
     def fields(self) -> Dict[str, Any]:
@@ -55,11 +55,10 @@ class UnexpectedResponse(OscError):
     def __init__(self, action: str, problem: str, response: Any = None) -> None:
         context = response.get("ResponseContext") if isinstance(response, dict) else None
         request_id = context.get("RequestId") if isinstance(context, dict) else None
+        quoting = f" (RequestId {request_id})" if request_id else ""
         super().__init__(
-            "The API returned an unexpected {} response: {}. The task cannot rely on it; run the task again, and if "
-            "this persists, report it to Outscale support{}.".format(
-                action, problem, f" (RequestId {request_id})" if request_id else ""
-            )
+            f"The API returned an unexpected {action} response: {problem}. The task cannot rely on it; "
+            f"run the task again, and if this persists, report it to Outscale support{quoting}."
         )
         self.action = action
         self.problem = problem

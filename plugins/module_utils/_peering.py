@@ -53,17 +53,17 @@ FILTER_KEYS = {
 }
 
 
-def _object(value):
+def _object(value: Any) -> Dict[str, Any]:
     """``value`` if it is a JSON object, else an empty one (normalize_peering never raises on odd data)."""
     return value if isinstance(value, dict) else {}
 
 
-def _net(net):
+def _net(net: Any) -> Dict[str, Any]:
     net = _object(net)
     return {"account_id": net.get("AccountId"), "ip_range": net.get("IpRange"), "net_id": net.get("NetId")}
 
 
-def normalize_peering(peering):
+def normalize_peering(peering: Any) -> Dict[str, Any]:
     """The API's NetPeering -> the snake_case dict both modules return."""
     peering = _object(peering)
     state = _object(peering.get("State"))
@@ -86,11 +86,10 @@ def build_filters(filters: Optional[Dict[str, Any]]) -> Dict[str, List[str]]:
     api_filters = {}
     for key, value in (filters or {}).items():
         if key not in FILTER_KEYS:
-            raise OscError("filters: unknown key '{}'. Valid keys: {}.".format(key, ", ".join(sorted(FILTER_KEYS))))
+            raise OscError(f"filters: unknown key '{key}'. Valid keys: {', '.join(sorted(FILTER_KEYS))}.")
         if key == "tags" and isinstance(value, dict):
             value = [
-                "{}={}".format(tag_key, "" if tag_value is None else tag_value)
-                for tag_key, tag_value in sorted(value.items())
+                f"{tag_key}={'' if tag_value is None else tag_value}" for tag_key, tag_value in sorted(value.items())
             ]
         elif not isinstance(value, list):
             value = [value]
@@ -98,14 +97,15 @@ def build_filters(filters: Optional[Dict[str, Any]]) -> Dict[str, List[str]]:
     return api_filters
 
 
-def _describe(value):
+def _describe(value: Any) -> str:
     """A JSON value's kind, for a message: null, a string 'x', a number, a list, an object."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, str):
-        return "the string %r" % (value[:40] + ("..." if len(value) > 40 else ""))
+        shown = value[:40] + ("..." if len(value) > 40 else "")
+        return f"the string {shown!r}"
     if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, list):
@@ -113,11 +113,11 @@ def _describe(value):
     return "an object"
 
 
-def _is_text(value, optional=False):
+def _is_text(value: Any, optional: bool = False) -> bool:
     return isinstance(value, str) or (optional and value is None)
 
 
-def peering_problem(peering, where):
+def peering_problem(peering: Any, where: str) -> Optional[str]:
     """What makes an API NetPeering unusable (a phrase naming the field), or None.
 
     Only the fields the module reads are checked. AccountId, IpRange, State.Message and
@@ -126,25 +126,25 @@ def peering_problem(peering, where):
     if not isinstance(peering, dict):
         return f"{where} is {_describe(peering)}, not an object"
     if not isinstance(peering.get("NetPeeringId"), str) or not peering.get("NetPeeringId"):
-        return "{}.NetPeeringId is {}, not a peering ID".format(where, _describe(peering.get("NetPeeringId")))
+        return f"{where}.NetPeeringId is {_describe(peering.get('NetPeeringId'))}, not a peering ID"
     state = peering.get("State")
     if not isinstance(state, dict):
         return f"{where}.State is {_describe(state)}, not an object"
     if not _is_text(state.get("Name")):
-        return "{}.State.Name is {}, not a state name".format(where, _describe(state.get("Name")))
+        return f"{where}.State.Name is {_describe(state.get('Name'))}, not a state name"
     if not _is_text(state.get("Message"), optional=True):
-        return "{}.State.Message is {}, not a string".format(where, _describe(state.get("Message")))
+        return f"{where}.State.Message is {_describe(state.get('Message'))}, not a string"
     for side in ("SourceNet", "AccepterNet"):
         net = peering.get(side)
         if not isinstance(net, dict):
             return f"{where}.{side} is {_describe(net)}, not an object"
         if not _is_text(net.get("NetId")):
-            return "{}.{}.NetId is {}, not a Net ID".format(where, side, _describe(net.get("NetId")))
+            return f"{where}.{side}.NetId is {_describe(net.get('NetId'))}, not a Net ID"
         for key in ("AccountId", "IpRange"):
             if not _is_text(net.get(key), optional=True):
                 return f"{where}.{side}.{key} is {_describe(net.get(key))}, not a string"
     if not _is_text(peering.get("ExpirationDate"), optional=True):
-        return "{}.ExpirationDate is {}, not a date".format(where, _describe(peering.get("ExpirationDate")))
+        return f"{where}.ExpirationDate is {_describe(peering.get('ExpirationDate'))}, not a date"
     tags = peering.get("Tags")
     if tags is not None and not isinstance(tags, list):
         return f"{where}.Tags is {_describe(tags)}, not a list"
@@ -152,13 +152,13 @@ def peering_problem(peering, where):
         if not isinstance(tag, dict):
             return f"{where}.Tags[{index}] is {_describe(tag)}, not an object"
         if not _is_text(tag.get("Key")):
-            return "{}.Tags[{}].Key is {}, not a string".format(where, index, _describe(tag.get("Key")))
+            return f"{where}.Tags[{index}].Key is {_describe(tag.get('Key'))}, not a string"
         if not _is_text(tag.get("Value"), optional=True):
-            return "{}.Tags[{}].Value is {}, not a string".format(where, index, _describe(tag.get("Value")))
+            return f"{where}.Tags[{index}].Value is {_describe(tag.get('Value'))}, not a string"
     return None
 
 
-def checked_peering(peering, action, where="NetPeering", response=None):
+def checked_peering(peering: Any, action: str, where: str = "NetPeering", response: Any = None) -> Peering:
     """The API NetPeering once its shape is checked, tidied for the rest of the module: Tags always
     a list, a null tag Value the empty string. Raises UnexpectedResponse naming the action and the field."""
     problem = peering_problem(peering, where)
@@ -178,7 +178,7 @@ def code_hint(error: OscError) -> Optional[str]:
     return CODE_HINTS.get(str(code)) if code is not None else None
 
 
-def read_peerings(client, filters):
+def read_peerings(client: Any, filters: Dict[str, Any]) -> List[Peering]:
     """Every NetPeering that matches, all pages, each checked with checked_peering.
 
     The client follows the pages; each page's NetPeerings is checked here, so
@@ -199,35 +199,35 @@ def read_peerings(client, filters):
     return found
 
 
-def state_name(peering):
+def state_name(peering: Optional[Peering]) -> Optional[str]:
     """The State.Name of an API NetPeering (None for no peering)."""
     return ((peering or {}).get("State") or {}).get("Name")
 
 
-def state_message(peering):
+def state_message(peering: Optional[Peering]) -> Optional[str]:
     return ((peering or {}).get("State") or {}).get("Message")
 
 
-def is_live(peering):
+def is_live(peering: Optional[Peering]) -> bool:
     return state_name(peering) in LIVE_STATES
 
 
-def net_ids(peering):
+def net_ids(peering: Peering) -> Tuple[Optional[str], Optional[str]]:
     """(source Net ID, accepter Net ID) of an API NetPeering."""
     return (((peering.get("SourceNet") or {}).get("NetId")), ((peering.get("AccepterNet") or {}).get("NetId")))
 
 
-def account_ids(peering):
+def account_ids(peering: Peering) -> Tuple[Optional[str], Optional[str]]:
     """(source account, accepter account) of an API NetPeering."""
     return (((peering.get("SourceNet") or {}).get("AccountId")), ((peering.get("AccepterNet") or {}).get("AccountId")))
 
 
-def connects(peering, net_a, net_b):
+def connects(peering: Peering, net_a: Optional[str], net_b: Optional[str]) -> bool:
     """Whether the peering links these two Nets, in either direction."""
     return set(net_ids(peering)) == {net_a, net_b}
 
 
-def pair_filters(source_net_id, accepter_net_id):
+def pair_filters(source_net_id: str, accepter_net_id: str) -> Dict[str, List[str]]:
     """ReadNetPeerings filters that catch every peering of the pair, in both directions, with one call.
 
     Filter fields are ANDed and the values inside one field ORed, so this also
@@ -274,11 +274,11 @@ def new_peering(
     live = [p for p in fresh if is_live(p)]
     candidates = live or fresh
     if len(candidates) > 1:
+        ids = ", ".join(p.get("NetPeeringId") or "?" for p in candidates)
         raise OscError(
-            "CreateNetPeering's outcome was unknown, and several new peerings of {} and {} appeared meanwhile: {}. "
-            "Another task may be creating them; check them with net_peering_info and keep one.".format(
-                source_net_id, accepter_net_id, ", ".join(p.get("NetPeeringId") or "?" for p in candidates)
-            ),
+            "CreateNetPeering's outcome was unknown, "
+            f"and several new peerings of {source_net_id} and {accepter_net_id} appeared meanwhile: {ids}. "
+            "Another task may be creating them; check them with net_peering_info and keep one.",
             changed=True,
         )
     return candidates[0] if candidates else None
@@ -394,8 +394,9 @@ def normalize_account_id(value: Any) -> Tuple[Optional[str], Optional[str]]:
     if text.isdigit() and 10 <= len(text) < 12:
         padded = text.zfill(12)
         return padded, (
-            f"accepter_owner_id {text} has fewer than 12 digits: it was read as {padded}, the platform's reading. An "
-            "unquoted YAML number loses its leading zeros, and one written with a leading 0 and only digits 0 to 7 is "
-            "even read as octal, which changes the digits: quote account IDs in YAML."
+            f"accepter_owner_id {text} has fewer than 12 digits: it was read as {padded}, the platform's reading. "
+            "An unquoted YAML number loses its leading zeros, "
+            "and one written with a leading 0 and only digits 0 to 7 is even read as octal, "
+            "which changes the digits: quote account IDs in YAML."
         )
     return text, None

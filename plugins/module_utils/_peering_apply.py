@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscAmbiguousWriteError, OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
+from ansible_collections.outscale.cloud.plugins.module_utils._outcome import Outcome
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
@@ -46,24 +48,18 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     DELETE_TAGS,
     REJECT,
     TASK,
-    Outcome,
     Plan,
     Step,
     pending_delete_advice,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_wait import wait_for_state
 from ansible_collections.outscale.cloud.plugins.module_utils._route_apply import write_route
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ROUTE_KINDS
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     apply_tag_diff,
     tags_to_dict,
     tags_to_list,
 )
-
-# Seconds between two polls while waiting: grows from 1 s to 5 s, then stays at
-# 5 s, each with +-25% jitter so parallel tasks do not poll in step.
-POLL_INTERVALS = (1, 2, 3, 4, 5)
-# While waiting for "active", these states mean it will never come.
-WAIT_FAIL_STATES = ("rejected", "failed", "expired", "deleted")
 
 
 def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peering]) -> Optional[str]:
@@ -75,20 +71,18 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
         verb = "accept" if action == "AcceptNetPeering" else "reject"
         if error.status == 409:
             return (
-                "The peering is no longer pending-acceptance (did someone act on it meanwhile?); run the task "
-                "again to see its state."
+                "The peering is no longer pending-acceptance (did someone act on it meanwhile?); "
+                "run the task again to see its state."
             )
         if error.status in (401, 403) and str(error.code) != "4":
             if step is not None and step.actor != TASK:
                 return (
-                    f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: check that "
-                    "accepter_credentials "
-                    "are that account's."
+                    f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: "
+                    "check that accepter_credentials are that account's."
                 )
             return (
-                f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: add "
-                "accepter_credentials for that "
-                "account, or run the task with its credentials."
+                f"Only the owner of the accepter Net (account {accepter_account}) can {verb} it: "
+                "add accepter_credentials for that account, or run the task with its credentials."
             )
     if action == "DeleteNetPeering":
         if state_name(peering) == "pending-acceptance" and error.status in (401, 403, 409) and str(error.code) != "4":
@@ -244,20 +238,17 @@ class Executor:
         """
         client = self.clients[step.actor]
         try:
-            response = client.call("ReadNets", {"Filters": {"NetIds": [step.net_id]}})
+            nets = read_nets(client, [step.net_id])
         except OscApiError as exc:
             exc.with_hint("accepter_credentials do not work; fix them before anything is created (nothing was).")
             raise
-        nets = response.get("Nets")
-        if not isinstance(nets, list):
-            raise UnexpectedResponse("ReadNets", "Nets is missing or not a list", response)
-        if not any(isinstance(net, dict) and net.get("NetId") == step.net_id for net in nets):
+        if not any(net["NetId"] == step.net_id for net in nets):
             raise OscError(
-                f"accepter_credentials cannot see the accepter Net {step.net_id}, so they are not the credentials of "
-                "its "
-                f"owner (account {step.account}), or the Net does not exist in region {client.settings.region}. "
-                "Nothing was created. Give "
-                f"accepter_credentials of account {step.account}, and check accepter_net_id and accepter_owner_id."
+                f"accepter_credentials cannot see the accepter Net {step.net_id}, "
+                f"so they are not the credentials of its owner (account {step.account}), "
+                f"or the Net does not exist in region {client.settings.region}. Nothing was created. "
+                f"Give accepter_credentials of account {step.account}, "
+                "and check accepter_net_id and accepter_owner_id."
             )
 
     # -- create ------------------------------------------------------------------
@@ -289,7 +280,7 @@ class Executor:
             peering = response.get("NetPeering")
             problem = "no NetPeering in the response" if peering is None else peering_problem(peering, "NetPeering")
             if problem is None and not connects(peering, source_net_id, accepter_net_id):
-                problem = "NetPeering {} links other Nets".format(peering.get("NetPeeringId"))
+                problem = f"NetPeering {peering.get('NetPeeringId')} links other Nets"
             if problem is None:
                 peering = checked_peering(peering, "CreateNetPeering")
                 break
@@ -298,29 +289,29 @@ class Executor:
             peering = self._created_peering(plan)
             if peering is None:
                 raise OscError(
-                    f"CreateNetPeering succeeded (HTTP 200) but returned no usable peering ({problem}), and reading "
-                    "the peerings of "
-                    f"{source_net_id} and {accepter_net_id} again finds no new one. It was not sent again, so as not "
-                    "to duplicate it: run the task again "
-                    "to adopt it once the API lists it (the API refuses a second live peering of the same two Nets).",
+                    f"CreateNetPeering succeeded (HTTP 200) but returned no usable peering ({problem}), "
+                    f"and reading the peerings of {source_net_id} and {accepter_net_id} again finds no new one. "
+                    "It was not sent again, so as not to duplicate it: "
+                    "run the task again to adopt it once the API lists it "
+                    "(the API refuses a second live peering of the same two Nets).",
                     changed=True,
                 )
             self.warnings.append(
-                "CreateNetPeering returned no usable peering ({}); {} was found by reading the pair again.".format(
-                    problem, peering.get("NetPeeringId")
-                )
+                f"CreateNetPeering returned no usable peering ({problem}); "
+                f"{peering.get('NetPeeringId')} was found by reading the pair again."
             )
             break
         if state_name(peering) not in ("pending-acceptance", "active"):
             advice = ""
             if state_name(peering) == "failed":
-                advice = " The IP ranges of the two Nets ({} and {}) must not overlap: peer Nets with disjoint ranges.".format(
-                    (peering.get("SourceNet") or {}).get("IpRange"), (peering.get("AccepterNet") or {}).get("IpRange")
+                ranges = [(peering.get(side) or {}).get("IpRange") for side in ("SourceNet", "AccepterNet")]
+                advice = (
+                    f" The IP ranges of the two Nets ({ranges[0]} and {ranges[1]}) must not overlap: "
+                    "peer Nets with disjoint ranges."
                 )
             raise OscError(
-                "CreateNetPeering made {}, but it is {}: {}.{}".format(
-                    peering.get("NetPeeringId"), state_name(peering), state_message(peering) or "no message", advice
-                ),
+                f"CreateNetPeering made {peering.get('NetPeeringId')}, but it is {state_name(peering)}: "
+                f"{state_message(peering) or 'no message'}.{advice}",
                 result={"peering": peering},
                 changed=True,
             )
@@ -353,7 +344,7 @@ class Executor:
             if returned["NetPeeringId"] != peering_id:
                 raise UnexpectedResponse(
                     "AcceptNetPeering",
-                    "NetPeering is {}, not the accepted {}".format(returned["NetPeeringId"], peering_id),
+                    f"NetPeering is {returned['NetPeeringId']}, not the accepted {peering_id}",
                     response,
                 )
             current = with_state(current, state_name(returned), state_message(returned))
@@ -366,7 +357,13 @@ class Executor:
         return self._merge_read(current, self.wait_for_state(peering_id, "active", current))
 
     def _write_state(
-        self, step: Step, current: Peering, peering_id: str, action: str, target: str, retry_states
+        self,
+        step: Step,
+        current: Peering,
+        peering_id: str,
+        action: str,
+        target: str,
+        retry_states: Tuple[str, ...],
     ) -> Peering:
         response = self._write_once_more_if_unknown(
             step,
@@ -382,7 +379,14 @@ class Executor:
             current = with_state(current, target)
         return current
 
-    def _write_once_more_if_unknown(self, step: Step, action: str, peering_id: str, done, retry):
+    def _write_once_more_if_unknown(
+        self,
+        step: Step,
+        action: str,
+        peering_id: str,
+        done: Callable[[Optional[Peering]], bool],
+        retry: Callable[[Optional[Peering]], bool],
+    ) -> Union[Dict[str, Any], _ReadBack]:
         """Send an accept, reject or delete; if its outcome is unknown, read the peering and decide.
 
         ``done(peering)``: the write took effect. ``retry(peering)``: it did not and can be sent
@@ -398,9 +402,7 @@ class Executor:
                 self.wrote = True
                 return _ReadBack(peering)
             if peering is None or not retry(peering):
-                raise exc.with_hint(
-                    "Read again, {} is {}; run the task again.".format(peering_id, state_name(peering) or "gone")
-                )
+                raise exc.with_hint(f"Read again, {peering_id} is {state_name(peering) or 'gone'}; run the task again.")
             # AcceptNetPeering of a peering already accepted but still provisioning succeeds again.
             response = client.call(action, {"NetPeeringId": peering_id})
         self.wrote = True
@@ -421,48 +423,10 @@ class Executor:
     # -- waiting -------------------------------------------------------------------
 
     def wait_for_state(self, peering_id: str, target: str, last: Optional[Peering] = None) -> Peering:
-        """Poll ReadNetPeerings by ID until the peering reaches ``target``.
-
-        Returns the peering. Raises OscError on a state that can never reach the target (rejected,
-        failed, expired, deleted), when the peering vanishes, or at wait_timeout, with the last peering
-        seen. Throttling is ridden out: a throttled poll is simply followed by the next one.
-        """
-        started = self.clock()
-        polls = 0
-        while True:
-            interval = POLL_INTERVALS[min(polls, len(POLL_INTERVALS) - 1)] if POLL_INTERVALS else 0
-            delay = interval * (0.75 + 0.5 * self.jitter())
-            remaining = self.wait_timeout - (self.clock() - started)
-            if remaining <= 0:
-                now = (state_name(last) or "unknown", state_message(last) or "no message")
-                raise OscError(
-                    "Timed out after %s s waiting for %s to become %s; it is still %s (%s). It may still get there: "
-                    "run the "
-                    "task again to wait more, or raise wait_timeout." % ((self.wait_timeout, peering_id, target) + now),
-                    result={"peering": last},
-                )
-            self.sleep(min(delay, remaining))
-            polls += 1
-            try:
-                peering = read_by_id(self.client, peering_id)
-            except OscApiError as exc:
-                if exc.is_throttling:
-                    continue  # the client gave up on this poll; the wait goes on
-                raise
-            if peering is None:
-                raise OscError(
-                    f"{peering_id} disappeared while waiting for it to become {target}.", result={"peering": last}
-                )
-            last = peering
-            name = state_name(peering)
-            if name == target:
-                return peering
-            if name in WAIT_FAIL_STATES:
-                raise OscError(
-                    f"{peering_id} became {name} ({state_message(peering) or 'no message'}) while waiting for {target}; "
-                    f"it will not become {target}.",
-                    result={"peering": peering},
-                )
+        """Poll the peering until it reaches ``target`` (see _peering_wait.wait_for_state)."""
+        return wait_for_state(
+            self.client, peering_id, target, last, self.wait_timeout, self.sleep, self.clock, self.jitter
+        )
 
 
 class _ReadBack:

@@ -141,6 +141,10 @@ class Plan:
         return [step.kind for step in self.steps]
 
 
+# What a state handler returns: the steps, the predicted peering, warnings.
+StateResult = Tuple[List["Step"], Optional[Peering], List[str]]
+
+
 class _Refusal(Exception):
     """Internal: plan() turns it into Plan.refusal."""
 
@@ -148,33 +152,17 @@ class _Refusal(Exception):
 # -- messages ----------------------------------------------------------------
 
 
-class Outcome:
-    """What applying a plan did: the peering as reported, whether anything changed, each step's result."""
-
-    def __init__(self, peering: Optional[Peering], changed: bool, actions: List[Dict[str, Any]]) -> None:
-        self.peering = peering
-        self.changed = changed
-        self.actions = actions
-
-    @classmethod
-    def of_nothing_to_do(cls, plan: Plan, check_mode: bool) -> Outcome:
-        """A plan without steps, as the executor would report it (without loading it)."""
-        return cls(plan.after if check_mode else plan.before, plan.changes if check_mode else False, [])
-
-
 def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
     """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
     msg = (
-        f"Only account {account}, which owns the accepter Net {net_id}, can {verb} this peering, and this task has "
-        "no credentials "
-        "for it. "
+        f"Only account {account}, which owns the accepter Net {net_id}, can {verb} this peering, "
+        "and this task has no credentials for it. "
     )
     if not created:
         msg += "Nothing was created. "
     msg += (
-        f"Add accepter_credentials (access_key and secret_key, or profile) for account {account}, or {verb} it in a "
-        "task run "
-        "with that account's credentials"
+        f"Add accepter_credentials (access_key and secret_key, or profile) for account {account}, "
+        f"or {verb} it in a task run with that account's credentials"
     )
     if not created:
         msg += " (state=present here only requests the peering)"
@@ -189,14 +177,19 @@ def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional
 def pending_delete_advice(peering: Peering) -> str:
     peering_id, requester = peering.get("NetPeeringId"), account_ids(peering)[0]
     return (
-        f"Net peering {peering_id} is pending-acceptance and was requested by account {requester}; only the requester "
-        "can delete it. As the accepter, reject it instead (outscale.cloud.net_peering with state=rejected), or run "
-        "this task with the requester's credentials."
+        f"Net peering {peering_id} is pending-acceptance and was requested by account {requester}; "
+        "only the requester can delete it. As the accepter, "
+        "reject it instead (outscale.cloud.net_peering with state=rejected), "
+        "or run this task with the requester's credentials."
     )
 
 
 def _describe_live(peerings: List[Peering]) -> str:
-    return ", ".join("%s (%s, %s -> %s)" % ((p.get("NetPeeringId"), state_name(p)) + net_ids(p)) for p in peerings)
+    described = []
+    for peering in peerings:
+        source, accepter = net_ids(peering)
+        described.append(f"{peering.get('NetPeeringId')} ({state_name(peering)}, {source} -> {accepter})")
+    return ", ".join(described)
 
 
 # -- who may act ---------------------------------------------------------------
@@ -206,16 +199,16 @@ def _caller(wanted: Wanted, peering: Optional[Peering]) -> Optional[str]:
     return caller_account(peering, wanted.source_net_id, wanted.accepter_net_id, wanted.accepter_owner_id)
 
 
-def acceptor(
+def accepter(
     wanted: Wanted, peering: Optional[Peering], pair_peerings: List[Peering], actors: Actors, verb: str
 ) -> str:
     """Who accepts or rejects ``peering`` (None: the one about to be created). Raises _Refusal when nobody can."""
     if peering is None:
         if not wanted.accepter_owner_id:
             return TASK  # the accepter Net is the caller's own
-        accepter = actors.accepter_for(wanted.accepter_owner_id)
-        if accepter is not None:
-            return accepter
+        actor = actors.accepter_for(wanted.accepter_owner_id)
+        if actor is not None:
+            return actor
         if pair_account(pair_peerings) == wanted.accepter_owner_id:
             # An earlier peering of the pair shows both Nets in accepter_owner_id's account,
             # which is then the caller's: it can accept its own peering.
@@ -227,10 +220,10 @@ def acceptor(
     accepter_account = account_ids(peering)[1]
     if caller is not None and caller == accepter_account:
         return TASK
-    accepter = actors.accepter_for(accepter_account)
-    if accepter is not None:
+    actor = actors.accepter_for(accepter_account)
+    if actor is not None:
         # Given for this: used whenever the caller is not provably the accepter.
-        return accepter
+        return actor
     if caller is not None:
         raise _Refusal(missing_credentials(wanted, accepter_account, net_ids(peering)[1], verb, created=True))
     # Two accounts and no telling which side the caller is on (by ID, or a pair without
@@ -241,11 +234,11 @@ def acceptor(
 def _who_may(
     wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, verb: str
 ) -> Tuple[List[Tuple[Peering, str]], List[str]]:
-    """([(peering, its acceptor)] for the live ones the task may accept or reject, [why not, for the others])."""
+    """([(peering, its accepter)] for the live ones the task may accept or reject, [why not, for the others])."""
     allowed, refusals = [], []
     for peering in live:
         try:
-            allowed.append((peering, acceptor(wanted, peering, observed, actors, verb)))
+            allowed.append((peering, accepter(wanted, peering, observed, actors, verb)))
         except _Refusal as refusal:
             refusals.append(str(refusal))
     return allowed, refusals
@@ -291,8 +284,8 @@ def _check_live(wanted: Wanted, live: List[Peering]) -> None:
     if not both_pending:
         raise _Refusal(
             f"More than one live Net peering links {wanted.source_net_id} and {wanted.accepter_net_id}: "
-            f"{_describe_live(live)}. Keep one (delete or reject the others, for example with "
-            "net_peering_id and state=absent or state=rejected), then run the task again."
+            f"{_describe_live(live)}. Keep one (delete or reject the others, "
+            "for example with net_peering_id and state=absent or state=rejected), then run the task again."
         )
 
 
@@ -307,14 +300,12 @@ def _refusal_for_ended(wanted: Wanted, peering: Peering) -> str:
     name, message = state_name(peering), state_message(peering) or "no message"
     if wanted.state == "accepted":
         return (
-            f"Net peering {peering_id} is {name} ({message}), so it cannot be accepted. Peerings that ended cannot "
-            "be revived: "
-            "give source_net_id and accepter_net_id to create a new one."
+            f"Net peering {peering_id} is {name} ({message}), so it cannot be accepted. "
+            "Peerings that ended cannot be revived: give source_net_id and accepter_net_id to create a new one."
         )
     return (
-        f"Net peering {peering_id} is {name} ({message}) and cannot become live again. Give source_net_id and "
-        "accepter_net_id "
-        "to create a new one."
+        f"Net peering {peering_id} is {name} ({message}) and cannot become live again. "
+        "Give source_net_id and accepter_net_id to create a new one."
     )
 
 
@@ -331,8 +322,13 @@ def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> T
     return steps, peering
 
 
-def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
-    """The steps that take ``observed`` (what ReadNetPeerings returned) to ``wanted``, or a refusal."""
+def plan(wanted: Wanted, observed: List[Peering], actors: Actors, check_accepter: bool = True) -> Plan:
+    """The steps that take ``observed`` (what ReadNetPeerings returned) to ``wanted``, or a refusal.
+
+    ``check_accepter``: before creating a peering that accepter credentials will accept, a
+    CHECK_ACCEPTER step proves them. False when the caller proves them itself (net_peerings:
+    once per account for all its pairs).
+    """
     known_ids = tuple(p.get("NetPeeringId") for p in observed)
     live, reported = find(wanted, observed)
     before = live[0] if live else reported
@@ -340,7 +336,7 @@ def plan(wanted: Wanted, observed: List[Peering], actors: Actors) -> Plan:
         _check_live(wanted, live)
         live = _requested_first(wanted, live)
         before = live[0] if live else reported
-        steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors)
+        steps, after, warnings = _STATES[wanted.state](wanted, live, observed, actors, check_accepter)
     except _Refusal as refusal:
         return Plan(wanted, before, before, [], refusal=str(refusal), known_ids=known_ids, observed=tuple(observed))
     if after is not None and after.get("NetPeeringId"):
@@ -369,13 +365,15 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
     if found is None:
         return _Refusal(
             f"Net peering {wanted.net_peering_id} was not found with these credentials in region {actors.region}. "
-            "Check the ID, the account and "
-            "the region, or give source_net_id and accepter_net_id to create a peering."
+            "Check the ID, the account and the region, "
+            "or give source_net_id and accepter_net_id to create a peering."
         )
     return _Refusal(_refusal_for_ended(wanted, found))
 
 
-def _present(wanted, live, observed, actors):
+def _present(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live:
         return [], live[0], []  # any live peering of the pair, in either direction, is the one
     if not wanted.by_pair:
@@ -384,7 +382,9 @@ def _present(wanted, live, observed, actors):
     return steps, after, []
 
 
-def _accepted(wanted, live, observed, actors):
+def _accepted(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live and state_name(live[0]) == "active":
         return [], live[0], []
     if live:
@@ -400,9 +400,9 @@ def _accepted(wanted, live, observed, actors):
         return [Step(ACCEPT, actor, reason, peering.get("NetPeeringId"))], with_state(peering, "active", "Active"), []
     if not wanted.by_pair:
         raise _refuse_by_id(wanted, observed, actors)
-    actor = acceptor(wanted, None, observed, actors, "accept")  # refuses before anything is created
+    actor = accepter(wanted, None, observed, actors, "accept")  # refuses before anything is created
     steps, after = _create(wanted, actors, "no live peering links the two Nets")
-    if actor != TASK:
+    if actor != TASK and check_accepter:
         steps.insert(
             0,
             Step(
@@ -417,11 +417,13 @@ def _accepted(wanted, live, observed, actors):
     return steps, with_state(after, "active", "Active"), []
 
 
-def _rejected(wanted, live, observed, actors):
+def _rejected(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     if live and state_name(live[0]) == "active":
         raise _Refusal(
-            "Net peering %s is active; only a pending-acceptance peering can be rejected. "
-            "Use state=absent to delete it." % (wanted.net_peering_id or live[0].get("NetPeeringId"))
+            f"Net peering {wanted.net_peering_id or live[0].get('NetPeeringId')} is active; "
+            "only a pending-acceptance peering can be rejected. Use state=absent to delete it."
         )
     allowed, refusals = _who_may(wanted, live, observed, actors, "reject")
     steps = [Step(REJECT, actor, "pending-acceptance", peering.get("NetPeeringId")) for peering, actor in allowed]
@@ -430,7 +432,7 @@ def _rejected(wanted, live, observed, actors):
         raise _Refusal(refusals[0])
     warnings = []
     if steps and refusals:
-        warnings.append("Not rejected: {}".format(" ".join(refusals)))
+        warnings.append(f"Not rejected: {' '.join(refusals)}")
     if not live:
         # Already rejected, or failed/expired/deleted/nothing: no pending request is left to turn down.
         after = find(wanted, observed)[1] if wanted.by_pair else select_id(observed, wanted.net_peering_id)
@@ -438,7 +440,9 @@ def _rejected(wanted, live, observed, actors):
     return steps, after, warnings
 
 
-def _absent(wanted, live, observed, actors):
+def _absent(
+    wanted: Wanted, live: List[Peering], observed: List[Peering], actors: Actors, check_accepter: bool
+) -> StateResult:
     steps, after, warnings = [], None, []
     for peering in live:
         if can_delete(wanted, peering):
@@ -447,7 +451,7 @@ def _absent(wanted, live, observed, actors):
         elif len(live) == 1:
             raise _Refusal(pending_delete_advice(peering))
         else:
-            warnings.append("{} remains: {}".format(peering.get("NetPeeringId"), pending_delete_advice(peering)))
+            warnings.append(f"{peering.get('NetPeeringId')} remains: {pending_delete_advice(peering)}")
     if not live and not wanted.by_pair:
         after = select_id(observed, wanted.net_peering_id)
         warnings.extend(_id_not_found(wanted, observed, actors))
@@ -459,10 +463,9 @@ def _id_not_found(wanted: Wanted, observed: List[Peering], actors: Actors) -> Li
     if wanted.by_pair or select_id(observed, wanted.net_peering_id) is not None:
         return []
     return [
-        "Net peering {} was not found with these credentials in region {}, so there was nothing to {}. If you "
-        "expected it, check the ID, the account and the region.".format(
-            wanted.net_peering_id, actors.region, "reject" if wanted.state == "rejected" else "delete"
-        )
+        f"Net peering {wanted.net_peering_id} was not found with these credentials in region {actors.region}, "
+        f"so there was nothing to {'reject' if wanted.state == 'rejected' else 'delete'}. "
+        "If you expected it, check the ID, the account and the region."
     ]
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
-from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
+from ansible_collections.outscale.cloud.plugins.module_utils._outcome import Outcome
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
     account_ids,
@@ -26,15 +28,13 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     state_name,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
-    CHECK_ACCEPTER,
     TASK,
     Actors,
-    Outcome,
     Plan,
     Wanted,
     plan,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ROUTE_KINDS, routes_now
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS, routes_now
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
 
 if TYPE_CHECKING:  # the executor is loaded only when a plan has steps (see TopologyRun.run)
@@ -137,7 +137,7 @@ def plan_topology(
                 purge_tags=wanted.purge_tags,
             )
         pair = by_pair.get(frozenset((wanted.source_net_id, wanted.accepter_net_id)), [])
-        plans.append(plan(wanted, pair, actors))
+        plans.append(plan(wanted, pair, actors, check_accepter=False))  # TopologyRun proves them per account
     removals = []
     if mode == "overridden":
         me = own_account(listed, observed)
@@ -150,7 +150,7 @@ def plan_topology(
             else:
                 received = received and net_ids(peering)[1] in own_nets
             wanted = Wanted("rejected" if received else "absent", net_peering_id=peering.get("NetPeeringId"))
-            removal = plan(wanted, [peering], actors)
+            removal = plan(wanted, [peering], actors, check_accepter=False)
             removals.append(removal)
     return plans, removals
 
@@ -177,29 +177,24 @@ class TopologyRun:
         for item in plans:
             for step in item.steps:
                 # Route steps are not accepts: their account's credentials were proven by reading its tables.
-                if step.actor != TASK and step.kind != CHECK_ACCEPTER and step.kind not in ROUTE_KINDS:
+                if step.actor != TASK and step.kind not in ROUTE_KINDS:
                     net = net_ids(item.before)[1] if item.before else item.wanted.accepter_net_id
                     needed.setdefault(step.actor, set()).add(net)
         failures = {}
         for actor, nets in sorted(needed.items()):
             try:
-                response = self.clients[actor].call("ReadNets", {"Filters": {"NetIds": sorted(nets)}})
-                nets_read = response.get("Nets")
-                if nets_read is not None and not isinstance(nets_read, list):
-                    raise UnexpectedResponse("ReadNets", "Nets is not a list", response)
-                seen = {net.get("NetId") for net in nets_read or [] if isinstance(net, dict)}
+                seen = {net["NetId"] for net in read_nets(self.clients[actor], sorted(nets))}
                 missing = sorted(nets - seen)
                 if missing:
                     raise OscError(
-                        "the accepter_credentials of account {} cannot see {}, so they are not that account's "
-                        "credentials (or the Nets are not in this region). Nothing was done for these peerings.".format(
-                            actor, ", ".join(missing)
-                        )
+                        f"the accepter_credentials of account {actor} cannot see {', '.join(missing)}, "
+                        "so they are not that account's credentials (or the Nets are not in this region). "
+                        "Nothing was done for these peerings."
                     )
             except OscApiError as exc:
                 failures[actor] = exc.with_hint(
-                    f"Fix the accepter_credentials of account {actor}; nothing was done for the "
-                    "peerings it must accept."
+                    f"Fix the accepter_credentials of account {actor}; "
+                    "nothing was done for the peerings it must accept."
                 )
             except OscError as exc:
                 failures[actor] = exc
@@ -207,8 +202,7 @@ class TopologyRun:
 
     def run(self, plans: List[Plan]) -> List[Dict[str, Any]]:
         """Apply every plan; one result per plan, in order: {plan, outcome or error}."""
-        for item in plans:  # proven once per account below, not once per pair
-            item.steps = [step for step in item.steps if step.kind != CHECK_ACCEPTER]
+        # The plans carry no accepter check (plan_topology): proven once per account here, not once per pair.
         bad_accounts = self.check_accepters([item for item in plans if not item.refusal])
         results: List[Dict[str, Any]] = [{"plan": item} for item in plans]
         todo = []
@@ -243,8 +237,8 @@ class TopologyRun:
             result["error"] = exc
         except Exception as exc:  # noqa: BLE001  a defect in one pair must not hide the others' results
             result["error"] = OscError(
-                f"internal error while applying this pair ({type(exc).__name__}: {exc}); the other pairs were applied. "
-                "Please report it.",
+                f"internal error while applying this pair ({type(exc).__name__}: {exc}); "
+                "the other pairs were applied. Please report it.",
                 changed=executor.wrote,
             )
         self.warnings.extend(executor.warnings)
@@ -270,7 +264,7 @@ def report(results: List[Dict[str, Any]], listed_count: int, with_routes: bool =
     for index, result in enumerate(results):
         item, outcome, error = result["plan"], result.get("outcome"), result.get("error")
         pair = describe(item)
-        name = "{} -> {}".format(pair["source_net_id"], pair["accepter_net_id"])
+        name = f"{pair['source_net_id']} -> {pair['accepter_net_id']}"
         steps = outcome.actions if outcome else (error.result.get("actions", []) if error else [])
         for action in steps:
             actions.append(dict(pair, **action))

@@ -19,8 +19,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._client import OscA
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, state_name
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Step
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import CREATE_ROUTE
-from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import target_of
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import CREATE_ROUTE, target_of
 from ansible_collections.outscale.cloud.plugins.module_utils._routes import read_route
 
 

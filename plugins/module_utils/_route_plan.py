@@ -10,14 +10,14 @@ peerings read, and decides for each plan: the route deletes to run before its
 peering steps (cleanup of a peering being removed, stale routes under
 ``overridden``), the route creates to run after them (once the peering is
 active), or a refusal (overlap, a route to another target, missing credentials).
-``merge_routes`` puts the decision into the plans. No I/O: check mode and diff
+_routes.merge_routes puts the decisions into the plans. No I/O: check mode and diff
 mode show exactly this; _route_apply writes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
@@ -26,7 +26,10 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     state_name,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import DELETE, REJECT, Plan, Step
-from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (  # noqa: F401  (re-exported)
+    CREATE_ROUTE,
+    DELETE_ROUTE,
+    ROUTE_KINDS,
     NetInfo,
     Route,
     RouteOption,
@@ -38,9 +41,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._route_tables impor
     selected_tables,
     target_of,
 )
-
-CREATE_ROUTE, DELETE_ROUTE = "create_route", "delete_route"
-ROUTE_KINDS = (CREATE_ROUTE, DELETE_ROUTE)
 
 
 @dataclass
@@ -55,7 +55,9 @@ class RouteDecision:
     warnings: List[str] = field(default_factory=list)
 
 
-def _route_step(kind: str, info: NetInfo, table: Table, destination: str, peering_id: Optional[str], reason: str):
+def _route_step(
+    kind: str, info: NetInfo, table: Table, destination: str, peering_id: Optional[str], reason: str
+) -> Step:
     return Step(
         kind,
         info.actor,
@@ -191,7 +193,14 @@ def _is_stale(route: Route, info: NetInfo, live_ids: Set[str], ended_ids: Set[st
 
 
 def _side_routes(
-    item: Plan, info: NetInfo, destination: str, option: RouteOption, mode: str, live_ids, ended_ids, decision
+    item: Plan,
+    info: NetInfo,
+    destination: str,
+    option: RouteOption,
+    mode: str,
+    live_ids: Set[str],
+    ended_ids: Set[str],
+    decision: RouteDecision,
 ) -> Set[Tuple[str, str]]:
     """Routes of one side of a pair ending active: creates, and the stale route in the way under overridden."""
     peering_id = (item.after or {}).get("NetPeeringId")
@@ -235,7 +244,16 @@ def _side_routes(
     return handled
 
 
-def _pair_decision(item, nets, peers, option, mode, live_ids, ended_ids, handled) -> RouteDecision:
+def _pair_decision(
+    item: Plan,
+    nets: Dict[str, NetInfo],
+    peers: Dict[str, Dict[str, Optional[str]]],
+    option: RouteOption,
+    mode: str,
+    live_ids: Set[str],
+    ended_ids: Set[str],
+    handled: Set[Tuple[str, str]],
+) -> RouteDecision:
     decision = RouteDecision()
     peering_id = ((item.after or item.before) or {}).get("NetPeeringId")
     a, b = _nets_of(item)
@@ -335,7 +353,16 @@ def plan_routes(
     return decisions, stale
 
 
-def _stale(listed, decisions, nets, option, mode, live_ids, ended_ids, handled) -> List[Dict[str, str]]:
+def _stale(
+    listed: List[Plan],
+    decisions: List[RouteDecision],
+    nets: Dict[str, NetInfo],
+    option: RouteOption,
+    mode: str,
+    live_ids: Set[str],
+    ended_ids: Set[str],
+    handled: Set[Tuple[str, str]],
+) -> List[Dict[str, str]]:
     """Routes in the listed Nets' selected tables to peerings no longer live; removed under overridden."""
     found, seen = [], set()
     for index, item in enumerate(listed):
@@ -363,33 +390,3 @@ def _stale(listed, decisions, nets, option, mode, live_ids, ended_ids, handled) 
                             )
                         )
     return found
-
-
-def merge_routes(plans: List[Plan], decisions: List[RouteDecision], with_routes: bool) -> None:
-    """Put each decision into its plan: a refusal replaces the steps; deletes go first, creates last."""
-    for item, decision in zip(plans, decisions):
-        if decision.refusal and not item.refusal:
-            item.refusal, item.steps = decision.refusal, []
-        if with_routes:
-            item.routes_before, item.routes_after = decision.routes_before, decision.routes_after
-        if item.refusal:
-            continue
-        item.steps = decision.before_steps + item.steps + decision.after_steps
-        item.warnings.extend(decision.warnings)
-
-
-def routes_now(item: Plan, actions: List[Dict[str, Any]]) -> List[Dict[str, str]]:
-    """The routes through the plan's peering after its actions: those read, plus creates, minus deletes.
-
-    An action counts once done (or planned, in check mode); a failed one changed nothing.
-    """
-    routes = [dict(route) for route in item.routes_before or []]
-    for action in actions:
-        if action.get("step") not in ROUTE_KINDS or action.get("outcome") not in ("done", "planned"):
-            continue
-        route = {key: action.get(key) for key in ("net_id", "route_table_id", "destination_ip_range")}
-        if action["step"] == CREATE_ROUTE:
-            routes.append(route)
-        elif route in routes:
-            routes.remove(route)
-    return routes

@@ -14,6 +14,8 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
 
+CREATE_ROUTE, DELETE_ROUTE = "create_route", "delete_route"
+ROUTE_KINDS = (CREATE_ROUTE, DELETE_ROUTE)
 ROUTE_TABLE_CHOICES = ("all", "main")
 # The target fields of a Route (OpenAPI 1.42.0); a route has exactly one.
 TARGET_FIELDS = ("NetPeeringId", "GatewayId", "NatServiceId", "NicId", "VmId", "VirtualGatewayId")
@@ -119,3 +121,20 @@ def routes_through(info: NetInfo, peering_id: Optional[str]) -> List[Dict[str, s
         for route in table.get("Routes") or []
         if isinstance(route, dict) and route.get("NetPeeringId") == peering_id
     ]
+
+
+def routes_now(item: Any, actions: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+    """The routes through the plan's peering after its actions: those read, plus creates, minus deletes.
+
+    An action counts once done (or planned, in check mode); a failed one changed nothing.
+    """
+    routes = [dict(route) for route in item.routes_before or []]
+    for action in actions:
+        if action.get("step") not in ROUTE_KINDS or action.get("outcome") not in ("done", "planned"):
+            continue
+        route = {key: action.get(key) for key in ("net_id", "route_table_id", "destination_ip_range")}
+        if action["step"] == CREATE_ROUTE:
+            routes.append(route)
+        elif route in routes:
+            routes.remove(route)
+    return routes

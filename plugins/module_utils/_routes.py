@@ -16,7 +16,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscE
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, TASK, Actors, Plan
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import merge_routes, plan_routes
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, plan_routes
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
     NetInfo,
     RouteOption,
@@ -44,6 +44,19 @@ def validate_routes(value: Optional[Dict[str, Any]]) -> None:
         error = validate_tags(value.get("route_table_tags"), "routes.route_table_tags")
         if error:
             raise OscError(error)
+
+
+def merge_routes(plans: List[Plan], decisions: List[RouteDecision], with_routes: bool) -> None:
+    """Put each decision into its plan: a refusal replaces the steps; deletes go first, creates last."""
+    for item, decision in zip(plans, decisions):
+        if decision.refusal and not item.refusal:
+            item.refusal, item.steps = decision.refusal, []
+        if with_routes:
+            item.routes_before, item.routes_after = decision.routes_before, decision.routes_after
+        if item.refusal:
+            continue
+        item.steps = decision.before_steps + item.steps + decision.after_steps
+        item.warnings.extend(decision.warnings)
 
 
 # -- reads ---------------------------------------------------------------------------

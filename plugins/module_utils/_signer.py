@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+from typing import Dict, Optional, Union
 from urllib.parse import urlsplit
 
 ALGORITHM = "OSC4-HMAC-SHA256"
@@ -19,17 +20,17 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 SIGNED_HEADERS = "content-type;host;x-osc-date"
 
 
-def _hmac(key, message):
+def _hmac(key: bytes, message: str) -> bytes:
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
 
 
-def _sha256_hex(data):
+def _sha256_hex(data: Union[str, bytes]) -> str:
     if not isinstance(data, bytes):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
 
-def signing_key(secret_key, date_stamp, region):
+def signing_key(secret_key: str, date_stamp: str, region: str) -> bytes:
     """Derive the per-day, per-region key: HMAC chain from "OSC4" + secret."""
     key = _hmac(("OSC4" + secret_key).encode("utf-8"), date_stamp)
     key = _hmac(key, region)
@@ -37,7 +38,15 @@ def signing_key(secret_key, date_stamp, region):
     return _hmac(key, "osc4_request")
 
 
-def sign_request(method, url, body, access_key, secret_key, region, now=None):
+def sign_request(
+    method: str,
+    url: str,
+    body: Union[str, bytes],
+    access_key: str,
+    secret_key: str,
+    region: str,
+    now: Optional[datetime.datetime] = None,
+) -> Dict[str, str]:
     """Return the headers that authenticate one request.
 
     ``body`` is the exact text (or UTF-8 bytes) sent on the wire. The signed

@@ -66,10 +66,8 @@ def validate_tags(tags: Optional[Dict[str, Any]], option: str = "tags") -> Optio
             return f"{option}: key {key!r} must be 1 to {TAG_KEY_MAX} characters long."
         if isinstance(value, (dict, list)):
             return (
-                "{}: the value of '{}' is a {}; a tag value is a string. Quote it, or turn it into one "
-                "(for example with the to_json filter).".format(
-                    option, key, "dict" if isinstance(value, dict) else "list"
-                )
+                f"{option}: the value of '{key}' is a {'dict' if isinstance(value, dict) else 'list'}; "
+                "a tag value is a string. Quote it, or turn it into one (for example with the to_json filter)."
             )
         if value is not None and len(str(value)) > TAG_VALUE_MAX:
             return f"{option}: the value of '{key}' is longer than {TAG_VALUE_MAX} characters; shorten it."

@@ -351,8 +351,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     read_pair,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, Actors, Wanted, plan
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ROUTE_KINDS, routes_now
-from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import RouteOption
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS, RouteOption, routes_now
 from ansible_collections.outscale.cloud.plugins.module_utils._routes import (
     add_routes,
     routes_argument_spec,
@@ -415,33 +414,32 @@ class NetPeering(OscModule):
             )
         if params["net_peering_id"] and not PEERING_ID_PATTERN.match(params["net_peering_id"]):
             raise OscError(
-                "net_peering_id '{}' is not a Net peering ID: use pcx- followed by 8 hexadecimal characters, "
-                "for example pcx-12345678.".format(params["net_peering_id"])
+                f"net_peering_id '{params['net_peering_id']}' is not a Net peering ID: "
+                "use pcx- followed by 8 hexadecimal characters, for example pcx-12345678."
             )
         for name in ("source_net_id", "accepter_net_id"):
             if params[name] and not NET_ID_PATTERN.match(params[name]):
                 raise OscError(
-                    f"{name} '{params[name]}' is not a Net ID: use vpc- followed by 8 hexadecimal characters, for "
-                    "example "
-                    "vpc-12345678."
+                    f"{name} '{params[name]}' is not a Net ID: "
+                    "use vpc- followed by 8 hexadecimal characters, for example vpc-12345678."
                 )
         if params["source_net_id"] and params["source_net_id"] == params["accepter_net_id"]:
             raise OscError(
-                "source_net_id and accepter_net_id are both {}: a peering links two different Nets.".format(
-                    params["source_net_id"]
-                )
+                f"source_net_id and accepter_net_id are both {params['source_net_id']}: "
+                "a peering links two different Nets."
             )
         owner, warning = normalize_account_id(params["accepter_owner_id"])
         if owner is not None and not ACCOUNT_ID_PATTERN.match(owner):
             raise OscError(
-                f"accepter_owner_id '{owner}' is not an account ID: use the 12 digits of the account that owns "
-                "accepter_net_id, quoted in YAML so leading zeros are kept."
+                f"accepter_owner_id '{owner}' is not an account ID: "
+                "use the 12 digits of the account that owns accepter_net_id, "
+                "quoted in YAML so leading zeros are kept."
             )
         if warning:
             self.warn(warning)
         params["accepter_owner_id"] = owner
         if params["wait_timeout"] <= 0:
-            raise OscError("wait_timeout must be greater than 0 (seconds), got {}.".format(params["wait_timeout"]))
+            raise OscError(f"wait_timeout must be greater than 0 (seconds), got {params['wait_timeout']}.")
         error = validate_tags(params["tags"])
         if error:
             raise OscError(error)

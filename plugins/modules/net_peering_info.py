@@ -303,7 +303,10 @@ def check_filters(filters):
         if key == "tags" and isinstance(value, dict):
             for tag_key, tag_value in value.items():
                 if not tag_key or not (tag_value is None or _is_scalar(tag_value)):
-                    return f"filters.tags: each tag needs a non-empty key and a plain value; got {tag_key!r}: {tag_value!r}."
+                    return (
+                        "filters.tags: each tag needs a non-empty key and a plain value; "
+                        f"got {tag_key!r}: {tag_value!r}."
+                    )
             continue
         values = value if isinstance(value, list) else [value]
         for item in values:
@@ -313,15 +316,13 @@ def check_filters(filters):
             for item in values:
                 if "=" not in str(item) or str(item).startswith("="):
                     return (
-                        f"filters.tags: '{item}' is not KEY=VALUE. Give a dict ({{env: prod}}) or a list of KEY=VALUE "
-                        "strings ([env=prod])."
+                        f"filters.tags: '{item}' is not KEY=VALUE. "
+                        "Give a dict ({env: prod}) or a list of KEY=VALUE strings ([env=prod])."
                     )
         elif key == "state_names":
             for item in values:
                 if item not in STATE_NAMES:
-                    return "filters.state_names: '{}' is not a state; valid states: {}.".format(
-                        item, ", ".join(STATE_NAMES)
-                    )
+                    return f"filters.state_names: '{item}' is not a state; valid states: {', '.join(STATE_NAMES)}."
         elif key in ID_FILTERS:
             pattern, shape = ID_FILTERS[key]
             for item in values:

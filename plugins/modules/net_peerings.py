@@ -323,6 +323,7 @@ failures:
 from ansible_collections.outscale.cloud.plugins.module_utils._base import OscModule, other_account_argument_spec
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._ids import ACCOUNT_ID_PATTERN, NET_ID_PATTERN
+from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     normalize_account_id,
     read_peerings,
@@ -387,15 +388,12 @@ class NetPeerings(OscModule):
                         f"{where}.{name} '{item[name]}' is not a Net ID: use vpc- followed by 8 hexadecimal characters."
                     )
             if item["source_net_id"] == item["accepter_net_id"]:
-                raise OscError(
-                    "{} links {} to itself: a peering links two different Nets.".format(where, item["source_net_id"])
-                )
+                raise OscError(f"{where} links {item['source_net_id']} to itself: a peering links two different Nets.")
             key = pair_key(item["source_net_id"], item["accepter_net_id"])
             if key in seen:
                 raise OscError(
-                    f"{seen[key]} and {where} name the same pair of Nets ({key[0]} and {key[1]}); a pair is listed "
-                    "once, in one direction. "
-                    "Nothing was done."
+                    f"{seen[key]} and {where} name the same pair of Nets ({key[0]} and {key[1]}); "
+                    "a pair is listed once, in one direction. Nothing was done."
                 )
             seen[key] = where
             owner, warning = normalize_account_id(item["accepter_owner_id"])
@@ -409,8 +407,9 @@ class NetPeerings(OscModule):
                 raise OscError(error)
         if params["state"] == "overridden" and not params["scope_tags"]:
             raise OscError(
-                "state=overridden needs scope_tags (for example {topology: prod}): only peerings that carry all "
-                "of them are ever removed, so an empty or missing scope would leave the task nothing to own."
+                "state=overridden needs scope_tags (for example {topology: prod}): "
+                "only peerings that carry all of them are ever removed, "
+                "so an empty or missing scope would leave the task nothing to own."
             )
         error = validate_tags(params["scope_tags"], "scope_tags")
         if error:
@@ -430,7 +429,7 @@ class NetPeerings(OscModule):
         params = self.params
         for index, entry in enumerate(params["accepter_credentials"] or []):
             self.add_client(
-                entry["account_id"], entry, "accepter_credentials[{}] (account {})".format(index, entry["account_id"])
+                entry["account_id"], entry, f"accepter_credentials[{index}] (account {entry['account_id']})"
             )
         listed = [
             Wanted(
@@ -450,8 +449,7 @@ class NetPeerings(OscModule):
         )
         if undecided:
             # Which side of a scoped pending request is this account? Only the owner sees a Net: one read tells.
-            response = self.client.call("ReadNets", {"Filters": {"NetIds": undecided}})
-            own_nets = frozenset(net.get("NetId") for net in response.get("Nets") or [] if isinstance(net, dict))
+            own_nets = frozenset(net["NetId"] for net in read_nets(self.client, undecided))
         actors = Actors(
             accounts=frozenset(key for key in self.clients if key != "task"), region=self.client.settings.region
         )
@@ -475,8 +473,8 @@ class NetPeerings(OscModule):
             fields["stale_routes"] = stale
             for route in stale:
                 self.warn(
-                    "Stale route: {destination_ip_range} in {route_table_id} of {net_id} points to {net_peering_id}, "
-                    "which is no longer live.".format(**route)
+                    f"Stale route: {route['destination_ip_range']} in {route['route_table_id']} of {route['net_id']} "
+                    f"points to {route['net_peering_id']}, which is no longer live."
                     + ("" if params["state"] == "overridden" else " state=overridden removes it.")
                 )
         self.diff = fields.pop("diff")
@@ -486,9 +484,7 @@ class NetPeerings(OscModule):
         )
         failures = fields["failures"]
         if failures:
-            details = " | ".join(
-                "{} -> {}: {}".format(f["source_net_id"], f["accepter_net_id"], f["msg"]) for f in failures
-            )
+            details = " | ".join(f"{f['source_net_id']} -> {f['accepter_net_id']}: {f['msg']}" for f in failures)
             raise OscError(
                 f"{len(failures)} of {len(results)} peerings failed (the others were done): {details}",
                 hint="Fix them and run the task again; it resumes where it stopped.",

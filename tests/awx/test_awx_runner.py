@@ -29,7 +29,7 @@ def credential_inputs(values):
     """The inputs as AWX stores them: validated against the input configuration, defaults filled in."""
     fields = load("credential-type-inputs.yml")
     known = {field["id"]: field for field in fields["fields"]}
-    assert set(values) <= set(known), "unknown inputs: %s" % (set(values) - set(known))
+    assert set(values) <= set(known), f"unknown inputs: {set(values) - set(known)}"
     missing = [name for name in fields.get("required", []) if not values.get(name)]
     assert not missing, f"required inputs missing: {missing}"
     inputs = {name: field["default"] for name, field in known.items() if "default" in field}

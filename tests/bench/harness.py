@@ -261,7 +261,7 @@ class Workspace:
             "-f",
             str(forks),
             "-e",
-            "ansible_python_interpreter=%s" % (python or PYTHON),
+            f"ansible_python_interpreter={python or PYTHON}",
         ]
         if extra_vars:
             argv += ["-e", "@" + self.write(f"extra-{n}.json", extra_vars)]
@@ -284,7 +284,7 @@ class Workspace:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # our own child's process group only
             stdout, stderr = proc.communicate()
-            stderr += b"\n[harness] ansible-playbook killed after %d s" % timeout
+            stderr += f"\n[harness] ansible-playbook killed after {timeout:d} s".encode()
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)

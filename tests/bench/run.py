@@ -58,7 +58,7 @@ M = h.account(
     "333333333333",
     "AKBENCHACCOUNTM00001",
     "SKbenchSecretM00000000000000000000000001",
-    [(h.net_id("e", i), "10.%s.0.0/16" % (100 + i)) for i in range(1, MESH_NETS + 1)],
+    [(h.net_id("e", i), f"10.{100 + i}.0.0/16") for i in range(1, MESH_NETS + 1)],
 )
 
 PEER = "outscale.cloud.net_peering"
@@ -169,7 +169,7 @@ def bench_processes(sim, ws, count, rounds):
     rusage_file = os.path.join(ws.path, "rusage.jsonl")
     wrapper = ws.write(
         "python-rusage.sh",
-        "#!/bin/sh\nexec '{}' '{}' '{}' \"$@\"\n".format(h.PYTHON, os.path.join(h.BENCH_DIR, "rusage.py"), h.PYTHON),
+        f"#!/bin/sh\nexec '{h.PYTHON}' '{os.path.join(h.BENCH_DIR, 'rusage.py')}' '{h.PYTHON}' \"$@\"\n",
     )
     os.chmod(wrapper, 0o755)
     defaults = h.module_defaults(sim.url, A["access_key"], A["secret_key"], REGION)
@@ -441,7 +441,7 @@ def bench_mesh(ws, forks_list, latencies, repeats, rounds):
                 print(f"[bench]   loop, forks {forks}, latency {latency * 1000} ms...", file=sys.stderr, flush=True)
                 # ping makes no API call: its playbook is timed once per forks, without latency.
                 results["loop"].append(bench_loop(sim, ws, inventory, forks, latency, repeats, with_ping=not latency))
-            print("[bench]   net_peerings, latency %s ms..." % (latency * 1000), file=sys.stderr, flush=True)
+            print(f"[bench]   net_peerings, latency {latency * 1000} ms...", file=sys.stderr, flush=True)
             results["topology"].append(bench_topology(sim, ws, inventory, latency, rounds))
             if latency:
                 results["wide"].append(bench_topology(sim, ws, inventory, latency, None, max_writes=16))
@@ -476,12 +476,16 @@ OUR_UTILS = [
     for name in (
         "_base",
         "_peering",
+        "_nets",
         "_peering_plan",
+        "_outcome",
         "_peering_apply",
+        "_peering_wait",
         "_peering_topology",
         "_tags",
         "_ids",
         "_client",
+        "_api_errors",
         "_http",
         "_credentials",
         "_signer",
@@ -507,8 +511,8 @@ def bench_import(ws, repeats):
             {
                 "ours_ms": ours / 1000.0,
                 "basic_ms": cumulative["ansible.module_utils.basic"][0] / 1000.0,
-                # The standard library's HTTP client and TLS, which ping does not import.
-                "http_ms": sum(cumulative.get(name, (0, 0))[0] for name in ("http.client", "ssl")) / 1000.0,
+                # The transport's library (requests: urllib3, ssl, http.client with it), which ping does not import.
+                "http_ms": cumulative.get("requests", (0, 0))[0] / 1000.0,
             }
         )
     return {key: h.median([s[key] for s in samples]) for key in samples[0]}
@@ -523,9 +527,7 @@ def verdict(ok):
 
 def fmt_calls(outcome):
     """API calls answered, and the throttled refusals apart."""
-    return "{}".format(outcome["calls"]) + (
-        " +{} thr.".format(outcome["throttled"]) if outcome.get("throttled") else ""
-    )
+    return f"{outcome['calls']}" + (f" +{outcome['throttled']} thr." if outcome.get("throttled") else "")
 
 
 def fmt_latency(latency):
@@ -537,7 +539,7 @@ def task_rows(results, rows):
     ping = tasks["ping"]
     rows.append(
         [
-            "ansible.builtin.ping, per task (median of {})".format(tasks["ping_n"]),
+            f"ansible.builtin.ping, per task (median of {tasks['ping_n']})",
             fmt_s(ping),
             "-",
             "1.00x",
@@ -562,18 +564,18 @@ def task_rows(results, rows):
             )
         rows.append(
             [
-                "{} (median of {})".format(row["name"], row["n"]),
+                f"{row['name']} (median of {row['n']})",
                 fmt_s(row["seconds"]),
                 f"ping {fmt_s(ping)}",
                 f"{r:.2f}x",
-                "<= {:.2f}x".format(row["target"]) if row["target"] else "-",
+                f"<= {row['target']:.2f}x" if row["target"] else "-",
                 calls,
                 "-" if row["min_calls"] is None else str(row["min_calls"]),
                 state,
             ]
         )
-    # Issue 10: the no-op task within 5% of the bare-requests floor of the same run; and beside the floor of
-    # the transport the modules use (http.client), which shows what the rest of our work costs.
+    # Issues 10 and 17: the no-op task within 5% of the floor of the transport the modules use (requests), in
+    # the same run; and beside the http.client floor, which shows what importing requests costs.
     noop = by_name["net_peering present, no-op"]
     for floor_label, target in (("requests", 1.05), ("http.client", None)):
         floor = by_name[f"floor: bare module, {floor_label} + 1 POST"]
@@ -582,7 +584,7 @@ def task_rows(results, rows):
             [
                 f"net_peering present, no-op, against the {floor_label} floor",
                 fmt_s(noop["seconds"]),
-                "{} floor {}".format(floor_label, fmt_s(floor["seconds"])),
+                f"{floor_label} floor {fmt_s(floor['seconds'])}",
                 f"{r:.2f}x",
                 f"<= {target:.2f}x" if target else "-",
                 "-",
@@ -598,9 +600,9 @@ def process_rows(results, rows):
     r = ratio(big["seconds"], ping_p["seconds"])
     rows.append(
         [
-            "net_peering_info over {} peerings, task (median of {})".format(info["count"], big["n"]),
+            f"net_peering_info over {info['count']} peerings, task (median of {big['n']})",
             fmt_s(big["seconds"]),
-            "ping {}".format(fmt_s(ping_p["seconds"])),
+            f"ping {fmt_s(ping_p['seconds'])}",
             f"{r:.2f}x",
             "<= 11 calls",
             "/".join(str(c) for c in big["calls"]),
@@ -609,7 +611,7 @@ def process_rows(results, rows):
         ]
     )
     labels = [
-        ("info", "net_peering_info over {} peerings".format(info["count"]), 1.0),
+        ("info", f"net_peering_info over {info['count']} peerings", 1.0),
         ("noop", "net_peering present, no-op", None),
         ("floor-requests", "floor: bare module, requests + 1 POST", None),
         ("floor-httpclient", "floor: bare module, http.client + 1 POST", None),
@@ -618,10 +620,10 @@ def process_rows(results, rows):
         entry = info[kind]
         rows.append(
             [
-                "  module process CPU, user+sys: {} (median of {})".format(label, entry["n"]),
-                "{:.3f} s".format(entry["cpu"]),
-                "ping module {:.3f} s".format(ping_p["cpu"]),
-                "{:.2f}x".format(ratio(entry["cpu"], ping_p["cpu"])),
+                f"  module process CPU, user+sys: {label} (median of {entry['n']})",
+                f"{entry['cpu']:.3f} s",
+                f"ping module {ping_p['cpu']:.3f} s",
+                f"{ratio(entry['cpu'], ping_p['cpu']):.2f}x",
                 "<= 1 s" if limit else "-",
                 "-",
                 "-",
@@ -632,9 +634,9 @@ def process_rows(results, rows):
     rows.append(
         [
             "  module process CPU: net_peering no-op against the requests floor",
-            "{:.3f} s".format(noop["cpu"]),
-            "requests floor {:.3f} s".format(floor["cpu"]),
-            "{:.2f}x".format(ratio(noop["cpu"], floor["cpu"])),
+            f"{noop['cpu']:.3f} s",
+            f"requests floor {floor['cpu']:.3f} s",
+            f"{ratio(noop['cpu'], floor['cpu']):.2f}x",
             "-",
             "-",
             "-",
@@ -643,10 +645,10 @@ def process_rows(results, rows):
     )
     rows.append(
         [
-            "  module process peak RSS: net_peering_info over {} peerings".format(info["count"]),
-            "{:.1f} MiB".format(big["rss_mib"]),
-            "ping module {:.1f} MiB".format(ping_p["rss_mib"]),
-            "{:.2f}x".format(ratio(big["rss_mib"], ping_p["rss_mib"])),
+            f"  module process peak RSS: net_peering_info over {info['count']} peerings",
+            f"{big['rss_mib']:.1f} MiB",
+            f"ping module {ping_p['rss_mib']:.1f} MiB",
+            f"{ratio(big['rss_mib'], ping_p['rss_mib']):.2f}x",
             "-",
             "-",
             "-",
@@ -657,9 +659,7 @@ def process_rows(results, rows):
 
 def outcome_state(outcome, live):
     ok = outcome["live"] == live and outcome["duplicates"] == 0 and not outcome["failed"] and outcome["rc"] == 0
-    return "{}: {} live, {} dup, {} failed".format(
-        "ok" if ok else "WRONG", outcome["live"], outcome["duplicates"], outcome["failed"]
-    )
+    return f"{'ok' if ok else 'WRONG'}: {outcome['live']} live, {outcome['duplicates']} dup, {outcome['failed']} failed"
 
 
 def mesh_rows(results, rows):
@@ -688,8 +688,8 @@ def mesh_rows(results, rows):
                 [
                     f"{name}, {lat}: converge, net_peering loop, forks {forks}",
                     fmt_s(conv["wall"]),
-                    "ping playbook {}".format(fmt_s(ping_pb["wall"])) if ping_pb else "-",
-                    "{:.2f}x".format(ratio(conv["wall"], ping_pb["wall"])) if ping_pb else "-",
+                    f"ping playbook {fmt_s(ping_pb['wall'])}" if ping_pb else "-",
+                    f"{ratio(conv['wall'], ping_pb['wall']):.2f}x" if ping_pb else "-",
                     "-",
                     fmt_calls(conv),
                     str(3 * pairs),
@@ -717,7 +717,7 @@ def mesh_rows(results, rows):
             reference, ratios = versus("converge", conv["wall"])
             rows.append(
                 [
-                    "  same, max_concurrent_writes {}".format(wide["max_writes"]),
+                    f"  same, max_concurrent_writes {wide['max_writes']}",
                     fmt_s(conv["wall"]),
                     reference,
                     ratios,
@@ -736,9 +736,9 @@ def mesh_rows(results, rows):
             ok = noop["calls"] == [pairs] and noop["changed"] == 0 and (not target or r <= 1.3)
             rows.append(
                 [
-                    "{}, {}: re-run, net_peering loop, forks {} (median of {})".format(name, lat, forks, noop["n"]),
+                    f"{name}, {lat}: re-run, net_peering loop, forks {forks} (median of {noop['n']})",
                     fmt_s(noop["wall"]),
-                    "ping playbook {}".format(fmt_s(ping_pb["wall"])) if ping_pb else "-",
+                    f"ping playbook {fmt_s(ping_pb['wall'])}" if ping_pb else "-",
                     f"{r:.2f}x" if r else "-",
                     "<= 1.30x" if target else "-",
                     "/".join(str(c) for c in noop["calls"]),
@@ -751,8 +751,8 @@ def mesh_rows(results, rows):
                     [
                         "  same, CPU of ansible-playbook and all it ran (median)",
                         fmt_s(noop["cpu"]),
-                        "ping playbook {}".format(fmt_s(ping_pb["cpu"])),
-                        "{:.2f}x".format(ratio(noop["cpu"], ping_pb["cpu"])),
+                        f"ping playbook {fmt_s(ping_pb['cpu'])}",
+                        f"{ratio(noop['cpu'], ping_pb['cpu']):.2f}x",
                         "-",
                         "-",
                         "-",
@@ -764,9 +764,9 @@ def mesh_rows(results, rows):
         reads_ok = task["calls"] == [1] and task["actions"] == {"ReadNetPeerings": 1} and not task["changed"]
         rows.append(
             [
-                "{}, {}: re-run, net_peerings, per task (median of {})".format(name, lat, task["n"]),
+                f"{name}, {lat}: re-run, net_peerings, per task (median of {task['n']})",
                 fmt_s(task["seconds"]),
-                "ping task {}".format(fmt_s(task["ping"])),
+                f"ping task {fmt_s(task['ping'])}",
                 f"{r:.2f}x",
                 "<= 1.50x, 1 read",
                 "/".join(str(c) for c in task["calls"]),
@@ -823,13 +823,13 @@ def throttling_rows(results, rows):
             [
                 f"mesh {MESH_NETS} Nets/{pairs} peerings, default rate limits ON: converge, {label}",
                 fmt_s(run["wall"]),
-                "throttled: %s" % (kinds or "none"),
+                f"throttled: {kinds or 'none'}",
                 "-",
                 "0 failed, 0 dup",
                 fmt_calls(run),
                 str(3 * pairs + (run["way"] != "loop")),
                 verdict(run["failed"] == 0 and run["duplicates"] == 0 and run["rc"] == 0 and run["active"] == pairs)
-                + ": {} active, {} dup, {} failed".format(run["active"], run["duplicates"], run["failed"]),
+                + f": {run['active']} active, {run['duplicates']} dup, {run['failed']} failed",
             ]
         )
 
@@ -849,10 +849,10 @@ def table(results):
         imp = results["import"]
         rows.append(
             [
-                "import of our module_utils (after basic; http.client and ssl {:.0f} ms of it)".format(imp["http_ms"]),
-                "{:.1f} ms".format(imp["ours_ms"]),
-                "ansible.module_utils.basic {:.1f} ms".format(imp["basic_ms"]),
-                "{:.2f}x".format(ratio(imp["ours_ms"], imp["basic_ms"])),
+                f"import of our module_utils (after basic; requests {imp['http_ms']:.0f} ms of it)",
+                f"{imp['ours_ms']:.1f} ms",
+                f"ansible.module_utils.basic {imp['basic_ms']:.1f} ms",
+                f"{ratio(imp['ours_ms'], imp['basic_ms']):.2f}x",
                 "-",
                 "-",
                 "-",
@@ -879,7 +879,7 @@ def versions():
         check=False,
     )
     python, _space, core = proc.stdout.strip().partition(" ")
-    return "Python {}, ansible-core {}".format(python or "?", core or "?")
+    return f"Python {python or '?'}, ansible-core {core or '?'}"
 
 
 def main():
@@ -950,12 +950,12 @@ def main():
             json.dump(results, handle, indent=1, default=str)
     print(table(results))
     print(
-        "\n{} CPUs, load average {:.2f} before and {:.2f} after (1 min); {}; whole run {:.0f} s.\n"
+        f"\n{os.cpu_count()} CPUs, load average {results['load_before'][0]:.2f} before and "
+        f"{results['load_after'][0]:.2f} after (1 min); {results['versions']}; whole run {results['seconds']:.0f} s.\n"
         "Per-task times: controller-side, v2_runner_on_start to result. Mesh times: ansible-playbook process wall time.\n"
-        "Natural throttling is off in every row but the 'default rate limits ON' ones. 'thr.': calls refused by "
-        "throttling, apart from the calls answered. 50 ms/call: a delay of 50 ms on every API call.".format(
-            os.cpu_count(), results["load_before"][0], results["load_after"][0], results["versions"], results["seconds"]
-        )
+        "Natural throttling is off in every row but the 'default rate limits ON' ones. "
+        "'thr.': calls refused by throttling, apart from the calls answered. "
+        "50 ms/call: a delay of 50 ms on every API call."
     )
 
 

@@ -17,5 +17,6 @@ def pytest_runtest_logreport(report):
 def pytest_terminal_summary(terminalreporter):
     if any(DOCS_BLOCKS.values()):
         terminalreporter.write_line(
-            "docs blocks: {run} run, {failed} failed, {skipped} skipped (marked)".format(**DOCS_BLOCKS)
+            f"docs blocks: {DOCS_BLOCKS['run']} run, {DOCS_BLOCKS['failed']} failed, "
+            f"{DOCS_BLOCKS['skipped']} skipped (marked)"
         )

@@ -13,6 +13,7 @@ from test_docs_blocks import scratch_checkout
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.client_fakes import paginate
 
 
 def read_until_export(process):
@@ -49,7 +50,7 @@ def test_make_sim_prints_working_exports_and_stops_on_ctrl_c(tmp_path):
         assert "vpc-a1a1a1a1" in shown and "222222222222" in shown  # the demo seed's Nets and accounts
         # the exports work: a signed call as the first account lists its (no) peerings
         client = OscClient(resolve_settings({}, environ=exports, home="/nonexistent"))
-        assert client.paginate("ReadNetPeerings", {}, "NetPeerings") == []
+        assert paginate(client, "ReadNetPeerings", {}, "NetPeerings") == []
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         try:

@@ -20,6 +20,7 @@ from simulator import Simulator
 
 from ansible_collections.outscale.cloud.plugins.module_utils._client import OscClient
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import resolve_settings
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.client_fakes import paginate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLES = os.path.join(ROOT, "docs", "examples")
@@ -117,7 +118,7 @@ def client(sim, account):
 def peerings(sim, account, live_only=True):
     """The peerings account sees, {id: peering}."""
     body = {"Filters": {"StateNames": ["pending-acceptance", "active"]}} if live_only else {}
-    found = client(sim, account).paginate("ReadNetPeerings", body, "NetPeerings")
+    found = paginate(client(sim, account), "ReadNetPeerings", body, "NetPeerings")
     return {p["NetPeeringId"]: p for p in found}
 
 

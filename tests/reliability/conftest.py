@@ -37,11 +37,11 @@ def pytest_terminal_summary(terminalreporter):
     if not TALLY["cases"]:
         return
     full = os.environ.get("OSC_RELIABILITY_FULL") == "1"
-    terminalreporter.write_sep("=", "reliability summary (%s run)" % ("full" if full else "fast"))
+    terminalreporter.write_sep("=", f"reliability summary ({'full' if full else 'fast'} run)")
     terminalreporter.write_line(
-        "cases run: {cases}, passed: {passed}, known defects (strict xfail): {xfailed}, skipped: {skipped}, "
-        "duplicates found: {duplicates}, secrets found: {secrets} (in known-defect cases: {secrets_known_defect}), "
-        "playbook runs scanned at -vvv: {runs}".format(**TALLY)
+        f"cases run: {TALLY['cases']}, passed: {TALLY['passed']}, known defects (strict xfail): {TALLY['xfailed']}, "
+        f"skipped: {TALLY['skipped']}, duplicates found: {TALLY['duplicates']}, secrets found: {TALLY['secrets']} "
+        f"(in known-defect cases: {TALLY['secrets_known_defect']}), playbook runs scanned at -vvv: {TALLY['runs']}"
     )
     for line in TALLY["notes"]:
         terminalreporter.write_line("  " + line)

@@ -39,7 +39,7 @@ SECRETS = {SK_A, SK_B, SK_WRONG, SK_FILE, SK_LEAK}
 
 def nets(prefix, count, second_octet_base):
     """``count`` Nets vpc-<prefix>00000N with disjoint /16 ranges 10.<base+i>.0.0/16."""
-    return [(h.net_id(prefix, i), "10.%s.0.0/16" % (second_octet_base + i)) for i in range(count)]
+    return [(h.net_id(prefix, i), f"10.{second_octet_base + i}.0.0/16") for i in range(count)]
 
 
 def two_accounts(nets_a, nets_b):

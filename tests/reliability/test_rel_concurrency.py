@@ -76,7 +76,7 @@ def playbook(sim):
 
 def test_forks_8_on_overlapping_sets_never_duplicate(suite):
     nets_a = nets("f", 6, 90)
-    nets_b = [(h.net_id("fb", i), "10.%s.0.0/16" % (110 + i)) for i in range(2)]
+    nets_b = [(h.net_id("fb", i), f"10.{110 + i}.0.0/16") for i in range(2)]
     hosts = declared(nets_a, nets_b, seed=2026)
     wanted = {frozenset((p["src"], p["dst"])) for host in hosts.values() for p in host["peerings"]}
     inventory = {"all": {"children": {"racers": {"hosts": hosts}}}}

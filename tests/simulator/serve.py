@@ -45,13 +45,13 @@ def describe(simulator: Simulator, seed: str) -> str:
     shown = os.path.relpath(seed) if os.path.abspath(seed).startswith(os.getcwd() + os.sep) else seed
     lines = [f"Outscale API simulator listening on {simulator.url} (seed {shown}). Ctrl-C stops it.", ""]
     for index, account in enumerate(accounts):
-        nets = ", ".join("{} ({})".format(net["net_id"], net["ip_range"]) for net in account.get("nets", []))
-        lines.append("Account {}: Nets {}".format(account["account_id"], nets or "none"))
+        nets = ", ".join(f"{net['net_id']} ({net['ip_range']})" for net in account.get("nets", []))
+        lines.append(f"Account {account['account_id']}: Nets {nets or 'none'}")
         if index > 0:
-            lines.append("  access_key: {}  secret_key: {}".format(account["access_key"], account["secret_key"]))
+            lines.append(f"  access_key: {account['access_key']}  secret_key: {account['secret_key']}")
     lines += [
         "",
-        "In another shell, to act as account {}:".format(accounts[0]["account_id"]),
+        f"In another shell, to act as account {accounts[0]['account_id']}:",
         "",
         export_line(simulator, accounts[0]),
         "",

@@ -97,7 +97,7 @@ def main(argv):
             if not check:
                 os.remove(path)
     if check and stale:
-        print("stale, run tests/utils/docsite.py: {}".format(", ".join(stale)))
+        print(f"stale, run tests/utils/docsite.py: {', '.join(stale)}")
         return 1
     return 0
 

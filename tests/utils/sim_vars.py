@@ -51,7 +51,7 @@ def fill_template(template_file, variables):
         template = yaml.safe_load(handle)
     missing = sorted(set(template) - set(variables))
     if missing:
-        raise SystemExit("{}: no value from the simulator for {}".format(template_file, ", ".join(missing)))
+        raise SystemExit(f"{template_file}: no value from the simulator for {', '.join(missing)}")
     return {name: variables[name] for name in template}
 
 

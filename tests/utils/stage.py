@@ -45,10 +45,10 @@ def describe(name, text, code):
         return ", ".join(f"{counts[key]} {key}" for key in order if counts.get(key)), counts
     targets = re.findall(r"^Running (\S+) integration test role", text, re.MULTILINE)
     if targets:
-        return "{} targets {}".format(len(targets), "ok" if code == 0 else "run"), None
+        return f"{len(targets)} targets {'ok' if code == 0 else 'run'}", None
     sanity = re.findall(r"^Running sanity test '([^']+)'", text, re.MULTILINE)
     if sanity:
-        return "{} tests {}".format(len(sanity), "ok" if code == 0 else "run"), None
+        return f"{len(sanity)} tests {'ok' if code == 0 else 'run'}", None
     for line in reversed(text.splitlines()):  # a tool's own closing line, e.g. ansible-lint's
         if line.strip().startswith("Passed:") or line.strip().startswith("Failed:"):
             return line.strip(), None
@@ -64,7 +64,7 @@ def run(name, command):
     env["PY_COLORS"] = "0"
     start = time.monotonic()
     with open(log_path, "w") as log:
-        log.write("$ {}\n".format(" ".join(command)))
+        log.write(f"$ {' '.join(command)}\n")
         log.flush()
         try:
             code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
@@ -80,10 +80,10 @@ def run(name, command):
         what, counts = f"skipped ({skipped.group(1)})", None
     using = re.search(r"^using: (.*)$", text, re.MULTILINE)
     if using:
-        what = "{} [{}]".format(what or "ok", using.group(1))
+        what = f"{what or 'ok'} [{using.group(1)}]"
     relative_log = os.path.relpath(log_path, ROOT)
     if code == 0:
-        line = "{}: {} ({:.0f} s)".format(name, what or "ok", seconds)
+        line = f"{name}: {what or 'ok'} ({seconds:.0f} s)"
     else:
         tail = text.splitlines()[-TAIL_LINES:]
         print(f"---- {name} failed; the last {len(tail)} lines of {relative_log}:")
@@ -114,8 +114,8 @@ def verdict():
     failed = [stage["stage"] for stage in stages if stage["code"] != 0]
     if not stages:
         failed = ["(no stage ran)"]
-    print("{} passed, {} failed, {} skipped".format(totals["passed"], totals["failed"], totals["skipped"]))
-    print("FAILED: {}".format(", ".join(failed)) if failed else "PASSED")
+    print(f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+    print(f"FAILED: {', '.join(failed)}" if failed else "PASSED")
     return 1 if failed else 0
 
 

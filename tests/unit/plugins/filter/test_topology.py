@@ -14,7 +14,7 @@ A, B, C = "111111111111", "222222222222", "333333333333"
 
 
 def net_ids(count):
-    return ["vpc-%08x" % (0x10000000 + index) for index in range(count)]
+    return [f"vpc-{0x10000000 + index:08x}" for index in range(count)]
 
 
 def pairs(peerings):

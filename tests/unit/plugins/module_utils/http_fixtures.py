@@ -108,6 +108,10 @@ class _Handler(BaseHTTPRequestHandler):
         BaseHTTPRequestHandler.setup(self)
         self.connection_id = self.server.script.connection_opened(self.connection)
 
+    def finish(self):
+        BaseHTTPRequestHandler.finish(self)
+        self.server.script.connection_closed()
+
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass
 
@@ -182,6 +186,7 @@ class ScriptedServer:
         self.default = default
         self.received = []
         self.connections = 0
+        self.connections_closed = 0  # by either side: counted when the handler ends
         self.handshake_failures = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
@@ -216,6 +221,19 @@ class ScriptedServer:
             if sock is not None:
                 self._sockets.append(sock)
             return self.connections
+
+    def connection_closed(self):
+        with self._lock:
+            self.connections_closed += 1
+
+    def wait_closed(self, count, timeout=5.0):
+        """True once ``count`` connections have ended (the handlers see a client's close a little later)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.connections_closed >= count:
+                return True
+            time.sleep(0.01)
+        return False
 
     def actions(self):
         return [item.action for item in self.received]

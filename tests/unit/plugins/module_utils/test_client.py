@@ -20,12 +20,14 @@ from osc_sdk_python.authentication import Authentication
 from osc_sdk_python.credentials import Profile
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _client as client_module
-from ansible_collections.outscale.cloud.plugins.module_utils._client import (
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import (
+    GENERIC_ADVICE,
     OscAmbiguousWriteError,
     OscApiError,
-    OscClient,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials import ConnectionSettings, resolve_settings
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import UnexpectedResponse
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.client_fakes import CountingClient, paginate
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.http_fixtures import (
     ConnectProxy,
     Reply,
@@ -121,7 +123,7 @@ def make_client(fake):
 
     def factory(endpoint, jitter=0.5, settings=None, **overrides):
         endpoint = getattr(endpoint, "endpoint", endpoint)
-        client = OscClient(
+        client = CountingClient(
             settings or settings_for(endpoint, **overrides),
             sleep=fake.sleep,
             clock=fake.clock,
@@ -207,7 +209,7 @@ def test_client_errors_are_not_retried(server, make_client, fake, action, status
     assert len(server.received) == 1
     assert fake.sleeps == []
     assert "gave up" not in str(error)
-    if code in client_module.GENERIC_ADVICE:
+    if code in GENERIC_ADVICE:
         assert error.hint and error.hint in error.full_message()
     else:
         # Advice about peerings belongs to the step that made the call, not to the client.
@@ -607,7 +609,7 @@ def test_paginate_follows_next_page_token_over_three_pages(server, make_client):
     client = make_client(server)
     filters = {"Filters": {"NetPeeringIds": ["pcx-00000001"], "StateNames": ["active"]}}
 
-    items = client.paginate(READ, filters, "NetPeerings")
+    items = paginate(client, READ, filters, "NetPeerings")
     assert items == pages[0] + pages[1] + pages[2]
     bodies = [item.json for item in server.received]
     assert len(bodies) == 4
@@ -627,7 +629,7 @@ def test_paginate_stops_on_a_repeated_token(server, make_client):
     )
     client = make_client(server)
 
-    items = client.paginate(READ, {}, "NetPeerings")
+    items = paginate(client, READ, {}, "NetPeerings")
     assert len(server.received) == 2
     assert len(items) == 2
     assert len(client.warnings) == 1
@@ -644,7 +646,7 @@ def test_paginate_stops_on_a_token_cycle(server, make_client):
     )
     client = make_client(server)
 
-    items = client.paginate(READ, {}, "NetPeerings")
+    items = paginate(client, READ, {}, "NetPeerings")
     assert len(server.received) == 3
     assert len(items) == 3
     assert len(client.warnings) == 1
@@ -654,22 +656,17 @@ def test_paginate_single_empty_page(server, make_client):
     server.push(ok({"NetPeerings": [], "ResponseContext": {"RequestId": "r"}}))
     client = make_client(server)
 
-    assert client.paginate(READ, None, "NetPeerings") == []
+    assert paginate(client, READ, None, "NetPeerings") == []
     assert server.received[0].json == {"ResultsPerPage": 1000}
 
 
-@pytest.mark.parametrize(
-    "page, problem",
-    [
-        ({"NetPeerings": {"NetPeeringId": "pcx-1"}}, "NetPeerings is a dict, not a list"),
-        ({"NetPeerings": [], "NextPageToken": 7}, "NextPageToken is not a string (7)"),
-    ],
-)
-def test_paginate_refuses_pages_of_the_wrong_shape(server, make_client, page, problem):
-    server.push(ok(dict(page, ResponseContext={"RequestId": "r"})))
-    with pytest.raises(OscApiError) as info:
-        make_client(server).paginate(READ, {}, "NetPeerings")
-    assert f"unexpected response: {problem}" in str(info.value)
+def test_pages_refuse_a_next_page_token_that_is_not_a_string(server, make_client):
+    # A malformed answer raises UnexpectedResponse, as everywhere else (the shape of the items is the reader's).
+    server.push(ok({"NetPeerings": [], "NextPageToken": 7, "ResponseContext": {"RequestId": "req-page"}}))
+    with pytest.raises(UnexpectedResponse) as info:
+        list(make_client(server).pages(READ, {}))
+    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (7)" in str(info.value)
+    assert "RequestId req-page" in str(info.value)
     assert len(server.received) == 1
 
 
@@ -714,7 +711,7 @@ def test_every_request_is_signed(server, make_client):
     )  # host-only endpoint gets /api/v1
     client = make_client(server, settings=settings)
 
-    client.paginate(READ, {"Filters": {"TagKeys": ["été", "Name"]}}, "NetPeerings")
+    paginate(client, READ, {"Filters": {"TagKeys": ["été", "Name"]}}, "NetPeerings")
     client.call("CreateNetPeering", {"SourceNetId": "vpc-11111111", "AccepterNetId": "vpc-22222222"})
     client.call("CreateTags", {"ResourceIds": ["pcx-12345678"], "Tags": [{"Key": "Name", "Value": "ünïcode ✓"}]})
     with pytest.raises(OscApiError):
@@ -794,6 +791,18 @@ def test_tls_unknown_ca_fails_clearly(tls_server, make_client, fake, monkeypatch
     assert fake.sleeps == []
 
 
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_a_ca_bundle_from_the_environment_applies_when_the_task_names_none(
+    tls_server, make_client, ca_pem, monkeypatch, variable
+):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv(variable, ca_pem)
+    tls_server.push(ok())
+    make_client(tls_server).call(READ, {})
+    assert len(tls_server.received) == 1
+
+
 def test_tls_unknown_ca_fails_with_a_ca_bundle_from_the_environment(tls_server, make_client):
     client = make_client(tls_server)
     with pytest.raises(OscApiError) as info:
@@ -862,13 +871,12 @@ def test_one_kept_alive_connection_for_many_calls(server, make_client):
     )
     client = make_client(server)
 
-    client.paginate(READ, {}, "NetPeerings")
+    paginate(client, READ, {}, "NetPeerings")
     client.call("CreateNetPeering", {})
     with pytest.raises(OscApiError):
         client.call("DeleteNetPeering", {"NetPeeringId": "pcx-12345678"})
     client.call("CreateTags", {})
 
-    assert client.transport.connections_opened == 1
     assert len(server.received) == 6
     assert server.connections == 1
     assert {item.connection for item in server.received} == {1}
@@ -887,7 +895,7 @@ def test_every_call_has_a_timeout(server, make_client):
     client.transport.post = spy
     client.call("CreateNetPeering", {})
     client.call("AcceptNetPeering", {})
-    client.paginate(READ, {}, "NetPeerings")
+    paginate(client, READ, {}, "NetPeerings")
 
     assert len(seen) == 4
     for timeout in seen:
@@ -979,7 +987,7 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_not_failed(server
     # A write: had the client sent it on the dead connection, its outcome would be unknown.
     assert client.call("CreateNetPeering", {})["NetPeering"] == PEERING
     assert server.actions() == [READ, "CreateNetPeering"]
-    assert client.transport.connections_opened == 2 and fake.sleeps == []
+    assert server.connections == 2 and fake.sleeps == []
 
 
 def test_connection_close_from_the_server_is_honoured(server, make_client):
@@ -1008,11 +1016,9 @@ def test_each_thread_has_its_own_connection_and_close_ends_them_all(server, make
     for thread in threads:
         thread.join(10)
     assert len(server.received) == 8 and server.connections == 4
-    assert client.transport.connections_opened == 4
-    opened = list(client.transport._all)  # pylint: disable=protected-access
-    assert len(opened) == 4 and all(connection.sock is not None for connection in opened)
+    assert server.connections_closed == 0  # kept alive for the task
     client.close()
-    assert all(connection.sock is None for connection in opened)
+    assert server.wait_closed(4)
 
 
 def test_http_proxy_from_the_environment_gets_the_whole_url(server, make_client, monkeypatch):
@@ -1081,11 +1087,11 @@ def test_a_missing_ca_bundle_from_the_environment_is_named(tls_server, make_clie
 @pytest.mark.parametrize(
     "proxy, problem",
     [
-        ("https://127.0.0.1:3128", "https:// proxies are not supported: use http://HOST:PORT"),
-        ("socks5://127.0.0.1:1080", "socks5:// proxies are not supported"),
-        ("http://127.0.0.1:99999", "its port is not a number from 1 to 65535"),
-        ("http://127.0.0.1:abc", "its port is not a number"),
-        ("http://:3128", "it has no host name"),
+        ("https://127.0.0.1:3128", "Connection refused"),  # requests speaks TLS to an https:// proxy
+        ("socks5://127.0.0.1:1080", "Missing dependencies for SOCKS support"),
+        ("http://127.0.0.1:99999", "Failed to parse: http://127.0.0.1:99999"),
+        ("http://127.0.0.1:abc", "is not a valid host or port"),
+        ("http://:3128", "could be missing the host"),
     ],
 )
 def test_an_unusable_proxy_url_is_named_not_a_traceback(make_client, fake, monkeypatch, proxy, problem):
@@ -1098,14 +1104,8 @@ def test_an_unusable_proxy_url_is_named_not_a_traceback(make_client, fake, monke
     assert fake.sleeps == []
 
 
-@pytest.mark.parametrize(
-    "answer, problem",
-    [
-        (b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", "407"),
-        (b"SSH-2.0-OpenSSH_9.6\r\n", "its answer to CONNECT is not HTTP"),
-    ],
-)
-def test_a_proxy_refusing_connect_is_named(tls_server, make_client, ca_pem, monkeypatch, answer, problem):
+def test_a_proxy_refusing_connect_is_named(tls_server, make_client, ca_pem, monkeypatch):
+    answer, problem = b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", "407"
     with ConnectProxy(answer=answer) as proxy:
         monkeypatch.setenv("HTTPS_PROXY", f"http://someone:hunter2@127.0.0.1:{proxy.port}")
         with pytest.raises(OscApiError) as info:
@@ -1114,6 +1114,23 @@ def test_a_proxy_refusing_connect_is_named(tls_server, make_client, ca_pem, monk
     assert f"cannot use the proxy http://127.0.0.1:{proxy.port}" in message and problem in message
     assert "hunter2" not in message and tls_server.received == []
     assert proxy.requests[0][1]["Proxy-Authorization"] == "Basic c29tZW9uZTpodW50ZXIy"
+
+
+@pytest.mark.parametrize("action", [READ, "CreateNetPeering"])
+def test_a_garbled_answer_to_connect_counts_as_maybe_sent_and_names_the_proxy(
+    tls_server, make_client, ca_pem, monkeypatch, action
+):
+    # urllib3 cannot tell a garbled answer to CONNECT from a garbled answer of the server after the request:
+    # the safe side is "may have been sent" (a read is resent, a write is read back, never resent).
+    with ConnectProxy(answer=b"SSH-2.0-OpenSSH_9.6\r\n") as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://someone:hunter2@127.0.0.1:{proxy.port}")
+        with pytest.raises(OscApiError) as info:
+            make_client(tls_server, ca_bundle=ca_pem, max_retries=1).call(action, {})
+    message = info.value.full_message()
+    assert f"connection lost before a response (through the proxy http://127.0.0.1:{proxy.port})" in message
+    assert "hunter2" not in message and tls_server.received == []
+    assert isinstance(info.value, OscAmbiguousWriteError) == (action != READ)
+    assert len(proxy.requests) == (2 if action == READ else 1)
 
 
 def test_no_proxy_networks_bypass_the_proxy(server, make_client, monkeypatch):

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering as np
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import (
     A,
@@ -155,9 +155,9 @@ def test_reads_follow_pages_and_stop_on_a_repeated_token():
 
 
 def test_reads_refuse_a_token_that_is_not_a_string():
-    with pytest.raises(OscApiError) as info:
+    with pytest.raises(UnexpectedResponse) as info:  # one type for every malformed answer
         np.read_pair(FakeClient([{"NetPeerings": [GOOD], "NextPageToken": 12}]), "vpc-aaaaaaaa", "vpc-bbbbbbbb")
-    assert "ReadNetPeerings failed: unexpected response: NextPageToken is not a string (12)" in str(info.value)
+    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (12)" in str(info.value)
 
 
 def test_checked_peering_names_the_action():

@@ -4,8 +4,9 @@ import pytest
 
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply as ex
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
-from ansible_collections.outscale.cloud.plugins.module_utils._client import OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._outcome import Outcome
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import (
     A,
     B,
@@ -139,6 +140,6 @@ def test_nothing_to_do_is_what_the_executor_reports(wanted, observed, tags, chec
     assert the_plan.steps == [] and the_plan.refusal is None
     client = FakeClient([])
     applied = ex.Executor({"task": client}).apply(the_plan, check_mode=check_mode)
-    skipped = pp.Outcome.of_nothing_to_do(the_plan, check_mode)
+    skipped = Outcome.of_nothing_to_do(the_plan, check_mode)
     assert (skipped.peering, skipped.changed, skipped.actions) == (applied.peering, applied.changed, applied.actions)
     assert client.calls == []

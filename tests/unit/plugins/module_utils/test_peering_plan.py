@@ -410,6 +410,16 @@ def test_cross_account_table(name, state, names, world, actors, expected, predic
     check(pp.plan(wanted, CROSS_WORLDS[world], actors), expected, predicted)
 
 
+@pytest.mark.parametrize("actors, actor", [(WITH_ACCEPTER, ACC), (WITH_B, B)])
+def test_the_accepter_check_is_left_out_when_the_caller_proves_the_credentials_itself(actors, actor):
+    wanted = pp.Wanted("accepted", **CROSS)
+    checked = pp.plan(wanted, CROSS_WORLDS["nothing"], actors)
+    unchecked = pp.plan(wanted, CROSS_WORLDS["nothing"], actors, check_accepter=False)
+    assert checked.kinds() == [pp.CHECK_ACCEPTER, pp.CREATE, pp.ACCEPT]
+    assert unchecked.kinds() == [pp.CREATE, pp.ACCEPT] and unchecked.steps[1].actor == actor
+    assert (unchecked.after, unchecked.changes) == (checked.after, checked.changes)
+
+
 def test_both_pending_the_plan_is_about_the_peering_it_acts_on():
     result = pp.plan(pp.Wanted("accepted", **CROSS), CROSS_WORLDS["both-pending"], NOBODY)
     assert result.before["NetPeeringId"] == result.after["NetPeeringId"] == "pcx-0000000d"
@@ -490,3 +500,11 @@ def test_explicit_id_not_found_is_ok_but_says_so(state):
     assert result.steps == [] and result.refusal is None
     assert len(result.warnings) == 1 and "pcx-00000001 was not found" in result.warnings[0]
     assert run(state, PAIR, "nothing").warnings == []  # naming the pair: nothing found is no typo
+
+
+def test_topology_plans_carry_no_accepter_check():
+    # net_peerings proves accepter credentials once per account (TopologyRun.check_accepters), not per pair.
+    from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology import plan_topology
+
+    plans, removals = plan_topology([pp.Wanted("accepted", **CROSS)], [], WITH_B, "merged", {})
+    assert [item.kinds() for item in plans] == [[pp.CREATE, pp.ACCEPT]] and removals == []

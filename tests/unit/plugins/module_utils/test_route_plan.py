@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
 from ansible_collections.outscale.cloud.plugins.module_utils import _route_plan as rp
 from ansible_collections.outscale.cloud.plugins.module_utils import _route_tables as rt
+from ansible_collections.outscale.cloud.plugins.module_utils import _routes as routes
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import A, B, peering
 
 N1, N2, N3, NB = "vpc-aaaaaaa1", "vpc-aaaaaaa2", "vpc-aaaaaaa3", "vpc-bbbbbbb1"
@@ -66,7 +67,7 @@ NOBODY_ELSE = pp.Actors()
 def run(wanted, observed, nets, option=ALL, mode="merged", actors=NOBODY_ELSE):
     item = pp.plan(wanted, observed, actors)
     decisions, stale = rp.plan_routes([item], {n.net_id: n for n in nets}, observed, option, mode)
-    rp.merge_routes([item], decisions, option is not None)
+    routes.merge_routes([item], decisions, option is not None)
     return item, stale
 
 
@@ -298,7 +299,7 @@ def test_stale_routes(name, mode, owned, extra, reported, deleted):
     nets[0].tables[1]["Routes"].append(TO_N2)
     item = pp.plan(ACCEPT_PAIR, observed, pp.Actors())
     decisions, stale = rp.plan_routes([item], {n.net_id: n for n in nets}, observed, rt.RouteOption(), mode)
-    rp.merge_routes([item], decisions, True)
+    routes.merge_routes([item], decisions, True)
     assert [s["destination_ip_range"] for s in stale] == reported
     assert [s.destination_ip_range for s in item.steps if s.kind == rp.DELETE_ROUTE] == deleted
 

@@ -121,8 +121,8 @@ def test_signer_matches_the_official_sdk_on_random_inputs(seed):
     mismatches = []
     for index in range(ORACLE_CASES):
         case = random_case(rng)
-        netloc = case["host"] if case["port"] is None else "{}:{}".format(case["host"], case["port"])
-        url = "{}://{}{}".format(case["scheme"], netloc, case["path"])
+        netloc = case["host"] if case["port"] is None else f"{case['host']}:{case['port']}"
+        url = f"{case['scheme']}://{netloc}{case['path']}"
         ours = sign_request(
             "POST", url, case["body"], case["access_key"], case["secret_key"], case["region"], case["when"]
         )

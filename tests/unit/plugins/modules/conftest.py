@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from ansible_collections.outscale.cloud.plugins.module_utils import _peering_apply
+from ansible_collections.outscale.cloud.plugins.module_utils import _peering_wait
 
 try:
     from ansible.module_utils import _internal
@@ -28,4 +28,4 @@ def isolated_from_the_machine(monkeypatch, tmp_path):
         if name.startswith("OSC_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(_peering_apply, "POLL_INTERVALS", (0.05,))
+    monkeypatch.setattr(_peering_wait, "POLL_INTERVALS", (0.05,))

@@ -24,7 +24,7 @@ def demo_seed():
     """Overrides the plugin's seed: more Nets, disjoint ranges."""
 
     def nets(ids, base):
-        return [{"net_id": net_id, "ip_range": "10.%s.0.0/16" % (base + i)} for i, net_id in enumerate(ids)]
+        return [{"net_id": net_id, "ip_range": f"10.{base + i}.0.0/16"} for i, net_id in enumerate(ids)]
 
     return {
         "region": "eu-west-2",

@@ -888,7 +888,12 @@ class Store:
             table.main_link_id = derived if use_derived else self._new_id("rtbassoc")
             self._link_ids.add(table.main_link_id)
         for subnet_id in entry.get("subnet_ids", []):
-            link = {"LinkRouteTableId": self._new_id("rtbassoc"), "SubnetId": subnet_id}
+            # rtbassoc- with the Subnet's digits (a Subnet is linked once), so a reset gives
+            # the same IDs back; random if a main link took them.
+            link_id = "rtbassoc-" + subnet_id.split("-", 1)[1]
+            if link_id in self._link_ids:
+                link_id = self._new_id("rtbassoc")
+            link = {"LinkRouteTableId": link_id, "SubnetId": subnet_id}
             table.subnet_links.append(link)
             self._link_ids.add(link["LinkRouteTableId"])
         self.route_tables[table.route_table_id] = table

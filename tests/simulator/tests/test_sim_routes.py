@@ -332,3 +332,127 @@ def test_reader_without_the_permission_gets_403(sim):
     status, body = api_error(reader.ReadRouteTables)
     assert (status, error_code(body)) == (403, "4")
     assert gateway(sim, A).ReadRouteTables()["RouteTables"]
+
+
+# ----- the other filters and pages ---------------------------------------------------------------
+
+
+@pytest.fixture
+def layout(sim, gw_a, gw_b):
+    """A's tables: two main ones, an app table on two Subnets, a tagged empty one; routes to
+    a peering, an internet service, a NAT service, a VM."""
+    sim.configure_throttling({"enabled": False})  # many reads in a row; throttling has its own tests
+    pcx = _peering(gw_a, gw_b)
+    app = sim.add_route_table(
+        NET_A1,
+        subnet_ids=["subnet-0000a1a1", "subnet-0000a1a2"],
+        tags={"tier": "app", "env": "prod"},
+        routes=[{"destination_ip_range": "0.0.0.0/0", "nat_service_id": "nat-0000a1a1"}],
+    )
+    spare = sim.add_route_table(NET_A2, subnet_ids=["subnet-0000a2a2"], tags={"tier": "db"})
+    gw_a.CreateRoute(RouteTableId=RTB_A1, DestinationIpRange="10.3.0.0/16", NetPeeringId=pcx)
+    gw_a.CreateRoute(RouteTableId=app["RouteTableId"], DestinationIpRange="10.3.0.0/16", NetPeeringId=pcx)
+    gw_a.CreateRoute(RouteTableId=RTB_A2, DestinationIpRange="0.0.0.0/0", GatewayId="igw-0000a2a2")
+    gw_a.CreateRoute(RouteTableId=RTB_A2, DestinationIpRange="192.168.0.0/16", VmId="i-0000a2a2")
+    gw_a.CreateTags(ResourceIds=[RTB_A1], Tags=[{"Key": "env", "Value": "dev"}])
+    # B's own table, routed through the same peering, is never A's.
+    gw_b.CreateRoute(RouteTableId=RTB_B1, DestinationIpRange="10.1.0.0/16", NetPeeringId=pcx)
+    gw_b.CreateTags(ResourceIds=[RTB_B1], Tags=[{"Key": "env", "Value": "prod"}])
+    return {"pcx": pcx, "app": app, "spare": spare}
+
+
+def _ids(gw, **filters) -> list[str]:
+    return [t["RouteTableId"] for t in gw.ReadRouteTables(Filters=filters)["RouteTables"]]
+
+
+def test_filters_on_links(gw_a, layout):
+    app, spare = layout["app"]["RouteTableId"], layout["spare"]["RouteTableId"]
+    assert _ids(gw_a, LinkSubnetIds=["subnet-0000a1a2"]) == [app]
+    assert _ids(gw_a, LinkSubnetIds=["subnet-0000a1a1", "subnet-0000a2a2"]) == [app, spare]
+    assert _ids(gw_a, LinkRouteTableIds=[spare, RTB_A1]) == [RTB_A1, spare]
+    link = layout["app"]["LinkRouteTables"][1]["LinkRouteTableId"]
+    assert _ids(gw_a, LinkRouteTableLinkRouteTableIds=[link, "rtbassoc-a2a2a2a2"]) == [RTB_A2, app]
+
+
+def test_filters_on_routes(gw_a, layout):
+    app = layout["app"]["RouteTableId"]
+    assert _ids(gw_a, RouteNetPeeringIds=[layout["pcx"]]) == [RTB_A1, app]
+    assert _ids(gw_a, RouteNetPeeringIds=["pcx-0badf00d"]) == []
+    assert _ids(gw_a, RouteDestinationIpRanges=["10.3.0.0/16"]) == [RTB_A1, app]
+    assert _ids(gw_a, RouteDestinationIpRanges=["0.0.0.0/0"]) == [RTB_A2, app]
+    assert _ids(gw_a, RouteDestinationIpRanges=["10.1.0.0/16"]) == [RTB_A1, app]  # their local routes
+    assert _ids(gw_a, RouteGatewayIds=["igw-0000a2a2"]) == [RTB_A2]
+    assert len(_ids(gw_a, RouteGatewayIds=["local"])) == 4
+    assert _ids(gw_a, RouteNatServiceIds=["nat-0000a1a1"]) == [app]
+    assert _ids(gw_a, RouteVmIds=["i-0000a2a2"]) == [RTB_A2]
+    assert _ids(gw_a, RouteCreationMethods=["CreateRoute"]) == [RTB_A1, RTB_A2, app]
+    assert _ids(gw_a, RouteStates=["active"]) == _ids(gw_a)
+    # ANDed across filters: a table with a route to 10.3.0.0/16 that is also the main one.
+    assert _ids(gw_a, RouteDestinationIpRanges=["10.3.0.0/16"], LinkRouteTableMain=True) == [RTB_A1]
+
+
+def test_filters_on_tags(gw_a, gw_b, layout):
+    app, spare = layout["app"]["RouteTableId"], layout["spare"]["RouteTableId"]
+    assert _ids(gw_a, TagKeys=["tier"]) == [app, spare]
+    assert _ids(gw_a, TagValues=["prod"]) == [app]  # B's env=prod on its own table is not A's
+    assert _ids(gw_a, Tags=["env=dev"]) == [RTB_A1]
+    assert _ids(gw_a, Tags=["env=dev", "tier=db"]) == [RTB_A1, spare]
+    assert _ids(gw_a, Tags=["tier=app"], TagKeys=["env"]) == [app]
+    assert _ids(gw_b, Tags=["env=prod"]) == [RTB_B1]
+    status, body = api_error(gw_a.ReadRouteTables, Filters={"Tags": ["tier"]})
+    assert (status, error_code(body)) == (400, "4023")
+
+
+def test_tags_on_route_tables(gw_a, gw_b):
+    gw_a.CreateTags(ResourceIds=[RTB_A1, RTB_A2], Tags=[{"Key": "peering", "Value": "yes"}])
+    assert _table(gw_a, RTB_A2)["Tags"] == [{"Key": "peering", "Value": "yes"}]
+    gw_a.DeleteTags(ResourceIds=[RTB_A2], Tags=[{"Key": "peering", "Value": ""}])
+    assert _table(gw_a, RTB_A2)["Tags"] == []
+    # Another account's table cannot be tagged: answered as unknown, nothing changes.
+    status, body = api_error(gw_b.CreateTags, ResourceIds=[RTB_A1], Tags=[{"Key": "x", "Value": "y"}])
+    assert (status, error_code(body)) == (400, "5046")
+    assert _table(gw_a, RTB_A1)["Tags"] == [{"Key": "peering", "Value": "yes"}]
+
+
+def _pages(gw, per_page: int, **params) -> list[list[str]]:
+    pages, token = [], None
+    while True:
+        request = dict(params, ResultsPerPage=per_page)
+        if token:
+            request["NextPageToken"] = token
+        response = gw.ReadRouteTables(**request)
+        pages.append([t["RouteTableId"] for t in response["RouteTables"]])
+        token = response.get("NextPageToken")
+        if token is None:
+            return pages
+        assert len(pages) < 1000
+
+
+def test_pages_in_creation_order(sim, gw_a):
+    sim.bulk_peerings(A, 24)  # 25 more Nets, 25 more main tables
+    pages = _pages(gw_a, 10)
+    assert [len(page) for page in pages] == [10, 10, 7]
+    everything = [t["RouteTableId"] for t in gw_a.ReadRouteTables(ResultsPerPage=1000)["RouteTables"]]
+    assert [rtb for page in pages for rtb in page] == everything
+    assert everything[:2] == [RTB_A1, RTB_A2]
+    assert [len(page) for page in _pages(gw_a, 5, Filters={"LinkRouteTableMain": True})] == [5] * 5 + [2]
+
+
+@pytest.mark.parametrize("size", [0, -1, 1001])
+def test_results_per_page_out_of_range(gw_a, size):
+    status, body = api_error(gw_a.ReadRouteTables, ResultsPerPage=size)
+    assert (status, error_code(body)) == (400, "4047")
+
+
+def test_page_token_is_bound_to_the_action_the_account_and_the_filters(sim, gw_a, gw_b):
+    sim.bulk_peerings(A, 4)
+    sim.bulk_peerings(B, 4)
+    token = gw_a.ReadRouteTables(ResultsPerPage=2)["NextPageToken"]
+    assert gw_a.ReadRouteTables(ResultsPerPage=2, NextPageToken=token)["RouteTables"]
+    for call, params in (
+        (gw_b.ReadRouteTables, {}),
+        (gw_a.ReadRouteTables, {"Filters": {"LinkRouteTableMain": True}}),
+        (gw_a.ReadNets, {}),
+    ):
+        status, body = api_error(call, ResultsPerPage=2, NextPageToken=token, **params)
+        assert (status, error_code(body)) == (400, "4047")

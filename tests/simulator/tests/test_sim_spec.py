@@ -52,3 +52,38 @@ def test_request_validation_maps_to_api_errors():
         else:
             raise AssertionError(f"{body} passed")
     validate_request("AcceptNetPeering", {"NetPeeringId": "pcx-12345678", "DryRun": False})
+
+
+GOOD_ROUTE_TABLE = {
+    "LinkRouteTables": [
+        {"LinkRouteTableId": "rtbassoc-a1a1a1a1", "Main": True, "NetId": "vpc-a1a1a1a1", "RouteTableId": "rtb-a1a1a1a1"}
+    ],
+    "NetId": "vpc-a1a1a1a1",
+    "RoutePropagatingVirtualGateways": [],
+    "RouteTableId": "rtb-a1a1a1a1",
+    "Routes": [
+        {
+            "CreationMethod": "CreateRouteTable",
+            "DestinationIpRange": "10.1.0.0/16",
+            "GatewayId": "local",
+            "State": "active",
+        }
+    ],
+    "Tags": [],
+}
+
+
+def test_route_table_documents():
+    for action in ("CreateRoute", "DeleteRoute"):
+        assert response_problems(action, 200, {"RouteTable": GOOD_ROUTE_TABLE, "ResponseContext": CONTEXT}) == []
+    read = {"RouteTables": [GOOD_ROUTE_TABLE], "NextPageToken": "eyJ9", "ResponseContext": CONTEXT}
+    assert response_problems("ReadRouteTables", 200, read) == []
+    bad_route = dict(GOOD_ROUTE_TABLE, Routes=[{"DestinationIpRange": "10.1.0.0/16", "Target": "local"}])
+    assert response_problems("ReadRouteTables", 200, {"RouteTables": [bad_route], "ResponseContext": CONTEXT})
+    validate_request("CreateRoute", {"RouteTableId": "rtb-a1a1a1a1", "DestinationIpRange": "0.0.0.0/0", "DryRun": True})
+    try:
+        validate_request("DeleteRoute", {"RouteTableId": "rtb-a1a1a1a1"})
+    except ApiError as error:
+        assert error.kind.code == "7000"
+    else:
+        raise AssertionError("DeleteRoute without DestinationIpRange passed")

@@ -8,6 +8,7 @@ Pure; shared by the route planner (_route_plan) and the info report (_route_repo
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
@@ -83,23 +84,28 @@ def target_of(route: Route) -> str:
     return "unknown"
 
 
+@functools.lru_cache(maxsize=4096)
+def _network(text: str) -> Optional[Any]:
+    """A CIDR parsed once (a topology compares the same few ranges many times), or None if it is not one."""
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except (ValueError, TypeError):
+        return None
+
+
 def same_range(a: Optional[str], b: Optional[str]) -> bool:
     """Whether two CIDRs are the same network (10.1.0.0/16 and 10.1.0.0/16), tolerant of odd text."""
     if not a or not b:
         return False
-    try:
-        return ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
-    except ValueError:
-        return a == b
+    net_a, net_b = _network(a), _network(b)
+    return net_a == net_b if net_a is not None and net_b is not None else a == b
 
 
 def overlaps(a: Optional[str], b: Optional[str]) -> bool:
     if not a or not b:
         return False
-    try:
-        return ipaddress.ip_network(a, strict=False).overlaps(ipaddress.ip_network(b, strict=False))
-    except (ValueError, TypeError):
-        return False
+    net_a, net_b = _network(a), _network(b)
+    return net_a is not None and net_b is not None and net_a.version == net_b.version and net_a.overlaps(net_b)
 
 
 def route_view(net_id: str, table: Table, route: Route) -> Dict[str, str]:

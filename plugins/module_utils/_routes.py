@@ -140,6 +140,8 @@ def gather_nets(
     nets = {net: NetInfo(net, ranges.get(net), account) for net, account in accounts.items()}
     if not nets:
         return nets
+    # Guess (no source): a NetIds filter naming another account's Net matches nothing rather than being
+    # refused, as on AWS and in the simulator; so the task's one read tells its own Nets apart.
     by_reader: Dict[str, List[str]] = {TASK: sorted(nets)}
     tables = {TASK: read_route_tables(clients[TASK], {"NetIds": sorted(nets)})}
     seen = {t.get("NetId") for t in tables[TASK]}

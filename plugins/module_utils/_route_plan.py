@@ -25,7 +25,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     net_ids,
     state_name,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import DELETE, REJECT, Plan, Step
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, DELETE, REJECT, Plan, Step
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (  # noqa: F401  (re-exported)
     CREATE_ROUTE,
     DELETE_ROUTE,
@@ -167,6 +167,13 @@ def peer_overlap(item: Plan, nets: Dict[str, NetInfo], peers: Dict[str, Dict[str
 
 def missing_side(info: NetInfo) -> str:
     account = info.account
+    if info.tried is not None:
+        given = "accepter_credentials" + ("" if info.tried == ACCEPTER else f" of account {info.tried}")
+        return (
+            f"routes: the {given} cannot see the route tables of Net {info.net_id} (every Net has a main table, and "
+            "only its owner reads it), so they are not the credentials of its owner, or the Net is not in this "
+            "region. Nothing was done for this pair: fix those credentials."
+        )
     if account is None:
         return (
             f"routes: no route table of Net {info.net_id} could be read, with this task's credentials or any "

@@ -55,6 +55,7 @@ class NetInfo:
     tables: Optional[List[Table]] = None
     actor: Optional[str] = None
     task_owned: bool = False
+    tried: Optional[str] = None  # credentials that were given for its account but returned none of its tables
 
 
 # -- tables and routes ---------------------------------------------------------

@@ -10,7 +10,7 @@ steps into the peering plans. Decisions live in _route_plan (pure), writes in _r
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
@@ -156,6 +156,8 @@ def gather_nets(
             tables[actor] = read_route_tables(clients[actor], {"NetIds": wanted})
         owned = {t.get("NetId") for t in tables[actor]}
         for net in wanted:
+            if net not in owned and actor != TASK:
+                nets[net].tried = actor
             if net in owned:
                 info = nets[net]
                 info.tables = [t for t in tables[actor] if t.get("NetId") == net]
@@ -180,11 +182,13 @@ def add_routes(
     mode: str = "merged",
     listed_count: Optional[int] = None,
     all_peerings_read: bool = True,
-) -> List[Dict[str, str]]:
-    """Read, plan and merge the routes into ``plans`` (refusals included); the stale routes found.
+) -> Tuple[List[Dict[str, str]], Dict[str, Set[str]]]:
+    """Read, plan and merge the routes into ``plans`` (refusals included).
 
-    Without ``option`` nothing is read: only the overlap of each pair's two Nets is checked,
-    from the ranges the peerings read show.
+    Returns the stale routes found, and {actor: the Nets whose tables it read}: only a Net's
+    owner reads its tables, so those credentials are proven for those Nets (TopologyRun then
+    skips the accepter check's ReadNets for them). Without ``option`` nothing is read: only
+    the overlap of each pair's two Nets is checked, from the ranges the peerings read show.
     """
     if option is None:
         nets = {net: NetInfo(net, ip_range) for net, ip_range in known_ranges(observed).items()}
@@ -192,4 +196,8 @@ def add_routes(
         nets = gather_nets(clients, actors, plans, observed)
     decisions, stale = plan_routes(plans, nets, observed, option, mode, listed_count, all_peerings_read)
     merge_routes(plans, decisions, option is not None)
-    return stale
+    proven: Dict[str, Set[str]] = {}
+    for info in nets.values():
+        if info.actor is not None and info.tables is not None:
+            proven.setdefault(info.actor, set()).add(info.net_id)
+    return stale, proven

@@ -161,8 +161,9 @@ notes:
     write (create, accept, reject, delete, each tag change), and polls while waiting."
   - "With O(routes): one C(ReadRouteTables) as this task's account and one per account of O(accepter_credentials)
     whose Nets are listed; one C(ReadNets) per account only for Nets whose range no peering read shows; then one
-    C(CreateRoute) per missing route and one C(DeleteRoute) per route removed. A re-run with nothing to change makes
-    one C(ReadNetPeerings) and one C(ReadRouteTables) per account."
+    C(CreateRoute) per missing route and one C(DeleteRoute) per route removed. Reading an account's route tables
+    proves its O(accepter_credentials) (only a Net's owner reads them), so no other C(ReadNets) is made for them.
+    A re-run with nothing to change makes one C(ReadNetPeerings) and one C(ReadRouteTables) per account."
   - The task's account must be allowed C(ReadNetPeerings), C(CreateNetPeering), C(AcceptNetPeering) (its own Nets),
     C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags) and C(DeleteTags). Each accepter account needs
     C(ReadNets) and C(AcceptNetPeering).
@@ -457,14 +458,16 @@ class NetPeerings(OscModule):
             listed, observed, actors, params["state"], params["scope_tags"] or {}, own_nets=own_nets
         )
         option = RouteOption.from_params(params["routes"])
-        stale = add_routes(self.clients, actors, plans + removals, observed, option, params["state"], len(plans))
+        stale, proven = add_routes(
+            self.clients, actors, plans + removals, observed, option, params["state"], len(plans)
+        )
 
         def make_executor():  # loaded only when a plan has steps: a re-run with nothing to do compiles less
             from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 
             return Executor(self.clients, wait=params["wait"], wait_timeout=params["wait_timeout"])
 
-        run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode)
+        run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode, proven)
         results = run.run(plans + removals)
         for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
             self.warn(warning)

@@ -199,3 +199,12 @@ def test_overlap_refused_before_any_write(run):
         assert word in failure["msg"]
     assert not any(a["accepter_net_id"] == A3 for a in result["actions"])
     assert ("ReadNets", A) in run.calls()  # A3's range: no peering of it was read
+
+
+def test_wrong_accepter_credentials_are_found_by_the_table_read_before_any_write(run):
+    wrong = [dict(account_id=B, **KEYS_A)]  # account A's keys given as B's
+    result = run(PAIRS[2:], routes={}, accepter_credentials=wrong)
+    assert result["failed"] and result["summary"]["failed"] == 1
+    assert "cannot see the route tables of Net vpc-b0000000" in result["failures"][0]["msg"]
+    assert f"accepter_credentials of account {B}" in result["failures"][0]["msg"]
+    assert all(action.startswith("Read") for action, _ in run.calls())

@@ -27,6 +27,8 @@ options:
         Routes in the selected tables of the task's Nets that point to a peering that is no longer live are stale;
         they are reported, and O(state=overridden) of M(outscale.cloud.net_peerings) removes them.
       - Routes are written only once the peering is C(active).
+      - "Permissions (EIM policy actions): with this option, this task's account and each account of
+        O(accepter_credentials) also need C(ReadRouteTables), C(CreateRoute), C(DeleteRoute) and C(ReadNets)."
     type: dict
     suboptions:
       route_tables:

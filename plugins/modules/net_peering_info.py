@@ -44,7 +44,8 @@ options:
   routes:
     description:
       - Also report, for each peering and each side this task's account owns (only the owner of a Net reads its route
-        tables), whether traffic can flow, in RV(net_peerings[].routes). One more C(ReadRouteTables) call.
+        tables), whether traffic can flow, in RV(net_peerings[].routes). One more C(ReadRouteTables) call, which
+        the account must be allowed.
     type: bool
     default: false
   route_table_tags:

@@ -53,6 +53,8 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     pending_delete_advice,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_wait import wait_for_state
+from ansible_collections.outscale.cloud.plugins.module_utils._route_apply import write_route
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     apply_tag_diff,
     tags_to_dict,
@@ -190,6 +192,9 @@ class Executor:
 
     def _run(self, step: Step, plan: Plan, current: Optional[Peering]) -> Optional[Peering]:
         """One step: the peering afterwards."""
+        if step.kind in ROUTE_KINDS:
+            write_route(self, step, current)  # the side owner's client; the peering is unchanged
+            return current
         if step.kind == CHECK_ACCEPTER:
             self._check_accepter(step)
             return current

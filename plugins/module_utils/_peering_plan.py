@@ -100,11 +100,17 @@ class Step:
     net_id: Optional[str] = None
     account: Optional[str] = None
     best_effort: bool = False
+    route_table_id: Optional[str] = None  # route steps (_route_plan): the table and destination
+    destination_ip_range: Optional[str] = None
 
     def as_dict(self) -> Dict[str, Any]:
         out = {"step": self.kind, "actor": self.actor, "net_peering_id": self.peering_id, "reason": self.reason}
         if self.tags:
             out["tags"] = dict(self.tags)
+        if self.route_table_id:
+            out.update(
+                net_id=self.net_id, route_table_id=self.route_table_id, destination_ip_range=self.destination_ip_range
+            )
         return out
 
 
@@ -125,6 +131,9 @@ class Plan:
     warnings: List[str] = field(default_factory=list)
     known_ids: Tuple[str, ...] = ()
     observed: Tuple[Peering, ...] = ()
+    # With the routes option (_route_plan.merge_routes): the routes through the peering, now and predicted.
+    routes_before: Optional[List[Dict[str, str]]] = None
+    routes_after: Optional[List[Dict[str, str]]] = None
 
     @property
     def changes(self) -> bool:

@@ -37,15 +37,25 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     kept_of,
     plan,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS, routes_now
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
 
 if TYPE_CHECKING:  # the executor is loaded only when a plan has steps (see TopologyRun.run)
     from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 
 SUMMARY_KEYS = ("created", "accepted", "rejected", "deleted", "retagged", "unchanged", "failed")
+ROUTE_SUMMARY_KEYS = ("routes_created", "routes_deleted")
 COUNTED_STEPS = {"create": "created", "accept": "accepted", "reject": "rejected", "delete": "deleted"}
 # summary key -> how the one-line plan says it, in check mode ("3 to create") and after the run ("3 created").
-PLAN_VERBS = {"created": "create", "accepted": "accept", "rejected": "reject", "deleted": "delete", "retagged": "retag"}
+PLAN_VERBS = {
+    "created": "create",
+    "accepted": "accept",
+    "rejected": "reject",
+    "deleted": "delete",
+    "retagged": "retag",
+    "routes_created": "create",
+    "routes_deleted": "delete",
+}
 # How a step reads in the diff's line of its pair.
 STEP_WORDS = {"create_tags": "tag", "delete_tags": "untag"}
 
@@ -200,11 +210,14 @@ class TopologyRun:
         make_executor: Callable[[], Executor],
         max_concurrent_writes: int,
         check_mode: bool,
+        proven: Optional[Dict[str, Set[str]]] = None,
     ) -> None:
         self.clients = clients
         self.make_executor = make_executor
         self.max_concurrent_writes = max_concurrent_writes
         self.check_mode = check_mode
+        # {actor: Nets its credentials already proved to own} (their route tables were read)
+        self.proven = proven or {}
         self.warnings: List[str] = []
 
     def check_accepters(self, plans: List[Plan]) -> Dict[str, OscError]:
@@ -212,11 +225,15 @@ class TopologyRun:
         needed: Dict[str, Set[str]] = {}
         for item in plans:
             for step in item.steps:
-                if step.actor != TASK:
+                # Route steps are not accepts: their account's credentials were proven by reading its tables.
+                if step.actor != TASK and step.kind not in ROUTE_KINDS:
                     net = net_ids(item.before)[1] if item.before else item.wanted.accepter_net_id
                     needed.setdefault(step.actor, set()).add(net)
         failures = {}
         for actor, nets in sorted(needed.items()):
+            nets = nets - self.proven.get(actor, set())  # its tables were read (routes): already proven
+            if not nets:
+                continue
             try:
                 seen = {net["NetId"] for net in read_nets(self.clients[actor], sorted(nets))}
                 missing = sorted(nets - seen)
@@ -313,9 +330,12 @@ def describe(item: Plan) -> Dict[str, Any]:
 
 def counts_line(summary: Dict[str, int], check_mode: bool) -> str:
     """The summary in one line a person reads: '3 to create, 2 to accept, 185 unchanged, 0 failed' (check mode)."""
-    words = [
-        f"{summary[key]} {f'to {verb}' if check_mode else key}" for key, verb in PLAN_VERBS.items() if summary[key]
-    ]
+    words = []
+    for key, verb in PLAN_VERBS.items():
+        if summary.get(key):
+            noun = "routes " if key in ROUTE_SUMMARY_KEYS else ""
+            done = key.replace("routes_", "")
+            words.append(f"{summary[key]} {noun}{f'to {verb}' if check_mode else done}")
     return ", ".join([*words, f"{summary['unchanged']} unchanged", f"{summary['failed']} failed"])
 
 
@@ -338,6 +358,8 @@ def diff_line(
     '+ vpc-a -> vpc-b: create, accept (absent -> active) tags +Name=x'; '-' removes,
     '~' changes, '!' failed (its message is in failures and the task's msg).
     """
+    route_steps = [step for step in steps if step["step"] in ROUTE_KINDS]
+    steps = [step for step in steps if step["step"] not in ROUTE_KINDS]
     kinds = [step["step"] for step in steps]
     mark = "!" if failed else "+" if "create" in kinds else "-" if {"delete", "reject"} & set(kinds) else "~"
     peering_id = (after or {}).get("net_peering_id") or (before or {}).get("net_peering_id")
@@ -346,23 +368,36 @@ def diff_line(
         for step in steps
     ]
     shown_id = f" {peering_id}" if peering_id else ""
-    line = f"{mark} {name}{shown_id}: {', '.join(words) or 'failed'} ({_state_of(before)} -> {_state_of(after)})"
+    line = f"{mark} {name}{shown_id}: {', '.join(words) or ('failed' if failed else 'routes')} "
+    line += f"({_state_of(before)} -> {_state_of(after)})"
     source_account, accepter_account = (
         (after or before or {}).get(key) for key in ("source_account_id", "accepter_account_id")
     )
     if accepter_account and accepter_account != source_account:  # across accounts (the source may be unknown yet)
         line += f" accepter account {accepter_account}"
     tags = _tag_changes(before, after)
-    return line + (" tags " + tags if tags else "")
+    line += f" tags {tags}" if tags else ""
+    for step in route_steps:
+        sign = "+" if step["step"] == "create_route" else "-"
+        failed_word = " FAILED" if step.get("outcome") == "failed" else ""
+        line += (
+            f"\n    {sign} route {step.get('destination_ip_range')} in {step.get('route_table_id')} "
+            f"of {step.get('net_id')}{failed_word}"
+        )
+    return line
 
 
-def report(results: List[Dict[str, Any]], listed_count: int, check_mode: bool = False) -> Dict[str, Any]:
+def report(
+    results: List[Dict[str, Any]], listed_count: int, check_mode: bool = False, with_routes: bool = False
+) -> Dict[str, Any]:
     """The module's result fields: msg, net_peerings, summary, actions, failures, and the diff.
 
     The diff is Ansible's ``prepared`` text: the counts, then one line per pair that changes
-    (or would), instead of whole objects, so a large topology's ``--check --diff`` stays readable.
+    (or would), instead of whole objects, so a large topology's ``--check --diff`` stays readable;
+    each route added or removed gets a line of its own under its pair's.
+    ``with_routes``: each peering gains ``routes``, the summary routes_created and routes_deleted.
     """
-    summary = dict.fromkeys(SUMMARY_KEYS, 0)
+    summary = dict.fromkeys(SUMMARY_KEYS + (ROUTE_SUMMARY_KEYS if with_routes else ()), 0)
     peerings, actions, failures = [], [], []
     lines = []
     for index, result in enumerate(results):
@@ -374,11 +409,16 @@ def report(results: List[Dict[str, Any]], listed_count: int, check_mode: bool = 
             actions.append(dict(pair, **action))
             if action["outcome"] != "failed" and action["step"] in COUNTED_STEPS:
                 summary[COUNTED_STEPS[action["step"]]] += 1
+            if with_routes and action["outcome"] in ("done", "planned") and action["step"] in ROUTE_KINDS:
+                summary["routes_" + action["step"].split("_")[0] + "d"] += 1
         if any(a["step"] in ("create_tags", "delete_tags") and a["outcome"] != "failed" for a in steps):
             summary["retagged"] += 1
         final = outcome.peering if outcome else (error.result.get("peering", item.before) if error else item.before)
+        routes = routes_now(item, steps) if with_routes else None
         if index < listed_count:
             peerings.append(normalize_peering(final) if final else None)
+            if final and with_routes:
+                peerings[-1]["routes"] = routes
         if error:
             summary["failed"] += 1
             failure = dict(pair, msg=error.full_message())

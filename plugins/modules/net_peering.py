@@ -15,7 +15,7 @@ description:
   - Can create a peering to another account's Net and accept it in the same task, with O(accepter_credentials).
 author:
   - outscale.cloud maintainers (@outscale)
-extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
+extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group, outscale.cloud.routes]
 attributes:
   check_mode:
     support: full
@@ -115,8 +115,8 @@ options:
         O(accepter_credentials.profile). The E(OSC_*) environment variables never apply to them.
       - Region, endpoint and TLS settings not given here (nor in the profile) are taken from this task's connection,
         as are O(request_timeout), O(max_retries) and O(retry_max_time).
-      - Only used with O(state=accepted) and O(state=rejected); with V(present) or V(absent) they are ignored (not even
-        checked), with a warning.
+      - Only used with O(state=accepted) and O(state=rejected), or with O(routes) (to route or clean up the accepter's
+        side); otherwise they are ignored (not even checked), with a warning.
     type: dict
     suboptions:
       access_key:
@@ -153,8 +153,10 @@ options:
         type: path
 notes:
   - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(CreateNetPeering),
-    C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags).
-    The account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering), C(RejectNetPeering)."
+    C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags); with O(routes), also
+    C(ReadRouteTables), C(CreateRoute), C(DeleteRoute) and C(ReadNets) (for a Net range no peering read shows).
+    The account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering), C(RejectNetPeering); with O(routes),
+    also C(ReadRouteTables), C(CreateRoute) and C(DeleteRoute) (each side's routes are written with its owner's keys)."
   - "API calls: a run that changes nothing makes one ReadNetPeerings call; a creation adds one CreateNetPeering,
     an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags."
   - If the connection drops after a CreateNetPeering was sent, the module reads the peerings of the pair again and adopts
@@ -169,6 +171,9 @@ notes:
     task may delete and says, in a warning, which remain and why.
   - With O(accepter_credentials), before creating a peering that they must accept, the module proves they are the
     accepter account's with one C(ReadNets) of the accepter Net, so wrong keys never leave a half-made peering.
+  - "With O(routes): one C(ReadRouteTables) as this task's account (and one with O(accepter_credentials) for the
+    other side), one C(ReadNets) per account only for a Net whose range no peering read shows, then one
+    C(CreateRoute) per missing route and one C(DeleteRoute) per route removed."
   - Waiting for C(active) can take a while on a busy platform; run such tasks with C(async) and C(poll) to free the
     connection, and raise O(wait_timeout) if needed.
 seealso:
@@ -217,6 +222,27 @@ EXAMPLES = r"""
     source_net_id: vpc-11111111
     accepter_net_id: vpc-22222222
     state: absent
+
+- name: Peer two Nets of two accounts, accept, and route both sides' main tables in the same task
+  outscale.cloud.net_peering:
+    source_net_id: vpc-11111111
+    accepter_net_id: vpc-33333333
+    accepter_owner_id: "222222222222"
+    state: accepted
+    accepter_credentials:
+      profile: other-account
+    routes:
+      route_tables: main
+
+- name: Delete a peering and, first, the routes to it in both accounts
+  outscale.cloud.net_peering:
+    source_net_id: vpc-11111111
+    accepter_net_id: vpc-33333333
+    accepter_owner_id: "222222222222"
+    state: absent
+    accepter_credentials:
+      profile: other-account
+    routes: {}
 """
 
 RETURN = r"""
@@ -297,6 +323,32 @@ net_peering:
       returned: when net_peering is not null
       type: dict
       sample: {"Name": "front-to-back"}
+    routes:
+      description: With O(routes), the routes through this peering on each side the task can see, after the task.
+      type: list
+      elements: dict
+      returned: when O(routes) is set
+      sample:
+        - {net_id: vpc-11111111, route_table_id: rtb-11111111, destination_ip_range: 10.2.0.0/16}
+        - {net_id: vpc-22222222, route_table_id: rtb-22222222, destination_ip_range: 10.1.0.0/16}
+route_actions:
+  description:
+    - With O(routes), each route step taken (or planned, in check mode), in order. C(step) is C(create_route) or
+      C(delete_route); C(actor) is V(task) or V(accepter); C(outcome) is C(done), C(planned) or C(failed).
+  returned: when O(routes) is set
+  type: list
+  elements: dict
+  sample:
+    - {step: create_route, actor: task, net_peering_id: pcx-12345678, net_id: vpc-11111111,
+       route_table_id: rtb-11111111, destination_ip_range: 10.2.0.0/16, reason: no route to the peer through it,
+       outcome: done}
+stale_routes:
+  description:
+    - With O(routes), routes in the selected tables of the pair's Nets that point to a peering read as ended. They
+      are reported, never removed by this module (M(outscale.cloud.net_peerings) with O(state=overridden) removes them).
+  returned: when O(routes) is set
+  type: list
+  elements: dict
 api_error:
   description: The failed API call's fields, when the task failed on an API error.
   returned: on API failure
@@ -349,6 +401,12 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     read_pair,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, Actors, Wanted, plan
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS, RouteOption, routes_now
+from ansible_collections.outscale.cloud.plugins.module_utils._routes import (
+    add_routes,
+    routes_argument_spec,
+    validate_routes,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
 STATES_USING_ACCEPTER = ("accepted", "rejected")
@@ -373,6 +431,7 @@ class NetPeering(OscModule):
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
             accepter_credentials=dict(type="dict", options=other_account_argument_spec()),
+            routes=routes_argument_spec(),
         )
         return spec
 
@@ -435,6 +494,7 @@ class NetPeering(OscModule):
         error = validate_tags(params["tags"])
         if error:
             raise OscError(error)
+        validate_routes(params["routes"])
         if params["tags"] is not None and params["state"] in ("rejected", "absent"):
             self.warn("tags are only applied with state=present or state=accepted; they were ignored.")
         if params["remove_tags"] is not None and params["state"] in ("rejected", "absent"):
@@ -451,9 +511,13 @@ class NetPeering(OscModule):
 
     def execute(self):
         params = self.params
-        if params["accepter_credentials"] is not None and params["state"] not in STATES_USING_ACCEPTER:
+        uses_accepter = params["state"] in STATES_USING_ACCEPTER or params["routes"] is not None
+        if params["accepter_credentials"] is not None and not uses_accepter:
             # Not even resolved: a profile or keys that do not work must not fail a task that does not use them.
-            self.warn("accepter_credentials are only used with state=accepted or state=rejected; they were ignored.")
+            self.warn(
+                "accepter_credentials are only used with state=accepted or state=rejected, or with routes; they were "
+                "ignored."
+            )
         elif params["accepter_credentials"] is not None:
             self.add_client(ACCEPTER, params["accepter_credentials"], "accepter_credentials")
         wanted = Wanted(
@@ -473,8 +537,14 @@ class NetPeering(OscModule):
             observed = [found] if found else []
         actors = Actors(any_accepter=ACCEPTER in self.clients, region=self.client.settings.region)
         the_plan = plan(wanted, observed, actors)
+        self.option = RouteOption.from_params(params["routes"])
+        # Only the pair was read: a route to a peering not read is not known to be stale.
+        stale, _proven = add_routes(self.clients, actors, [the_plan], observed, self.option, all_peerings_read=False)
+        self.plan = the_plan
         for warning in the_plan.warnings:
             self.warn(warning)
+        if self.option is not None:
+            self.result["stale_routes"] = stale
         self.report(the_plan.before, the_plan.before)
         if the_plan.refusal:
             raise OscError(the_plan.refusal)
@@ -492,16 +562,22 @@ class NetPeering(OscModule):
             for warning in executor.warnings:
                 self.warn(warning)
         self.changed = outcome.changed
-        self.report(the_plan.before, outcome.peering)
+        self.report(the_plan.before, outcome.peering, outcome.actions)
 
-    def report(self, before, after):
+    def report(self, before, after, actions=()):
         self.before = before
         self.result["net_peering"] = normalize_peering(after) if after else None
         self.diff = dict(before=diff_view(before), after=diff_view(after))
+        if getattr(self, "option", None) is not None:
+            routes = routes_now(self.plan, list(actions))
+            if self.result["net_peering"]:
+                self.result["net_peering"]["routes"] = routes
+            self.result["route_actions"] = [a for a in actions if a.get("step") in ROUTE_KINDS]
+            self.diff["before"]["routes"], self.diff["after"]["routes"] = list(self.plan.routes_before or []), routes
 
     def failure_result(self, error):
         if "peering" in error.result:
-            self.report(getattr(self, "before", None), error.result["peering"])
+            self.report(getattr(self, "before", None), error.result["peering"], error.result.get("actions", []))
         return super().failure_result(error)
 
 

@@ -41,6 +41,17 @@ options:
         a malformed one fails before any API call.
     type: dict
     default: {}
+  routes:
+    description:
+      - Also report, for each peering and each side this task's account owns (only the owner of a Net reads its route
+        tables), whether traffic can flow, in RV(net_peerings[].routes). One more C(ReadRouteTables) call, which
+        the account must be allowed.
+    type: bool
+    default: false
+  route_table_tags:
+    description:
+      - With O(routes), only the route tables that carry all these tags.
+    type: dict
 extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
 attributes:
   check_mode:
@@ -50,8 +61,10 @@ attributes:
     support: N/A
     description: The module changes nothing, so there is no diff to show.
 notes:
-  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings)."
+  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings); with O(routes), also
+    C(ReadRouteTables)."
   - Results are read 1000 per API call; a listing of N peerings costs ceil(N / 1000) C(ReadNetPeerings) calls (at least one).
+  - With O(routes), one C(ReadRouteTables) of every Net of the peerings read (1000 tables a page).
 seealso:
   - module: outscale.cloud.net_peering
     description: Create, accept, reject and delete Net peerings.
@@ -116,6 +129,18 @@ EXAMPLES = r"""
     filters:
       state_names: active
   register: other_account
+
+- name: Can traffic flow? Tables without a route to the peer, routes elsewhere, stale routes
+  outscale.cloud.net_peering_info:
+    filters:
+      state_names: active
+    routes: true
+  register: routed
+
+- name: Show the problems
+  ansible.builtin.debug:
+    msg: "{{ routed.net_peerings | map(attribute='routes') | flatten | map(attribute='problems') | flatten
+             | map(attribute='message') | list }}"
 
 - name: Show the IDs of the active peerings
   ansible.builtin.debug:
@@ -204,6 +229,27 @@ net_peerings:
       returned: always
       type: dict
       sample: {"Name": "hub-to-spoke1", "env": "prod"}
+    routes:
+      description:
+        - With O(routes), one entry per side of the peering whose Net this account owns.
+        - C(net_id); C(peer_ip_range), the other Net's range; C(route_tables), each selected table with its
+          C(route_table_id), C(main), C(routes_through_peering) (destinations sent through this peering) and
+          C(route_to_peer) (the route to the peer's range, C(destination_ip_range) and C(target), or C(null)).
+        - C(problems), each with C(kind) (C(missing), an active peering with no route to the peer in a table;
+          C(other_target), the peer's range sent elsewhere; C(stale), a route to a peering that is no longer live),
+          C(route_table_id), C(destination_ip_range), C(target) and a C(message) saying what is wrong.
+        - A route to a peering not read is called stale only when every peering was read (no O(filters), no
+          O(net_peering_ids)).
+      returned: when O(routes=true)
+      type: list
+      elements: dict
+      sample:
+        - net_id: vpc-a1a1a1a1
+          peer_ip_range: 10.3.0.0/16
+          route_tables:
+            - {route_table_id: rtb-a1a1a1a1, main: true, routes_through_peering: [10.3.0.0/16],
+               route_to_peer: {destination_ip_range: 10.3.0.0/16, target: pcx-1a2b3c4d}}
+          problems: []
   sample:
     - net_peering_id: pcx-1a2b3c4d
       state:
@@ -272,9 +318,12 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     LIVE_STATES,
     TERMINAL_STATES,
     build_filters,
+    is_live,
+    net_ids,
     normalize_peering,
     read_peerings,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
 STATE_NAMES = LIVE_STATES + TERMINAL_STATES
 # Filter keys whose values have a known shape: checked here, so a typo fails
@@ -335,7 +384,12 @@ class NetPeeringInfo(OscModule):
     @classmethod
     def argument_spec(cls):
         spec = super().argument_spec()
-        spec.update(net_peering_ids=dict(type="list", elements="str"), filters=dict(type="dict", default={}))
+        spec.update(
+            net_peering_ids=dict(type="list", elements="str"),
+            filters=dict(type="dict", default={}),
+            routes=dict(type="bool", default=False),
+            route_table_tags=dict(type="dict"),
+        )
         return spec
 
     def validate(self):
@@ -352,6 +406,11 @@ class NetPeeringInfo(OscModule):
         error = check_filters(filters)
         if error:
             raise OscError(error)
+        error = validate_tags(self.params["route_table_tags"], "route_table_tags")
+        if error:
+            raise OscError(error)
+        if self.params["route_table_tags"] is not None and not self.params["routes"]:
+            self.warn("route_table_tags is only used with routes=true; it was ignored.")
 
     def execute(self):
         ids = self.params["net_peering_ids"]
@@ -362,6 +421,25 @@ class NetPeeringInfo(OscModule):
             self.api_filters["NetPeeringIds"] = ids
         peerings = read_peerings(self.client, self.api_filters)
         self.result["net_peerings"] = [normalize_peering(peering) for peering in peerings]
+        if self.params["routes"]:
+            self.add_routes(peerings, all_read=ids is None and not self.api_filters)
+
+    def add_routes(self, peerings, all_read):
+        """One ReadRouteTables of every Net read; the tables returned are this account's."""
+        # Imported here: a listing without routes loads (and compiles) no route code.
+        from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
+        from ansible_collections.outscale.cloud.plugins.module_utils._route_report import route_report
+
+        nets = sorted({net for peering in peerings for net in net_ids(peering) if net})
+        tables = read_route_tables(self.client, {"NetIds": nets}) if nets else []
+        by_net = {}
+        for table in tables:
+            by_net.setdefault(table.get("NetId"), []).append(table)
+        live = {p["NetPeeringId"] for p in peerings if is_live(p)}
+        ended = {p["NetPeeringId"] for p in peerings if not is_live(p)}
+        tags = {k: "" if v is None else str(v) for k, v in (self.params["route_table_tags"] or {}).items()}
+        for item, peering in zip(self.result["net_peerings"], peerings):
+            item["routes"] = route_report(peering, by_net, tags, live, ended, all_read)
 
 
 def main():

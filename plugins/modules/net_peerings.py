@@ -30,7 +30,7 @@ description:
     credentials for that account. Those credentials are proven with one C(ReadNets) per account before any write.
 author:
   - outscale.cloud maintainers (@outscale)
-extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group]
+extends_documentation_fragment: [outscale.cloud.osc, outscale.cloud.osc.action_group, outscale.cloud.routes]
 options:
   peerings:
     description:
@@ -177,8 +177,15 @@ notes:
     write (create, accept, reject, delete, each tag change), and polls while waiting."
   - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(ReadNets), C(CreateNetPeering),
     C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags) (C(ReadNets) tells
-    its side of a scoped pending request with O(state=overridden)).
-    Each account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering)."
+    its side of a scoped pending request with O(state=overridden)); with O(routes), also C(ReadRouteTables),
+    C(CreateRoute) and C(DeleteRoute).
+    Each account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering); with O(routes), also
+    C(ReadRouteTables), C(CreateRoute) and C(DeleteRoute) (each side's routes are written with its owner's keys)."
+  - "With O(routes): one C(ReadRouteTables) as this task's account and one per account of O(accepter_credentials)
+    whose Nets are listed; one C(ReadNets) per account only for Nets whose range no peering read shows; then one
+    C(CreateRoute) per missing route and one C(DeleteRoute) per route removed. Reading an account's route tables
+    proves its O(accepter_credentials) (only a Net's owner reads them), so no other C(ReadNets) is made for them.
+    A re-run with nothing to change makes one C(ReadNetPeerings) and one C(ReadRouteTables) per account."
   - For long waits, run the task with C(async) and C(poll), so that a slow platform does not hold a connection open.
 seealso:
   - module: outscale.cloud.net_peering
@@ -227,6 +234,28 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     var: topology.summary
 
+- name: Full mesh with the routes of every Net's main table, both sides, removed with the peerings they serve
+  outscale.cloud.net_peerings:
+    peerings: "{{ groups['nets'] | map('extract', hostvars) | list | outscale.cloud.full_mesh }}"
+    state: overridden
+    scope_tags:
+      topology: prod-mesh
+    routes:
+      route_tables: main
+
+- name: Routes only in the route tables tagged tier=app
+  outscale.cloud.net_peerings:
+    peerings:
+      - source_net_id: vpc-11111111
+        accepter_net_id: vpc-33333333
+        accepter_owner_id: "222222222222"
+    accepter_credentials:
+      - account_id: "222222222222"
+        profile: other
+    routes:
+      route_table_tags:
+        tier: app
+
 - name: Remove the listed peerings
   outscale.cloud.net_peerings:
     peerings:
@@ -249,6 +278,8 @@ net_peerings:
     - Every listed peering after the task, in the order of O(peerings), each in the shape of the C(net_peering) that
       M(outscale.cloud.net_peering) returns. C(null) for a peering that does not exist (deleted, or never created).
     - In check mode, the prediction; a peering still to be created has no ID.
+    - With O(routes), each gains C(routes), the routes through it on each side (C(net_id), C(route_table_id),
+      C(destination_ip_range)), as they are after the task.
   returned: always
   type: list
   elements: dict
@@ -259,6 +290,9 @@ net_peerings:
       accepter_net: {account_id: "111111111111", ip_range: 10.2.0.0/16, net_id: vpc-22222222}
       expiration_date: "2026-12-04T10:00:00.000Z"
       tags: {topology: prod-mesh}
+      routes:
+        - {net_id: vpc-11111111, route_table_id: rtb-11111111, destination_ip_range: 10.2.0.0/16}
+        - {net_id: vpc-22222222, route_table_id: rtb-22222222, destination_ip_range: 10.1.0.0/16}
   contains:
     net_peering_id:
       description: ID of the peering (C(null) in check mode for a peering still to be created).
@@ -330,10 +364,32 @@ net_peerings:
       returned: for a peering that exists
       type: dict
       sample: {topology: prod-mesh}
+    routes:
+      description: With O(routes), the routes through the peering on each side, as they are after the task.
+      returned: when O(routes) is set and the peering exists
+      type: list
+      elements: dict
+      contains:
+        net_id:
+          description: The Net whose route table holds the route.
+          returned: always
+          type: str
+          sample: vpc-11111111
+        route_table_id:
+          description: The route table.
+          returned: always
+          type: str
+          sample: rtb-11111111
+        destination_ip_range:
+          description: The peer Net's IP range, sent through the peering.
+          returned: always
+          type: str
+          sample: 10.2.0.0/16
 summary:
   description:
     - How many peerings each kind of step concerned. A peering created and accepted in one run counts in both.
     - C(unchanged) counts the listed peerings that needed nothing; C(failed) the pairs (listed or removed) that failed.
+    - With O(routes), C(routes_created) and C(routes_deleted) count the routes written and deleted.
   returned: always
   type: dict
   sample: {created: 3, accepted: 3, rejected: 0, deleted: 1, retagged: 3, unchanged: 7, failed: 0}
@@ -373,9 +429,33 @@ summary:
       returned: always
       type: int
       sample: 0
+    routes_created:
+      description: With O(routes), routes written.
+      returned: when O(routes) is set
+      type: int
+      sample: 4
+    routes_deleted:
+      description: With O(routes), routes deleted.
+      returned: when O(routes) is set
+      type: int
+      sample: 0
+stale_routes:
+  description:
+    - With O(routes), the routes found in the selected tables of the listed Nets that point to a peering that is no
+      longer live. O(state=overridden) deletes them (see RV(actions)); the other states leave them.
+  returned: when O(routes) is set
+  type: list
+  elements: dict
+  sample:
+    - {net_id: vpc-11111111, route_table_id: rtb-12345678, destination_ip_range: 10.9.0.0/16,
+       net_peering_id: pcx-87654321}
 actions:
   description:
     - Each step taken (or, in check mode, planned), in order per pair.
+    - C(step) is one of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags), and with
+      O(routes) C(create_route) and C(delete_route) (which also give C(net_id), C(route_table_id) and
+      C(destination_ip_range)); C(actor) is
+      V(task) or the account of the O(accepter_credentials) used; C(outcome) is C(done), C(planned) or C(failed).
   returned: always
   type: list
   elements: dict
@@ -396,7 +476,8 @@ actions:
     step:
       description:
         - One of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags), or C(check_accepter)
-          (the read that proves O(accepter_credentials) before a create).
+          (the read that proves O(accepter_credentials) before a create); with O(routes), also C(create_route) and
+          C(delete_route), which give C(net_id), C(route_table_id) and C(destination_ip_range).
       returned: always
       type: str
       sample: create
@@ -499,6 +580,12 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_topology i
     report,
     undecided_sides,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import RouteOption
+from ansible_collections.outscale.cloud.plugins.module_utils._routes import (
+    add_routes,
+    routes_argument_spec,
+    validate_routes,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import validate_tags
 
 
@@ -530,6 +617,7 @@ class NetPeerings(OscModule):
             max_concurrent_writes=dict(type="int", default=4),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
+            routes=routes_argument_spec(),
         )
         return spec
 
@@ -580,6 +668,7 @@ class NetPeerings(OscModule):
                 raise OscError(f"accepter_credentials: account_id {account!r} is not a 12-digit account ID.")
         if len(set(accounts)) != len(accounts):
             raise OscError("accepter_credentials: each account_id may appear once.")
+        validate_routes(params["routes"])
         for name in ("max_concurrent_writes", "wait_timeout"):
             if params[name] < 1:
                 raise OscError(f"{name} must be at least 1, got {params[name]}.")
@@ -615,13 +704,17 @@ class NetPeerings(OscModule):
         plans, removals = plan_topology(
             listed, observed, actors, params["state"], params["scope_tags"] or {}, own_nets=own_nets
         )
+        option = RouteOption.from_params(params["routes"])
+        stale, proven = add_routes(
+            self.clients, actors, plans + removals, observed, option, params["state"], len(plans)
+        )
 
         def make_executor():  # loaded only when a plan has steps: a re-run with nothing to do compiles less
             from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
 
             return Executor(self.clients, wait=params["wait"], wait_timeout=params["wait_timeout"])
 
-        run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode)
+        run = TopologyRun(self.clients, make_executor, params["max_concurrent_writes"], self.check_mode, proven)
         results = run.run(plans + removals)
         if not self.check_mode and any(created(result) for result in results):
             # Another run listing a pair the other way round may have created it too: one read
@@ -629,7 +722,15 @@ class NetPeerings(OscModule):
             run.settle(results, read_peerings(self.client, {}), actors)
         for warning in run.warnings + [w for item in plans + removals for w in item.warnings]:
             self.warn(warning)
-        fields = report(results, len(plans), check_mode=self.check_mode)
+        fields = report(results, len(plans), check_mode=self.check_mode, with_routes=option is not None)
+        if option is not None:
+            fields["stale_routes"] = stale
+            for route in stale:
+                self.warn(
+                    f"Stale route: {route['destination_ip_range']} in {route['route_table_id']} of {route['net_id']} "
+                    f"points to {route['net_peering_id']}, which is no longer live."
+                    + ("" if params["state"] == "overridden" else " state=overridden removes it.")
+                )
         self.diff = fields.pop("diff")
         counts = fields.pop("msg")  # the task's msg: set below, or the failure's (which starts with it)
         self.result.update(fields)

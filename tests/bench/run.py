@@ -27,6 +27,9 @@ figure is taken:
   ping), and net_peerings in one task from the full_mesh filter; converge,
   re-run with nothing to change, 10 pairs removed; API calls from the
   simulator's log, throttled refusals apart;
+- the mesh with routes (each Net's main table, both sides), at 0 and 50 ms: net_peerings
+  in one task (converge, re-run) against a loop of net_peering with the same routes at
+  forks 1 (full runs only); calls and routes from the simulator;
 - import time: `python -X importtime`, module_utils imported after
   ansible.module_utils.basic (which ping imports too), median of 7.
 """
@@ -448,6 +451,63 @@ def bench_mesh(ws, forks_list, latencies, repeats, rounds):
     return results
 
 
+# -- the mesh with its routes (issue 18): one route per peering and side, in each Net's main table
+
+ROUTES = {"route_tables": "main"}
+
+
+def routes_loop_playbook(sim):
+    """The per-pair way with routes: one net_peering per loop item, accepted and routed both sides."""
+    defaults = h.module_defaults(sim.url, M["access_key"], M["secret_key"], REGION)
+    task = {
+        "name": "mesh",
+        PEER: {"source_net_id": "{{ net_id }}", "accepter_net_id": "{{ item }}", "state": "accepted", "routes": ROUTES},
+        "loop": "{{ peers }}",
+    }
+    return [h.play([task], hosts="mesh", defaults=defaults)]
+
+
+def routes_through_peerings(sim):
+    """How many routes through a peering the simulator's tables hold (all accounts)."""
+    return sum(1 for t in sim.route_tables() for r in t["Routes"] if r.get("NetPeeringId"))
+
+
+def bench_routes(ws, latencies, with_loop):
+    """net_peerings with routes in one task (converge, re-run) and, in full runs, the net_peering loop at forks 1."""
+    results = {"pairs": MESH_NETS * (MESH_NETS - 1) // 2, "topology": [], "loop": []}
+    with h.Sim(h.seed(M, region=REGION), throttling=False) as sim:
+        inventory = mesh_inventory(M["nets"])
+        for latency in latencies:
+            print(f"[bench]   net_peerings with routes, latency {latency * 1000} ms...", file=sys.stderr, flush=True)
+            entry = {"latency": latency}
+            sim.reset()
+            set_latency(sim, latency)
+            sim.clear_log()
+            run = ws.run(topology_playbook(sim, [topology_task("converge", routes=ROUTES)]), inventory, timeout=900)
+            check_ok(run, f"net_peerings with routes, converge (latency {latency})")
+            entry["converge"] = dict(mesh_outcome(sim, run), routes=routes_through_peerings(sim))
+            sim.clear_log()
+            run = ws.run(topology_playbook(sim, [topology_task("re-run", routes=ROUTES)]), inventory, timeout=900)
+            check_ok(run, f"net_peerings with routes, re-run (latency {latency})")
+            entry["noop"] = dict(mesh_outcome(sim, run), changed=any(r["result"].get("changed") for r in run.records))
+            results["topology"].append(entry)
+            if with_loop:
+                print(
+                    f"[bench]   net_peering loop with routes, forks 1, latency {latency * 1000} ms...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                sim.reset()
+                set_latency(sim, latency)
+                sim.clear_log()
+                run = ws.run(routes_loop_playbook(sim), inventory, forks=1, timeout=3600)
+                check_ok(run, f"net_peering loop with routes (latency {latency})")
+                results["loop"].append(
+                    dict(mesh_outcome(sim, run), latency=latency, routes=routes_through_peerings(sim))
+                )
+    return results
+
+
 def bench_throttling(ws):
     """The mesh at forks 8 (loop) and in one task, with the simulator's default rate limits on."""
     results = []
@@ -810,6 +870,67 @@ def mesh_rows(results, rows):
         )
 
 
+def routes_rows(results, rows):
+    """Issue 18's goals: re-run 3 reads per account at most; converge at 50 ms 10x the loop at forks 1;
+    the minimum of calls; no duplicate; every route in place."""
+    routes = results["routes"]
+    pairs = routes["pairs"]
+    name = f"mesh {MESH_NETS} Nets/{pairs} peerings + routes (main tables)"
+    # converge: per pair create, accept, scope tag, 2 CreateRoute; plus 1 ReadNetPeerings, 1 ReadRouteTables, 1 ReadNets
+    minimum = 5 * pairs + 3
+    for entry in routes["topology"]:
+        lat = fmt_latency(entry["latency"])
+        conv, noop = entry["converge"], entry["noop"]
+        loop = next((e for e in routes["loop"] if e["latency"] == entry["latency"]), None)
+        goal = bool(entry["latency"]) and loop is not None
+        fast = goal and conv["wall"] * 10 <= loop["wall"]
+        exact = conv["calls"] == minimum and conv["routes"] == 2 * pairs
+        rows.append(
+            [
+                f"{name}, {lat}: converge, net_peerings one task",
+                fmt_s(conv["wall"]),
+                f"loop f1 {fmt_s(loop['wall'])}" if loop else "-",
+                f"{ratio(conv['wall'], loop['wall']):.2f}x" if loop else "-",
+                "<= 0.10x f1" if goal else "-",
+                fmt_calls(conv),
+                str(minimum),
+                f"{outcome_state(conv, pairs)}, {conv['routes']} routes; calls {verdict(exact)}"
+                + (f"; speed {verdict(fast)}" if goal else ""),
+            ]
+        )
+        reads = noop["actions"]
+        ok = (
+            not noop["changed"]
+            and set(reads) <= {"ReadNetPeerings", "ReadRouteTables", "ReadNets"}
+            and all(n <= 1 for n in reads.values())
+        )
+        rows.append(
+            [
+                f"{name}, {lat}: re-run, net_peerings one task",
+                fmt_s(noop["wall"]),
+                "-",
+                "-",
+                "<= 3 reads/account",
+                fmt_calls(noop),
+                "2",
+                f"{', '.join(f'{n} {a}' for a, n in sorted(reads.items()))}; {verdict(ok)}",
+            ]
+        )
+        if loop:
+            rows.append(
+                [
+                    f"{name}, {lat}: converge, net_peering loop, forks 1",
+                    fmt_s(loop["wall"]),
+                    "-",
+                    "-",
+                    "-",
+                    fmt_calls(loop),
+                    "-",
+                    f"{outcome_state(loop, pairs)}, {loop['routes']} routes",
+                ]
+            )
+
+
 def throttling_rows(results, rows):
     data = results["throttling"]
     pairs = MESH_NETS * (MESH_NETS - 1) // 2
@@ -841,6 +962,7 @@ def table(results):
         ("tasks", task_rows),
         ("info", process_rows),
         ("mesh", mesh_rows),
+        ("routes", routes_rows),
         ("throttling", throttling_rows),
     ):
         if key in results:
@@ -889,7 +1011,7 @@ def main():
     parser.add_argument(
         "--collection", default=h.ROOT, help="benchmark another tree of the collection (default: this one)"
     )
-    parser.add_argument("--only", choices=["tasks", "mesh", "throttling"], help="run one part only")
+    parser.add_argument("--only", choices=["tasks", "mesh", "routes", "throttling"], help="run one part only")
     options = parser.parse_args()
     # rounds of the per-task playbook, peerings and rounds of the info part, repeats of each mesh re-run,
     # forks of the loop, latencies, rounds of the per-task net_peerings re-run
@@ -937,6 +1059,12 @@ def main():
                 flush=True,
             )
             results["mesh"] = bench_mesh(ws, forks_list, latencies, mesh_repeats, topo_rounds)
+        if only in (None, "routes"):
+            print(
+                f"[bench] mesh of {MESH_NETS} Nets with routes, latencies {latencies}...", file=sys.stderr, flush=True
+            )
+            # --quick leaves out the loop of 190 net_peering tasks with routes (minutes at 50 ms a call).
+            results["routes"] = bench_routes(ws, latencies, with_loop=not options.quick)
         if only in (None, "throttling"):
             print("[bench] mesh with the default rate limits on...", file=sys.stderr, flush=True)
             results["throttling"] = bench_throttling(ws)

@@ -8,7 +8,8 @@
 #      net_peering_info, a second run that changes nothing, a cleanup;
 #   4. runs docs/examples/demo-mesh.yml: the three Nets as a full mesh in ONE
 #      net_peerings task (check-mode preview, converge with cross-account
-#      acceptance, a second run of 1 API call, cleanup with state: overridden);
+#      acceptance and routes on both sides in each Net's main table, a second
+#      run of 3 reads, cleanup of the routes and peerings with state: overridden);
 #   5. prints a summary, including the API calls the simulator received.
 # The simulator is stopped on exit, even when a step fails.
 #
@@ -107,8 +108,8 @@ mesh = json.load(open(mesh_file)) if os.path.exists(mesh_file) else None
 
 
 def counts(summary_of_run):
-    shown = ["%s %d" % (key, summary_of_run[key]) for key in ("created", "accepted", "rejected", "deleted", "failed")
-             if summary_of_run.get(key)]
+    keys = ("created", "accepted", "rejected", "deleted", "routes_created", "routes_deleted", "failed")
+    shown = ["%s %d" % (key.replace("_", " "), summary_of_run[key]) for key in keys if summary_of_run.get(key)]
     return ", ".join(shown) or "nothing to do"
 
 
@@ -150,6 +151,9 @@ if mesh:
         kind = "cross-account" if src["account_id"] != acc["account_id"] else "same account"
         print("  %-13s %s (%s) -> %s (%s)  %-13s  state: %s" % (p["net_peering_id"], src["net_id"], src["account_id"],
               acc["net_id"], acc["account_id"], kind, p["state"]["name"]))
+        for route in p.get("routes") or []:
+            print("                route in %s of %s to %s" % (route["route_table_id"], route["net_id"],
+                  route["destination_ip_range"]))
     print("  first run: %s" % counts(mesh["first_run"]))
     if mesh.get("graph"):
         print("  the mesh as a Mermaid flowchart (outscale.cloud.peering_graph; paste it into a ```mermaid block")

@@ -1,0 +1,113 @@
+# Copyright: (c) 2026, outscale.cloud maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the outscale.cloud collection: not a public API, it may change in any release.
+"""The route steps of a plan, carried out by the executor (_peering_apply) through the
+client of the side's owner.
+
+- CreateRoute only once the peering is active (the evidence on routes to a pending
+  peering contradicts itself).
+- A write whose outcome is unknown is settled by reading the table back
+  (ReadRouteTables RouteTableIds), never sent again blindly; a route the read shows
+  through another target is never replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, state_name
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Step
+from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import CREATE_ROUTE, target_of
+
+
+def write_route(executor: Any, step: Step, current: Optional[Peering]) -> None:
+    """One CreateRoute or DeleteRoute; sets ``executor.wrote`` once something was written."""
+    client = executor.clients[step.actor]
+    if step.kind == CREATE_ROUTE:
+        peering_id = step.peering_id or (current or {}).get("NetPeeringId")
+        if state_name(current) != "active":
+            raise OscError(
+                f"Net peering {peering_id} is {state_name(current) or 'unknown'}, not active, so no route was written "
+                f"to it (table {step.route_table_id} of Net {step.net_id}). Routes are written once the peering is "
+                "active: run the task again with wait=true, or once it is accepted."
+            )
+        _create(executor, client, step, peering_id)
+    else:
+        _delete(executor, client, step)
+
+
+def _where(step: Step) -> str:
+    return f"route table {step.route_table_id} of Net {step.net_id}"
+
+
+def _create(executor: Any, client: Any, step: Step, peering_id: str) -> None:
+    body = {
+        "RouteTableId": step.route_table_id,
+        "DestinationIpRange": step.destination_ip_range,
+        "NetPeeringId": peering_id,
+    }
+    for attempt in (1, 2):
+        try:
+            client.call("CreateRoute", body)
+            executor.wrote = True
+            return
+        except OscAmbiguousWriteError as exc:
+            outcome = _settle_create(client, step, peering_id)
+            if outcome == "done":
+                executor.wrote = True
+                return
+            if outcome != "absent" or attempt == 2:
+                raise exc.with_hint(_hint_after_read(step, outcome))
+            # Read back, the route is not there: sending again is no longer blind.
+        except OscApiError as exc:
+            if exc.status != 409:  # guess: the platform's code for an existing route is not documented
+                raise exc.with_hint(f"CreateRoute was refused for {_where(step)}.")
+            outcome = _settle_create(client, step, peering_id)
+            if outcome == "done":
+                return  # made meanwhile (another task?), through this very peering: nothing to do
+            raise exc.with_hint(_hint_after_read(step, outcome))
+
+
+def _settle_create(client: Any, step: Step, peering_id: str) -> str:
+    """After a CreateRoute whose outcome is unknown: "done", "absent", or the route's current target."""
+    found, route = read_route(client, step.route_table_id, step.destination_ip_range)
+    if not found:
+        return "no table"
+    if route is None:
+        return "absent"
+    if route.get("NetPeeringId") == peering_id:
+        return "done"
+    return target_of(route)
+
+
+def _hint_after_read(step: Step, outcome: str) -> str:
+    if outcome == "no table":
+        return f"Read again, {step.route_table_id} is gone (deleted meanwhile?); run the task again."
+    if outcome == "absent":
+        return f"Read again, {_where(step)} still has no route to {step.destination_ip_range}; run the task again."
+    return (
+        f"Read again, {_where(step)} sends {step.destination_ip_range} to {outcome}; it was left as is. Delete or "
+        "change that route, then run the task again."
+    )
+
+
+def _delete(executor: Any, client: Any, step: Step) -> None:
+    body = {"RouteTableId": step.route_table_id, "DestinationIpRange": step.destination_ip_range}
+    try:
+        client.call("DeleteRoute", body)
+    except OscAmbiguousWriteError as exc:
+        found, route = read_route(client, step.route_table_id, step.destination_ip_range)
+        if found and route is not None and route.get("NetPeeringId") == step.peering_id:
+            # Still there: the delete did not happen, so sending it again cannot remove anything else.
+            client.call("DeleteRoute", body)
+        elif found and route is not None:
+            raise exc.with_hint(
+                f"Read again, {_where(step)} sends {step.destination_ip_range} to {target_of(route)} now; it was "
+                "left as is."
+            )
+    except OscApiError as exc:
+        raise exc.with_hint(f"DeleteRoute was refused for {_where(step)}.")
+    executor.wrote = True

@@ -1,0 +1,148 @@
+"""The route writes, over a scripted client: an unknown outcome is settled by reading the table back.
+
+Each row: the step, the peering, the scripted answers (a dict, or an exception to raise) ->
+the calls made, in order, and whether the executor counts a write or the step fails.
+"""
+
+import pytest
+
+from ansible_collections.outscale.cloud.plugins.module_utils import _peering_plan as pp
+from ansible_collections.outscale.cloud.plugins.module_utils import _route_apply as ra
+from ansible_collections.outscale.cloud.plugins.module_utils import _route_plan as rp
+from ansible_collections.outscale.cloud.plugins.module_utils._client import OscAmbiguousWriteError, OscApiError
+from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
+from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import FakeClient, peering
+
+PCX, TABLE, DEST = "pcx-00000001", "rtb-00000001", "10.2.0.0/16"
+
+
+def tables(*routes):
+    table = {"RouteTableId": TABLE, "NetId": "vpc-aaaaaaa1", "LinkRouteTables": [], "Routes": list(routes)}
+    return {"RouteTables": [table]}
+
+
+def lost(action):
+    return OscAmbiguousWriteError(action, "connection lost after the request was sent")
+
+
+class Runner:
+    def __init__(self, answers):
+        self.clients = {pp.TASK: FakeClient(answers)}
+        self.wrote = False
+
+
+def step(kind, peering_id=None):
+    return pp.Step(
+        kind, pp.TASK, "test", peering_id, net_id="vpc-aaaaaaa1", route_table_id=TABLE, destination_ip_range=DEST
+    )
+
+
+ACTIVE = peering(PCX, "vpc-aaaaaaa1", "vpc-aaaaaaa2", "active")
+OURS = {"DestinationIpRange": DEST, "NetPeeringId": PCX}
+THEIRS = {"DestinationIpRange": DEST, "GatewayId": "igw-00000001"}
+
+# (name, kind, answers, calls, wrote, error words or None)
+CASES = [
+    ("create", rp.CREATE_ROUTE, [{}], ["CreateRoute"], True, None),
+    (
+        "create lost, read shows it: not sent again",
+        rp.CREATE_ROUTE,
+        [lost("CreateRoute"), tables(OURS)],
+        ["CreateRoute", "ReadRouteTables"],
+        True,
+        None,
+    ),
+    (
+        "create lost, read shows nothing: sent once more",
+        rp.CREATE_ROUTE,
+        [lost("CreateRoute"), tables(), {}],
+        ["CreateRoute", "ReadRouteTables", "CreateRoute"],
+        True,
+        None,
+    ),
+    (
+        "create lost twice: fails after two reads",
+        rp.CREATE_ROUTE,
+        [lost("CreateRoute"), tables(), lost("CreateRoute"), tables()],
+        ["CreateRoute", "ReadRouteTables", "CreateRoute", "ReadRouteTables"],
+        False,
+        ["still has no route"],
+    ),
+    (
+        "create lost, read shows another target: kept, fails naming it",
+        rp.CREATE_ROUTE,
+        [lost("CreateRoute"), tables(THEIRS)],
+        ["CreateRoute", "ReadRouteTables"],
+        False,
+        ["igw-00000001", "left as is", TABLE],
+    ),
+    (
+        "create refused as existing, ours: nothing to do",
+        rp.CREATE_ROUTE,
+        [OscApiError("CreateRoute", "exists", status=409), tables(OURS)],
+        ["CreateRoute", "ReadRouteTables"],
+        False,
+        None,
+    ),
+    (
+        "create refused as existing, another target",
+        rp.CREATE_ROUTE,
+        [OscApiError("CreateRoute", "exists", status=409), tables(THEIRS)],
+        ["CreateRoute", "ReadRouteTables"],
+        False,
+        ["igw-00000001"],
+    ),
+    ("delete", rp.DELETE_ROUTE, [{}], ["DeleteRoute"], True, None),
+    (
+        "delete lost, still there: sent once more",
+        rp.DELETE_ROUTE,
+        [lost("DeleteRoute"), tables(OURS), {}],
+        ["DeleteRoute", "ReadRouteTables", "DeleteRoute"],
+        True,
+        None,
+    ),
+    (
+        "delete lost, gone: done",
+        rp.DELETE_ROUTE,
+        [lost("DeleteRoute"), tables()],
+        ["DeleteRoute", "ReadRouteTables"],
+        True,
+        None,
+    ),
+    (
+        "delete lost, now another target: never deleted again",
+        rp.DELETE_ROUTE,
+        [lost("DeleteRoute"), tables(THEIRS)],
+        ["DeleteRoute", "ReadRouteTables"],
+        False,
+        ["igw-00000001"],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, kind, answers, calls, wrote, error", CASES, ids=[c[0] for c in CASES])
+def test_route_writes(name, kind, answers, calls, wrote, error):
+    runner = Runner(answers)
+    the_step = step(kind, PCX if kind == rp.DELETE_ROUTE else None)
+    if error:
+        with pytest.raises(OscError) as caught:
+            ra.write_route(runner, the_step, ACTIVE)
+        for word in error:
+            assert word in caught.value.full_message()
+    else:
+        ra.write_route(runner, the_step, ACTIVE)
+    client = runner.clients[pp.TASK]
+    assert [c[0] for c in client.calls] == calls
+    assert runner.wrote == wrote
+    if "ReadRouteTables" in calls:
+        assert client.calls[1][1]["Filters"] == {"RouteTableIds": [TABLE]}
+    if calls[0] == "CreateRoute":
+        assert client.calls[0][1] == {"RouteTableId": TABLE, "DestinationIpRange": DEST, "NetPeeringId": PCX}
+
+
+def test_no_route_to_a_peering_that_is_not_active():
+    runner = Runner([])
+    pending = peering(PCX, "vpc-aaaaaaa1", "vpc-aaaaaaa2", "pending-acceptance")
+    with pytest.raises(OscError, match="not active"):
+        ra.write_route(runner, step(rp.CREATE_ROUTE), pending)
+    assert runner.clients[pp.TASK].calls == []

@@ -130,8 +130,13 @@ def test_tagged_tables_and_check_mode_diff(run):
     planned = run(routes={"route_table_tags": {"tier": "app"}}, check_mode=True, diff=True)
     assert planned["changed"] and planned["summary"]["routes_created"] == 6
     assert not any(action in ("CreateRoute", "CreateNetPeering") for action, _ in run.calls())
-    after = planned["diff"]["after"][f"{A0} -> {A1}"]["routes"]
-    assert {r["route_table_id"] for r in after} == {"rtb-5a000000", "rtb-5a000001"}
+    # The diff: under the pair's line, one line per route to add, in the tagged tables only.
+    lines = planned["diff"]["prepared"].splitlines()
+    pair = next(index for index, line in enumerate(lines) if line.startswith(f"+ {A0} -> {A1}"))
+    route_lines = [line for line in lines[pair + 1 :] if line.startswith("    ")][:2]
+    assert sorted(route_lines) == sorted(
+        [f"    + route {RANGES[A1]} in rtb-5a000000 of {A0}", f"    + route {RANGES[A0]} in rtb-5a000001 of {A1}"]
+    ), lines
     done = run(routes={"route_table_tags": {"tier": "app"}})
     assert done["summary"]["routes_created"] == 6
     assert set(run.routes_to_peerings(A0)) == {

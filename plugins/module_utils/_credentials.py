@@ -202,6 +202,11 @@ def _load_profile(
         )
     try:
         config = json.loads(text)
+    except RecursionError:
+        raise CredentialsError(
+            f"config_file {path} is nested too deeply to be read as JSON. Fix the file; it must be an object "
+            'of profiles, e.g. {"default": {"access_key": ..., "secret_key": ...}}.'
+        ) from None
     except ValueError as exc:
         # Only the position is reported: the file holds secrets.
         raise CredentialsError(

@@ -30,6 +30,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     to_be_created,
     with_state,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_keep import kept_of  # noqa: F401  (re-exported)
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     apply_tag_diff,
     tag_diff,
@@ -421,20 +422,6 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
             "or give source_net_id and accepter_net_id to create a peering."
         )
     return _Refusal(_refusal_for_ended(wanted, found))
-
-
-def kept_of(live: List[Peering]) -> Peering:
-    """Of several live peerings of one pair, the one to keep, the same for every run that reads them.
-
-    Active first (accepting one rejects the others); then the earliest made (its ExpirationDate
-    is creation + 7 days), so a run that created the later one and saw both removes its own,
-    while the run that created the earlier one may have finished without seeing the other;
-    then the lowest ID, for equal dates.
-    """
-    return min(
-        live,
-        key=lambda p: (state_name(p) != "active", p.get("ExpirationDate") or "~", p.get("NetPeeringId") or ""),
-    )
 
 
 def _removal_step(wanted: Wanted, peering: Peering, observed: List[Peering], actors: Actors, reason: str) -> Step:

@@ -102,6 +102,7 @@ notes:
     O(validate_certs) always win over the environment."
 requirements:
   - requests
+  - urllib3 >= 2.3
 """
 
     # The action group every module belongs to (meta/runtime.yml).

@@ -117,7 +117,7 @@ class OscClient:
             if not token:
                 return
             if not isinstance(token, str):
-                raise UnexpectedResponse(action, f"NextPageToken is not a string ({token!r})", page)
+                raise UnexpectedResponse(action, f"NextPageToken is not a string (a {type(token).__name__})", page)
             if token in seen:
                 raise UnexpectedResponse(
                     action, f"page {len(seen) + 1} repeats a NextPageToken of an earlier page", page

@@ -6,6 +6,7 @@ module base (``_base.OscModule.run``) turns it into ``fail_json`` in one place."
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Optional
 
 
@@ -55,10 +56,19 @@ class UnexpectedResponse(OscError):
     def __init__(self, action: str, problem: str, response: Any = None) -> None:
         context = response.get("ResponseContext") if isinstance(response, dict) else None
         request_id = context.get("RequestId") if isinstance(context, dict) else None
-        quoting = f" (RequestId {request_id})" if request_id else ""
+        quoting = f" (RequestId {request_id})" if _is_request_id(request_id) else ""
         super().__init__(
             f"The API returned an unexpected {action} response: {problem}. The task cannot rely on it; "
             f"run the task again, and if this persists, report it to Outscale support{quoting}."
         )
         self.action = action
         self.problem = problem
+
+
+def _is_request_id(value: Any) -> bool:
+    """Whether a RequestId may be quoted: the API's are UUIDs. Anything else (an echo of the request,
+    a proxy's text) is left out, as it may carry a header or a secret."""
+    return isinstance(value, str) and bool(_REQUEST_ID.match(value))
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")

@@ -12,6 +12,7 @@ request may have reached the server.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 import traceback
@@ -21,8 +22,16 @@ from urllib.parse import urlsplit
 
 try:
     import requests
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.exceptions import (
+        ConnectTimeoutError,
+        InsecureRequestWarning,
+        LocationParseError,
+        MaxRetryError,
+        NewConnectionError,
+    )
     from urllib3.exceptions import HTTPError as Urllib3HTTPError
-    from urllib3.exceptions import InsecureRequestWarning, LocationParseError, MaxRetryError, NewConnectionError
     from urllib3.exceptions import ProxyError as Urllib3ProxyError
     from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
     from urllib3.util import parse_url
@@ -123,21 +132,47 @@ class HttpTransport:
     ) -> Response:
         """Send one POST and return its Response, or raise NotSent / LostAfterSend.
 
-        ``read_timeout`` also bounds the whole call, body included: a server that trickles its
-        answer a byte at a time keeps a task at most about that long (each read waits at most
-        ``read_timeout`` too), never without end.
+        ``read_timeout`` bounds the whole answer once the request is sent: status line, headers and
+        body must all arrive within it (a timer shuts the socket down at that deadline), so a server
+        that trickles its answer a byte at a time keeps a task at most about that long.
         """
-        deadline = time.monotonic() + read_timeout
         # trust_env is off (it would read ~/.netrc), so the environment's proxies are looked up here,
         # as requests itself does: HTTP(S)_PROXY, ALL_PROXY, NO_PROXY with host names and networks.
         proxies = requests.utils.get_environ_proxies(url)
         proxy = requests.utils.select_proxy(url, proxies)
+        shown = _shown(proxy) if proxy else None
+        call = _Call(read_timeout)
+        _calls.current = call
+        try:
+            return self._post(url, body, headers, (connect_timeout, read_timeout), proxies, proxy, call)
+        except (NotSent, LostAfterSend) as exc:
+            if call.expired:  # the deadline shut the socket: whatever broke after it is the timeout
+                raise ResponseTimedOut(f"no complete response within {read_timeout} s", shown) from None
+            if call.sent and isinstance(exc, NotSent) and not _refused_client_cert(exc):
+                # The request went out: whatever urllib3 calls the failure, the server may have it.
+                raise LostAfterSend(f"{type(exc).__name__} after sending: {exc}", shown) from None
+            raise
+        finally:
+            call.disarm()
+            _calls.current = None
+
+    def _post(
+        self,
+        url: str,
+        body: bytes,
+        headers: Dict[str, str],
+        timeout: Tuple[float, float],
+        proxies: Dict[str, str],
+        proxy: Optional[str],
+        call: _Call,
+    ) -> Response:
+        read_timeout = timeout[1]
         try:
             answer = self._session().post(
                 url,
                 data=body,
                 headers=headers,
-                timeout=(connect_timeout, read_timeout),
+                timeout=timeout,
                 verify=self.verify,
                 cert=self.client_cert,
                 proxies=proxies,
@@ -160,7 +195,7 @@ class HttpTransport:
         except OSError:  # requests' own check that the TLS files exist
             raise TlsFilesUnreadable(self._missing_file()) from None
         try:
-            body = _read_bounded(answer.raw, deadline, read_timeout)
+            body = _read_bounded(answer.raw, call.deadline or time.monotonic() + read_timeout, read_timeout)
         except Urllib3ReadTimeoutError:
             raise ResponseTimedOut(f"no complete response within {read_timeout} s") from None
         except (Urllib3HTTPError, OSError) as exc:
@@ -182,6 +217,9 @@ class HttpTransport:
         if session is None:
             session = requests.Session()
             session.trust_env = False  # no ~/.netrc (it would replace the signature); proxies: see post()
+            adapter = _TrackingAdapter()
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)
@@ -212,22 +250,136 @@ def _read_bounded(raw: Any, deadline: float, read_timeout: float) -> bytes:
 
 
 def _classified(exc: Exception, proxy: Optional[str]) -> Exception:
-    """Never sent (no connection, TLS handshake, proxy) or maybe received (lost after sending)."""
+    """Never sent (no connection, TLS handshake, proxy) or maybe received (lost after sending).
+
+    post() then overrides "never sent" when its connection saw the request go out.
+    """
     cause = exc.args[0] if exc.args else None
-    if isinstance(cause, MaxRetryError):  # urllib3 gives up this way only before sending: no retry is configured
-        reason = cause.reason
-        if isinstance(exc, requests.exceptions.SSLError):
-            return TlsFailed(str(_innermost(reason)))
-        shown = _shown(proxy) if proxy and isinstance(reason, Urllib3ProxyError) else None
-        if isinstance(reason, (NewConnectionError, Urllib3ProxyError)) or shown:
-            return ConnectFailed(_innermost(reason), shown)
+    shown = _shown(proxy) if proxy else None
     if isinstance(cause, Urllib3ReadTimeoutError):  # while reading the body: requests calls it a ConnectionError
-        return ResponseTimedOut(str(exc))
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return ConnectFailed(_innermost(exc), _shown(proxy) if proxy else None)
+        return ResponseTimedOut(str(exc), shown)
+    if isinstance(exc, requests.exceptions.SSLError) and isinstance(cause, MaxRetryError):
+        return TlsFailed(str(_innermost(cause.reason)))
+    reason = cause.reason if isinstance(cause, MaxRetryError) else cause
+    if isinstance(reason, Urllib3ProxyError):
+        reason = reason.original_error
+    if not proxy and isinstance(reason, NewConnectionError):
+        return ConnectFailed(_innermost(reason))
+    if proxy and _never_reached_proxy(reason):
+        return ConnectFailed(_innermost(reason), shown)
     # A reset, a closed connection or a broken answer after the request went out. Through a proxy,
-    # a garbled answer to CONNECT looks the same to urllib3: counted as maybe sent, the safe side.
-    return LostAfterSend(f"{type(exc).__name__}: {exc}", _shown(proxy) if proxy else None)
+    # urllib3 calls a reset on a kept-alive connection "Unable to connect to proxy" (closing it
+    # forgets it was connected): counted as maybe sent, the safe side.
+    return LostAfterSend(f"{type(exc).__name__}: {exc}", shown)
+
+
+def _never_reached_proxy(reason: Any) -> bool:
+    """Whether a failure through a proxy happened before the request could leave: no connection to
+    the proxy (refused, unresolvable, timed out), or the proxy refused the CONNECT tunnel."""
+    if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+        return True
+    return isinstance(reason, OSError) and "Tunnel connection failed" in str(reason)
+
+
+def _refused_client_cert(exc: Exception) -> bool:
+    """A TLS 1.3 server checks the client certificate after the client has sent its request, and answers
+    with an alert before reading it: bad certificate or certificate required means nothing was done."""
+    if not isinstance(exc, TlsFailed):
+        return False
+    text = str(exc).upper()
+    return "BAD_CERTIFICATE" in text or "CERTIFICATE_REQUIRED" in text
+
+
+class _Call:
+    """What one post() saw on its connection: whether the request went out, and the answer's deadline."""
+
+    def __init__(self, read_timeout: float) -> None:
+        self.read_timeout = read_timeout
+        self.requesting = False  # inside HTTPConnection.request (not the CONNECT of a proxy tunnel)
+        self.sent = False  # some byte of the request may have left
+        self.deadline: Optional[float] = None
+        self.expired = False
+        self._timer: Optional[threading.Timer] = None
+        self._sock: Any = None
+
+    def arm(self, sock: Any) -> None:
+        """The request is out: the whole answer must come within read_timeout from now."""
+        self.deadline = time.monotonic() + self.read_timeout
+        self._sock = sock
+        self._timer = threading.Timer(self.read_timeout, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _expire(self) -> None:
+        # Shut the socket down through a duplicate of its descriptor: the reading thread then sees an
+        # end of stream at once, and the TLS object it uses is left alone (not thread-safe).
+        self.expired = True
+        try:
+            with socket.socket(fileno=os.dup(self._sock.fileno())) as duplicate:
+                duplicate.shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError, ValueError):  # already closed
+            pass
+
+
+_calls = threading.local()
+
+
+class _TrackingConnection:
+    """Mixed into urllib3's connections: marks the current _Call sent, and arms its deadline."""
+
+    sock: Any
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        call = getattr(_calls, "current", None)
+        if call is None:
+            super().request(*args, **kwargs)  # type: ignore[misc]
+            return
+        call.requesting = True
+        try:
+            super().request(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            call.requesting = False
+        call.arm(self.sock)
+
+    def send(self, data: Any) -> None:
+        call = getattr(_calls, "current", None)
+        if call is not None and call.requesting:
+            if self.sock is None:  # plain HTTP connects on its first send: a failure there sent nothing
+                self.connect()  # type: ignore[attr-defined]
+            call.sent = True
+        super().send(data)  # type: ignore[misc]
+
+
+if REQUESTS_IMPORT_ERROR is None:
+
+    class _HttpConnection(_TrackingConnection, HTTPConnection):
+        pass
+
+    class _HttpsConnection(_TrackingConnection, HTTPSConnection):
+        pass
+
+    class _HttpPool(HTTPConnectionPool):
+        ConnectionCls = _HttpConnection
+
+    class _HttpsPool(HTTPSConnectionPool):
+        ConnectionCls = _HttpsConnection
+
+    class _TrackingAdapter(requests.adapters.HTTPAdapter):
+        """requests' adapter, with connections that tell post() whether the request went out."""
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": _HttpPool, "https": _HttpsPool}
+
+        def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(proxy, **kwargs)
+            if not proxy.lower().startswith("socks"):  # SOCKS has its own pools
+                manager.pool_classes_by_scheme = {"http": _HttpPool, "https": _HttpsPool}
+            return manager
 
 
 def _innermost(exc: BaseException) -> BaseException:

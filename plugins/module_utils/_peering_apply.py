@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscAmbiguousWriteError, OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError, UnexpectedResponse
@@ -32,7 +32,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     connects,
     new_peering,
     peering_problem,
-    read_by_id,
     read_pair,
     state_message,
     state_name,
@@ -51,6 +50,11 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Plan,
     Step,
     pending_delete_advice,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_unknown import (  # noqa: F401  (UnsettledWrite re-exported)
+    UnknownOutcomes,
+    UnsettledWrite,
+    _ReadBack,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_wait import wait_for_state
 from ansible_collections.outscale.cloud.plugins.module_utils._route_apply import write_route
@@ -94,7 +98,7 @@ def step_hint(step: Optional[Step], error: OscApiError, peering: Optional[Peerin
     return code_hint(error)
 
 
-class Executor:
+class Executor(UnknownOutcomes):
     """Applies plans through the clients: ``clients[TASK]`` is the task's, the others are keyed by actor."""
 
     def __init__(
@@ -344,22 +348,6 @@ class Executor:
             raise self._unsettled("CreateNetPeering", unknown, exc)
         return new_peering(peerings, wanted.source_net_id, wanted.accepter_net_id, plan.known_ids)
 
-    def _unsettled(self, action: str, unknown: Optional[OscApiError], read_error: OscApiError) -> OscError:
-        """A write was sent, its outcome is unknown, and reading back failed too: it may have taken effect.
-
-        Reported as Ansible users expect of a change that may have happened: changed, with a
-        warning, and the advice to run again (a re-run reads the state and finishes the job).
-        """
-        self.wrote = True
-        cause = unknown.reason if unknown is not None else "it answered without a usable peering"
-        message = (
-            f"{action} was sent and may have succeeded: its outcome is unknown ({cause}), and reading it back failed "
-            f"too ({read_error.full_message().rstrip('.')}). Run the task again: it reads the current state and "
-            "adopts what this run made, never making it twice."
-        )
-        self.warnings.append(f"{action} may have changed something although the task failed; run it again.")
-        return UnsettledWrite(message, read_error)
-
     # -- state changes -------------------------------------------------------------
 
     def _accept(self, step: Step, current: Peering, peering_id: str) -> Peering:
@@ -412,64 +400,6 @@ class Executor:
             current = with_state(current, target)
         return current
 
-    def _write_once_more_if_unknown(
-        self,
-        step: Step,
-        action: str,
-        peering_id: str,
-        done: Callable[[Optional[Peering]], bool],
-        retry: Callable[[Optional[Peering]], bool],
-    ) -> Union[Dict[str, Any], _ReadBack]:
-        """Send an accept, reject or delete; if its outcome is unknown, read the peering and decide.
-
-        ``done(peering)``: the write took effect. ``retry(peering)``: it did not and can be sent
-        once more (these writes create nothing, so a second one cannot duplicate).
-        Returns the response (a dict), or the peering read back (None if gone) when a read settled it.
-        """
-        client = self.clients[step.actor]
-        try:
-            response = client.call(action, {"NetPeeringId": peering_id})
-        except OscAmbiguousWriteError as exc:
-            peering = self._read_back(action, peering_id, exc)
-            if done(peering):
-                self.wrote = True
-                return _ReadBack(peering)
-            if peering is None or not retry(peering):
-                raise exc.with_hint(f"Read again, {peering_id} is {state_name(peering) or 'gone'}; run the task again.")
-            # AcceptNetPeering of a peering already accepted but still provisioning succeeds again.
-            try:
-                response = client.call(action, {"NetPeeringId": peering_id})
-            except OscApiError as again:
-                if again.status != 409:
-                    raise
-                # Refused as no longer pending: the first attempt most likely went through late.
-                peering = self._read_back(action, peering_id, exc)
-                if not done(peering):
-                    raise
-                self.wrote = True
-                return _ReadBack(peering)
-        self.wrote = True
-        return response
-
-    def _read_back(self, action: str, peering_id: str, unknown: OscApiError) -> Optional[Peering]:
-        """The peering after ``action`` of unknown outcome; a failed read says the write may have happened."""
-        try:
-            return read_by_id(self.client, peering_id)
-        except OscApiError as exc:
-            raise self._unsettled(action, unknown, exc)
-
-    @staticmethod
-    def _merge_read(current: Peering, read: Any) -> Peering:
-        """``current`` updated with a read of it, keeping the tags the task knows (they do not change on a state change)."""
-        peering = read.peering if isinstance(read, _ReadBack) else read
-        if not peering:
-            return current
-        merged = dict(current or {})
-        merged.update(peering)
-        if current and "Tags" in current:
-            merged["Tags"] = current["Tags"]
-        return merged
-
     # -- waiting -------------------------------------------------------------------
 
     def wait_for_state(self, peering_id: str, target: str, last: Optional[Peering] = None) -> Peering:
@@ -477,21 +407,3 @@ class Executor:
         return wait_for_state(
             self.client, peering_id, target, last, self.wait_timeout, self.sleep, self.clock, self.jitter
         )
-
-
-class UnsettledWrite(OscError):
-    """A write that may have taken effect, whose read-back failed: changed, with the read's api_error."""
-
-    def __init__(self, message: str, read_error: OscApiError) -> None:
-        super().__init__(message, changed=True)
-        self.read_error = read_error
-
-    def fields(self) -> Dict[str, Any]:
-        return self.read_error.fields()
-
-
-class _ReadBack:
-    """A write's outcome settled by reading the peering back (``peering`` None: it is gone)."""
-
-    def __init__(self, peering: Optional[Peering]) -> None:
-        self.peering = peering

@@ -25,10 +25,21 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     pair_account,
     pair_live,
     select_id,
-    state_message,
     state_name,
     to_be_created,
     with_state,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_keep import kept_of  # noqa: F401  (re-exported)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan_checks import (  # noqa: F401  (re-exported)
+    _check_accepter_owner,
+    _check_live,
+    _describe_live,
+    _Refusal,
+    _refusal_for_ended,
+    links_two_accounts,
+    missing_credentials,
+    pending_delete_advice,
+    purge_kept_warning,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import (
     apply_tag_diff,
@@ -147,53 +158,6 @@ class Plan:
 StateResult = Tuple[List["Step"], Optional[Peering], List[str]]
 
 
-class _Refusal(Exception):
-    """Internal: plan() turns it into Plan.refusal."""
-
-
-# -- messages ----------------------------------------------------------------
-
-
-def missing_credentials(wanted: Wanted, account: Optional[str], net_id: Optional[str], verb: str, created: bool) -> str:
-    """Nobody this task has credentials for can accept or reject: say whose credentials are missing."""
-    msg = (
-        f"Only account {account}, which owns the accepter Net {net_id}, can {verb} this peering, "
-        "and this task has no credentials for it. "
-    )
-    if not created:
-        msg += "Nothing was created. "
-    msg += (
-        f"Add accepter_credentials (access_key and secret_key, or profile) for account {account}, "
-        f"or {verb} it in a task run with that account's credentials"
-    )
-    if not created:
-        msg += " (state=present here only requests the peering)"
-    elif verb == "reject":
-        msg += " (as the requester, state=absent withdraws the request)"
-    msg += "."
-    if wanted.accepter_owner_id and account == wanted.accepter_owner_id and not created:
-        msg += f" If accepter_owner_id ({account}) is this task's own account, omit it."
-    return msg
-
-
-def pending_delete_advice(peering: Peering) -> str:
-    peering_id, requester = peering.get("NetPeeringId"), account_ids(peering)[0]
-    return (
-        f"Net peering {peering_id} is pending-acceptance and was requested by account {requester}; "
-        "only the requester can delete it. As the accepter, "
-        "reject it instead (outscale.cloud.net_peering with state=rejected), "
-        "or run this task with the requester's credentials."
-    )
-
-
-def _describe_live(peerings: List[Peering]) -> str:
-    described = []
-    for peering in peerings:
-        source, accepter = net_ids(peering)
-        described.append(f"{peering.get('NetPeeringId')} ({state_name(peering)}, {source} -> {accepter})")
-    return ", ".join(described)
-
-
 # -- who may act ---------------------------------------------------------------
 
 
@@ -274,75 +238,10 @@ def find(wanted: Wanted, observed: List[Peering]) -> Tuple[List[Peering], Option
     return live, reported
 
 
-def _check_live(wanted: Wanted, live: List[Peering]) -> None:
-    """At most one live peering per pair, except both directions pending at once (the platform allows it)."""
-    if len(live) <= 1:
-        return
-    both_pending = (
-        len(live) == 2
-        and all(state_name(p) == "pending-acceptance" for p in live)  # noqa: W503 (galaxy-importer)
-        and net_ids(live[0]) == tuple(reversed(net_ids(live[1])))  # noqa: W503
-    )
-    if not both_pending:
-        raise _Refusal(
-            f"More than one live Net peering links {wanted.source_net_id} and {wanted.accepter_net_id}: "
-            f"{_describe_live(live)}. Keep one (delete or reject the others, "
-            "for example with net_peering_id and state=absent or state=rejected), then run the task again."
-        )
-
-
-def _check_accepter_owner(wanted: Wanted, live: List[Peering]) -> None:
-    """A live peering shows who owns the accepter Net: an accepter_owner_id that says otherwise is a mistake.
-
-    Creating with it would fail on the platform; ignoring it on an existing peering would hide the mistake.
-    """
-    if not (wanted.by_pair and wanted.accepter_owner_id):
-        return
-    for peering in live:
-        nets, accounts = net_ids(peering), account_ids(peering)
-        owner = dict(zip(nets, accounts)).get(wanted.accepter_net_id)
-        if owner and owner != wanted.accepter_owner_id:
-            raise _Refusal(
-                f"accepter_owner_id is {wanted.accepter_owner_id}, but the existing Net peering "
-                f"{peering.get('NetPeeringId')} ({state_name(peering)}) shows that {wanted.accepter_net_id} belongs "
-                f'to account {owner}. Fix accepter_owner_id (set it to "{owner}"), or check the Net IDs. '
-                "Nothing was done."
-            )
-
-
 def _requested_first(wanted: Wanted, live: List[Peering]) -> List[Peering]:
     if not wanted.by_pair:
         return list(live)
     return sorted(live, key=lambda p: 0 if is_requested_direction(p, wanted.source_net_id) else 1)
-
-
-def _refusal_for_ended(wanted: Wanted, peering: Peering) -> str:
-    peering_id = wanted.net_peering_id or peering.get("NetPeeringId")
-    name, message = state_name(peering), state_message(peering) or "no message"
-    if wanted.state == "accepted":
-        return (
-            f"Net peering {peering_id} is {name} ({message}), so it cannot be accepted. "
-            "Peerings that ended cannot be revived: give source_net_id and accepter_net_id to create a new one."
-        )
-    return (
-        f"Net peering {peering_id} is {name} ({message}) and cannot become live again. "
-        "Give source_net_id and accepter_net_id to create a new one."
-    )
-
-
-def links_two_accounts(peering: Peering) -> bool:
-    """Whether the peering's two Nets belong to two different accounts (both known)."""
-    source_account, accepter_account = account_ids(peering)
-    return bool(source_account and accepter_account and source_account != accepter_account)
-
-
-def purge_kept_warning(peering_id: Optional[str], kept: Dict[str, str]) -> str:
-    names = ", ".join(repr(key) for key in sorted(kept))
-    return (
-        f"purge_tags kept {names} on {peering_id or 'the peering'}: it links two accounts, and whether they share "
-        "its tags is not known, so a tag this task does not list may be the other account's. To delete some anyway, "
-        "name them in remove_tags; to keep them without this warning, list them in tags or set purge_tags=false."
-    )
 
 
 def _tag_steps(wanted: Wanted, peering: Peering, peering_id: Optional[str]) -> Tuple[List[Step], Peering, List[str]]:
@@ -430,20 +329,6 @@ def _refuse_by_id(wanted: Wanted, observed: List[Peering], actors: Actors) -> _R
             "or give source_net_id and accepter_net_id to create a peering."
         )
     return _Refusal(_refusal_for_ended(wanted, found))
-
-
-def kept_of(live: List[Peering]) -> Peering:
-    """Of several live peerings of one pair, the one to keep, the same for every run that reads them.
-
-    Active first (accepting one rejects the others); then the earliest made (its ExpirationDate
-    is creation + 7 days), so a run that created the later one and saw both removes its own,
-    while the run that created the earlier one may have finished without seeing the other;
-    then the lowest ID, for equal dates.
-    """
-    return min(
-        live,
-        key=lambda p: (state_name(p) != "active", p.get("ExpirationDate") or "~", p.get("NetPeeringId") or ""),
-    )
 
 
 def _removal_step(wanted: Wanted, peering: Peering, observed: List[Peering], actors: Actors, reason: str) -> Step:

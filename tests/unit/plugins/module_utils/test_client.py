@@ -717,7 +717,7 @@ def test_pages_refuse_a_next_page_token_that_is_not_a_string(server, make_client
     server.push(ok({"NetPeerings": [], "NextPageToken": 7, "ResponseContext": {"RequestId": "req-page"}}))
     with pytest.raises(UnexpectedResponse) as info:
         list(make_client(server).pages(READ, {}))
-    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (7)" in str(info.value)
+    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (a int)" in str(info.value)
     assert "RequestId req-page" in str(info.value)
     assert len(server.received) == 1
 

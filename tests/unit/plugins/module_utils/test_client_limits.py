@@ -173,6 +173,31 @@ def test_more_pages_than_any_account_holds_is_an_error(server, make_client):
     assert len(server.received) == client_module.MAX_PAGES
 
 
+@pytest.mark.parametrize("token", [{"Authorization": "OSC4-HMAC-SHA256 Credential=AKLEAK"}, ["AKLEAK"], 7])
+def test_a_page_token_of_the_wrong_type_is_named_not_quoted(server, make_client, token):
+    # Review 17: the token's value reached the message unscrubbed; an echoing server could put anything there.
+    server.push(ok({"NetPeerings": [], "NextPageToken": token}))
+    with pytest.raises(UnexpectedResponse) as info:
+        paginate(make_client(server), READ, {}, "NetPeerings")
+    assert "NextPageToken is not a string" in str(info.value)
+    assert "AKLEAK" not in str(info.value) and "Authorization" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "request_id, shown",
+    [
+        ("0b8c3e5f-1d2a-4c6b-9e7f-123456789abc", True),
+        ("Authorization: OSC4-HMAC-SHA256 Credential=AKLEAK/Signature=00ff", False),
+        ("x" * 200, False),
+        (["req"], False),
+    ],
+)
+def test_an_unexpected_response_quotes_only_a_request_id_that_looks_like_one(request_id, shown):
+    error = UnexpectedResponse("ReadNetPeerings", "odd", {"ResponseContext": {"RequestId": request_id}})
+    assert ("RequestId" in str(error)) is shown
+    assert "AKLEAK" not in str(error) and "x" * 100 not in str(error)
+
+
 # -- defects 6 and 7: proxies parsed once, no part of a password shown -----------------------------
 
 PIECES = ("PrOx", "YpAsS")

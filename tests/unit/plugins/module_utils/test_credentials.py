@@ -614,3 +614,11 @@ def test_ca_bundle_keeps_verification_on_even_with_validate_certs_false(tmp_path
     bundle.write_text("not read here\n")
     assert resolve(dict(OPT, validate_certs=False, ca_bundle=str(bundle)), {}, str(tmp_path)).validate_certs is True
     assert resolve(dict(OPT, validate_certs=False), {}, str(tmp_path)).validate_certs is False
+
+
+def test_config_file_nested_too_deep_is_a_clear_error_naming_it(tmp_path):
+    # Review 17: json.loads raises RecursionError, not ValueError, on a file nested 100,000 deep.
+    path = tmp_path / "deep.json"
+    path.write_text('{"default": ' + "[" * 100000 + "]" * 100000 + "}")
+    message = error_of({"config_file": str(path)}, {}, str(tmp_path))
+    assert "deep.json" in message and "nested too deeply" in message

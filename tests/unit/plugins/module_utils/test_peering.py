@@ -158,7 +158,7 @@ def test_reads_follow_pages_and_fail_on_a_repeated_token():
 def test_reads_refuse_a_token_that_is_not_a_string():
     with pytest.raises(UnexpectedResponse) as info:  # one type for every malformed answer
         np.read_pair(FakeClient([{"NetPeerings": [GOOD], "NextPageToken": 12}]), "vpc-aaaaaaaa", "vpc-bbbbbbbb")
-    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (12)" in str(info.value)
+    assert "unexpected ReadNetPeerings response: NextPageToken is not a string (a int)" in str(info.value)
 
 
 def test_checked_peering_names_the_action():

@@ -608,3 +608,34 @@ def test_the_right_accepter_owner_id_on_an_existing_peering_is_accepted():
     world = [peering("pcx-0000000c", N1, NB, "active", A, B)]
     result = pp.plan(pp.Wanted("present", source_net_id=N1, accepter_net_id=NB, accepter_owner_id=B), world, NOBODY)
     assert result.refusal is None and result.steps == []
+
+
+# -- review 17: the peering both racing runs keep -------------------------------------------------
+
+
+def _dated(pid, date, state="pending-acceptance"):
+    return dict(peering(pid, N1, N2, state), ExpirationDate=date)
+
+
+@pytest.mark.parametrize(
+    "earlier, later",
+    [
+        ("2026-12-04T10:00:00Z", "2026-12-04T10:00:00.500Z"),  # as text, "Z" sorts after "."
+        ("2026-12-04T10:00:00.123456Z", "2026-12-04T10:00:00.124Z"),
+        ("2026-12-04T11:00:00+02:00", "2026-12-04T10:00:00Z"),  # zones
+        ("2026-12-04T10:00:00Z", None),  # a missing date counts as the latest
+        ("2026-12-04T10:00:00Z", "soon"),  # and so does an unreadable one
+    ],
+)
+def test_kept_of_keeps_the_earliest_made_whatever_the_date_precision(earlier, later):
+    # The earlier one has the higher ID, so the ID alone would choose the other.
+    live = [_dated("pcx-00000001", later), _dated("pcx-00000009", earlier)]
+    assert pp.kept_of(live)["NetPeeringId"] == "pcx-00000009"
+    assert pp.kept_of(list(reversed(live)))["NetPeeringId"] == "pcx-00000009"
+
+
+def test_kept_of_breaks_equal_dates_by_the_lowest_id_and_prefers_active():
+    same = [_dated("pcx-00000009", "2026-12-04T10:00:00Z"), _dated("pcx-00000002", "2026-12-04T10:00:00.000Z")]
+    assert pp.kept_of(same)["NetPeeringId"] == "pcx-00000002"
+    active = _dated("pcx-00000010", "2026-12-05T10:00:00Z", state="active")
+    assert pp.kept_of([*same, active])["NetPeeringId"] == "pcx-00000010"

@@ -29,7 +29,6 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (  # noqa: F401  (re-exported)
     CREATE_ROUTE,
     DELETE_ROUTE,
-    ROUTE_KINDS,
     NetInfo,
     Route,
     RouteOption,

@@ -255,7 +255,7 @@ def test_control_api_refusals(sim, path, payload):
 def test_faults_cover_the_route_calls(sim, gw_a, action):
     gw_a.CreateRoute(RouteTableId=RTB_A1, DestinationIpRange="0.0.0.0/0", GatewayId="igw-a1a1a1a1")
     calls = {
-        "ReadRouteTables": lambda: gw_a.ReadRouteTables(),
+        "ReadRouteTables": gw_a.ReadRouteTables,
         "CreateRoute": lambda: gw_a.CreateRoute(
             RouteTableId=RTB_A1, DestinationIpRange="10.9.0.0/16", GatewayId="igw-a1a1a1a1"
         ),

@@ -92,7 +92,7 @@ def documented(module_name):
     )
     notes = [note for note in yaml.safe_load(doc).get("notes", []) if note.startswith("Permissions")]
     assert len(notes) == 1, f"{module_name}: one note starting with 'Permissions' in DOCUMENTATION's notes"
-    task, _, accepter = notes[0].partition("accepter_credentials)")
+    task, _unused, accepter = notes[0].partition("accepter_credentials)")
     assert "This task's account:" in task, f"{module_name}: the Permissions note names this task's account"
     return _code_names(task.split("This task's account:", 1)[1]), _code_names(accepter)
 
@@ -197,20 +197,20 @@ def restricted(request, capsys):
 def test_net_peering_runs_with_only_its_permissions(restricted):
     run, as_b = restricted, restricted.accepter
     pair_ab = dict(source_net_id=A1, accepter_net_id=B1, accepter_owner_id=B)
-    _, calls = run(net_peering, state="accepted", accepter_credentials=as_b, tags={"Name": "x"}, **pair_ab)
+    _unused, calls = run(net_peering, state="accepted", accepter_credentials=as_b, tags={"Name": "x"}, **pair_ab)
     assert (B, "ReadNets") in calls and (B, "AcceptNetPeering") in calls and (A, "CreateTags") in calls
     run(net_peering, state="absent", **pair_ab)
-    _, calls = run(net_peering, state="present", **pair_ab)
-    _, calls = run(net_peering, state="rejected", accepter_credentials=as_b, **pair_ab)
+    _unused, calls = run(net_peering, state="present", **pair_ab)
+    _unused, calls = run(net_peering, state="rejected", accepter_credentials=as_b, **pair_ab)
     assert (B, "RejectNetPeering") in calls
     pair_aa = dict(source_net_id=A1, accepter_net_id=A2)
     run(net_peering, state="accepted", tags={"k": "v", "old": "1"}, **pair_aa)
-    _, calls = run(net_peering, state="present", tags={"k": "v"}, purge_tags=True, **pair_aa)
+    _unused, calls = run(net_peering, state="present", tags={"k": "v"}, purge_tags=True, **pair_aa)
     assert (A, "DeleteTags") in calls
-    _, calls = run(net_peering, state="absent", **pair_aa)
+    _unused, calls = run(net_peering, state="absent", **pair_aa)
     assert (A, "DeleteNetPeering") in calls
     run(net_peering, state="present", **pair_aa)
-    _, calls = run(net_peering, state="rejected", **pair_aa)
+    _unused, calls = run(net_peering, state="rejected", **pair_aa)
     assert (A, "RejectNetPeering") in calls
 
 
@@ -223,11 +223,11 @@ def test_net_peerings_runs_with_only_its_permissions(restricted):
         {"source_net_id": A1, "accepter_net_id": A2},
     ]
     scope = {"topology": "permissions"}
-    _, calls = run(net_peerings, peerings=listed, scope_tags=scope, accepter_credentials=credentials)
+    _unused, calls = run(net_peerings, peerings=listed, scope_tags=scope, accepter_credentials=credentials)
     assert {(B, "ReadNets"), (B, "AcceptNetPeering"), (A, "AcceptNetPeering"), (A, "CreateTags")} <= calls
-    _, calls = run(net_peerings, peerings=listed[:1], state="overridden", scope_tags=scope, purge_tags=True)
+    _unused, calls = run(net_peerings, peerings=listed[:1], state="overridden", scope_tags=scope, purge_tags=True)
     assert (A, "DeleteNetPeering") in calls
-    _, calls = run(net_peerings, peerings=listed[:1], state="deleted")
+    _unused, calls = run(net_peerings, peerings=listed[:1], state="deleted")
     assert (A, "DeleteNetPeering") in calls
 
 

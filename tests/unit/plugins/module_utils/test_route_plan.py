@@ -11,6 +11,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils import _peering_pla
 from ansible_collections.outscale.cloud.plugins.module_utils import _route_plan as rp
 from ansible_collections.outscale.cloud.plugins.module_utils import _route_tables as rt
 from ansible_collections.outscale.cloud.plugins.module_utils import _routes as routes
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS
 from ansible_collections.outscale.cloud.tests.unit.plugins.module_utils.peering_fixtures import A, B, peering
 
 N1, N2, N3, NB = "vpc-aaaaaaa1", "vpc-aaaaaaa2", "vpc-aaaaaaa3", "vpc-bbbbbbb1"
@@ -56,7 +57,7 @@ def routes_steps(item):
     return [
         (s.kind, s.actor, s.route_table_id, s.destination_ip_range, s.peering_id)
         for s in item.steps
-        if s.kind in rp.ROUTE_KINDS
+        if s.kind in ROUTE_KINDS
     ]
 
 
@@ -186,7 +187,7 @@ CONVERGE_CASES = [
     "name, wanted, observed, nets, option, kinds, steps", CONVERGE_CASES, ids=[c[0] for c in CONVERGE_CASES]
 )
 def test_converge(name, wanted, observed, nets, option, kinds, steps):
-    item, _ = run(wanted, observed, nets, option, actors=pp.Actors(accounts=frozenset({B})))
+    item, _unused = run(wanted, observed, nets, option, actors=pp.Actors(accounts=frozenset({B})))
     assert item.refusal is None
     assert item.kinds() == kinds
     assert routes_steps(item) == steps
@@ -256,7 +257,7 @@ REFUSAL_CASES = [
     "name, wanted, observed, nets, option, words", REFUSAL_CASES, ids=[c[0] for c in REFUSAL_CASES]
 )
 def test_refusals_come_before_any_write(name, wanted, observed, nets, option, words):
-    item, _ = run(wanted, observed, nets, option)
+    item, _unused = run(wanted, observed, nets, option)
     assert item.refusal is not None
     assert item.steps == []
     for word in words:
@@ -306,7 +307,7 @@ def test_stale_routes(name, mode, owned, extra, reported, deleted):
 
 def test_stale_route_in_the_way_is_replaced_under_overridden():
     stale = route("10.2.0.0/16", NetPeeringId="pcx-0000dead")
-    item, _ = run(
+    item, _unused = run(
         ACCEPT_PAIR, [active()], [net(N1, [table("rtb-00000001", N1, True, [stale])]), net(N2, [])], mode="overridden"
     )
     assert routes_steps(item) == [
@@ -317,7 +318,7 @@ def test_stale_route_in_the_way_is_replaced_under_overridden():
 
 def test_routes_reported_before_and_after():
     nets = [net(N1, two_tables(N1, [TO_N2])), net(N2, two_tables(N2))]
-    item, _ = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("main"))
+    item, _unused = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("main"))
     assert item.routes_before == [
         {"net_id": N1, "route_table_id": "rtb-0000ma1", "destination_ip_range": "10.2.0.0/16"}
     ]
@@ -331,7 +332,7 @@ def test_cleanup_without_credentials_warns_and_deletes_the_other_side():
     wanted = pp.Wanted("absent", net_peering_id=PCX)
     observed = [active(acc=NB, acc_acct=B)]
     nets = [net(N1, two_tables(N1, [route("10.9.0.0/16", NetPeeringId=PCX)])), rt.NetInfo(NB, "10.9.0.0/16", B)]
-    item, _ = run(wanted, observed, nets)
+    item, _unused = run(wanted, observed, nets)
     assert routes_steps(item) == [("delete_route", pp.TASK, "rtb-0000ma1", "10.9.0.0/16", PCX)]
     assert any(NB in w and B in w for w in item.warnings)
 
@@ -360,6 +361,6 @@ def test_option_from_params():
 
 def test_a_side_without_selected_table_is_said():
     nets = [net(N1, two_tables(N1)[:1]), net(N2, two_tables(N2))]
-    item, _ = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("all", {"tier": "app"}))
+    item, _unused = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("all", {"tier": "app"}))
     assert routes_steps(item) == [("create_route", pp.TASK, "rtb-0000sa2", "10.1.0.0/16", PCX)]
     assert any(N1 in w and "tier" in w for w in item.warnings)

@@ -74,7 +74,7 @@ def test_no_accepter_credentials_fails_before_any_write_naming_the_account(sim):
     args = {k: v for k, v in CROSS.items() if k != "accepter_credentials"}
     result = sim.run(state="present", routes={}, **args)
     assert result["failed"] and ACCOUNT_B in result["msg"] and B1 in result["msg"]
-    assert not any(action == "CreateRoute" for action, _ in sim.calls())
+    assert not any(action == "CreateRoute" for action, _unused in sim.calls())
 
 
 def test_absent_deletes_its_routes_first(sim):
@@ -84,7 +84,7 @@ def test_absent_deletes_its_routes_first(sim):
     )
     result = sim.run(state="absent", routes={}, source_net_id=A1, accepter_net_id=A2, diff=True)
     assert result["changed"] and result["net_peering"]["routes"] == []
-    assert [action for action, _ in sim.calls()] == [
+    assert [action for action, _unused in sim.calls()] == [
         "ReadNetPeerings",
         "ReadRouteTables",
         "DeleteRoute",
@@ -100,7 +100,7 @@ def test_check_mode_plans_the_routes(sim):
     result = sim.run(state="accepted", routes={}, source_net_id=A1, accepter_net_id=A2, check_mode=True, diff=True)
     assert result["changed"] and [a["outcome"] for a in result["route_actions"]] == ["planned", "planned"]
     assert {r["destination_ip_range"] for r in result["diff"]["after"]["routes"]} == {"10.1.0.0/16", "10.2.0.0/16"}
-    assert {action for action, _ in sim.calls()} == {"ReadNetPeerings", "ReadRouteTables", "ReadNets"}
+    assert {action for action, _unused in sim.calls()} == {"ReadNetPeerings", "ReadRouteTables", "ReadNets"}
 
 
 @pytest.mark.parametrize("kind, creates", [("drop_after", 1), ("drop_before", 2)])
@@ -109,7 +109,7 @@ def test_create_route_whose_answer_is_lost_is_read_back_never_duplicated(sim, ki
     sim.simulator.add_fault(action="CreateRoute", kind=kind, count=1)
     result = sim.run(state="accepted", routes={}, source_net_id=A1, accepter_net_id=A2)
     assert result["changed"] and not result.get("failed"), result.get("msg")
-    calls = [action for action, _ in sim.calls()]
+    calls = [action for action, _unused in sim.calls()]
     assert (
         calls.count("CreateRoute") == creates + 1
     )  # the lost one (resent only if the read shows none), the other side
@@ -135,7 +135,7 @@ def test_info_reports_routes_missing_other_target_and_stale(sim):
     a2_main = sim.simulator.route_tables(A2)[0]["RouteTableId"]
     sim.simulator.add_route(a2_main, destination_ip_range="10.3.0.0/16", gateway_id="igw-a2a2a2a2")
     result = info(sim, routes=True)
-    assert [action for action, _ in sim.calls()] == ["ReadNetPeerings", "ReadRouteTables"]
+    assert [action for action, _unused in sim.calls()] == ["ReadNetPeerings", "ReadRouteTables"]
     by_pair = {(p["source_net"]["net_id"], p["accepter_net"]["net_id"]): p for p in result["net_peerings"]}
     same = by_pair[(A1, A2)]["routes"]
     assert [side["net_id"] for side in same] == [A1, A2]  # both sides are this account's
@@ -165,4 +165,4 @@ def test_info_other_target(sim):
 def test_info_without_routes_reads_no_table(sim):
     sim.run(state="accepted", source_net_id=A1, accepter_net_id=A2)
     result = info(sim)
-    assert "routes" not in result["net_peerings"][0] and [a for a, _ in sim.calls()] == ["ReadNetPeerings"]
+    assert "routes" not in result["net_peerings"][0] and [a for a, _unused in sim.calls()] == ["ReadNetPeerings"]

@@ -103,7 +103,7 @@ def test_converge_routes_both_sides_then_rerun_reads_once_per_account(run):
     assert result["summary"]["routes_created"] == 6 and result["summary"]["routes_deleted"] == 0
     ids = [p["net_peering_id"] for p in result["net_peerings"]]
     a0 = run.routes_to_peerings(A0)
-    assert sorted(a0.values()) == sorted(ids) and all(table == "rtb-a0000000" for table, _ in a0)
+    assert sorted(a0.values()) == sorted(ids) and all(table == "rtb-a0000000" for table, _unused in a0)
     assert run.routes_to_peerings(B0) == {("rtb-b0000000", RANGES[A0]): ids[2]}
     assert result["net_peerings"][2]["routes"] == [
         {"net_id": A0, "route_table_id": "rtb-a0000000", "destination_ip_range": RANGES[B0]},
@@ -122,14 +122,14 @@ def test_without_routes_nothing_about_routes_is_read(run):
     result = run()
     assert result["changed"] and "routes" not in result["net_peerings"][0]
     assert "routes_created" not in result["summary"]
-    assert not any(action.startswith(("ReadRouteTables", "CreateRoute")) for action, _ in run.calls())
+    assert not any(action.startswith(("ReadRouteTables", "CreateRoute")) for action, _unused in run.calls())
     assert run.routes_to_peerings(A0) == {}
 
 
 def test_tagged_tables_and_check_mode_diff(run):
     planned = run(routes={"route_table_tags": {"tier": "app"}}, check_mode=True, diff=True)
     assert planned["changed"] and planned["summary"]["routes_created"] == 6
-    assert not any(action in ("CreateRoute", "CreateNetPeering") for action, _ in run.calls())
+    assert not any(action in ("CreateRoute", "CreateNetPeering") for action, _unused in run.calls())
     # The diff: under the pair's line, one line per route to add, in the tagged tables only.
     lines = planned["diff"]["prepared"].splitlines()
     pair = next(index for index, line in enumerate(lines) if line.startswith(f"+ {A0} -> {A1}"))
@@ -169,7 +169,7 @@ def test_deleted_and_overridden_clean_their_routes_only(run, osc_simulator):
     assert result["summary"]["deleted"] == 1 and result["summary"]["routes_deleted"] == 4, result
     kinds = [a["step"] for a in result["actions"]]
     assert kinds == ["delete_route"] * 4 + ["delete"]
-    assert all(dest != RANGES[A2] for _, dest in run.routes_to_peerings(A0))
+    assert all(dest != RANGES[A2] for _unused, dest in run.routes_to_peerings(A0))
     assert run.routes_to_peerings(A2) == {}
     assert len(run.routes_to_peerings(A0)) == 4 and len(run.routes_to_peerings(B0)) == 2
     gone = run(PAIRS[2:], routes={}, state="deleted")
@@ -212,4 +212,4 @@ def test_wrong_accepter_credentials_are_found_by_the_table_read_before_any_write
     assert result["failed"] and result["summary"]["failed"] == 1
     assert "cannot see the route tables of Net vpc-b0000000" in result["failures"][0]["msg"]
     assert f"accepter_credentials of account {B}" in result["failures"][0]["msg"]
-    assert all(action.startswith("Read") for action, _ in run.calls())
+    assert all(action.startswith("Read") for action, _unused in run.calls())

@@ -1,8 +1,8 @@
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The outscale.cloud.peering_graph filter: peerings (as net_peering_info and
-net_peerings return them) drawn as a Mermaid flowchart. Its documentation is in
-peering_graph.yml next to this file.
+net_peerings return them) drawn as a Mermaid flowchart. Its documentation is the
+DOCUMENTATION, EXAMPLES and RETURN below.
 
 It reads plain data only: no module_utils, so importing it stays cheap for
 every controller worker (see the filters' import test)."""
@@ -13,6 +13,87 @@ import re
 from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
+
+DOCUMENTATION = r"""
+name: peering_graph
+version_added: 0.2.0
+author:
+  - outscale.cloud maintainers (@outscale)
+short_description: Draw peerings as a Mermaid flowchart
+description:
+  - Turns the registered result of M(outscale.cloud.net_peering_info) or M(outscale.cloud.net_peerings), or its
+    C(net_peerings) list, into a L(Mermaid,https://mermaid.js.org/syntax/flowchart.html) flowchart, a picture of the
+    network as text. Mermaid blocks render in GitHub's and GitLab's web views of Markdown files, and in
+    U(https://mermaid.live).
+  - Each Net is a node labelled with its ID, its IP range and its account. Each peering is an arrow from the
+    source Net (the requester) to the accepter Net, labelled with its ID and state, and styled by state
+    (green for C(active), dashed orange for C(pending-acceptance), dotted grey for an ended peering -
+    C(rejected), C(failed), C(expired), C(deleted)).
+  - When a peering carries C(routes) (a list of C(net_id), C(route_table_id), C(destination_ip_range), the routes
+    through the peering, in either Net), an active peering whose Net on one side has no route through it is
+    drawn as broken (a red dashed line ending in a cross, its label naming the Nets without a route). A peering
+    without a C(routes) key is never drawn as broken, since nothing is known of its routes.
+  - C(null) items (a peering that C(net_peerings) lists but that does not exist) are left out. Nodes and edges
+    keep the order of the input, so the same input always gives the same text.
+positional: _input
+options:
+  _input:
+    description:
+      - The registered result of M(outscale.cloud.net_peering_info) or M(outscale.cloud.net_peerings) (a dict with
+        C(net_peerings)), or that list of peerings.
+      - Each peering has C(source_net) and C(accepter_net) (each with C(net_id), and C(ip_range) and C(account_id)
+        when known), C(state.name), C(net_peering_id), and optionally C(routes).
+    type: raw
+    required: true
+  direction:
+    description: The direction of the flowchart, left to right (V(LR)), right to left, top to bottom or bottom to top.
+    type: str
+    choices: [LR, RL, TB, BT]
+    default: LR
+  ended:
+    description: Whether to draw the ended peerings (rejected, failed, expired, deleted), dotted and grey.
+    type: bool
+    default: true
+seealso:
+  - module: outscale.cloud.net_peering_info
+    description: Lists the peerings to draw.
+  - module: outscale.cloud.net_peerings
+    description: Its registered result can be drawn as it is.
+"""
+
+EXAMPLES = r"""
+- name: List the peerings of the account
+  outscale.cloud.net_peering_info:
+  register: listed
+
+- name: Write them as a Markdown page with a Mermaid picture
+  ansible.builtin.copy:
+    dest: network.md
+    mode: "0644"
+    content: |
+      # Our Net peerings
+
+      ```mermaid
+      {{ listed | outscale.cloud.peering_graph }}
+      ```
+
+# The live peerings only, top to bottom.
+# live_graph => "flowchart TB\n    n_vpc_a1a1a1a1[\"vpc-a1a1a1a1<br/>10.1.0.0/16<br/>account 111111111111\"]\n..."
+live_graph: "{{ listed | outscale.cloud.peering_graph(direction='TB', ended=false) }}"
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - The Mermaid flowchart, one line per Net, per peering and per edge style, ending with a newline.
+  type: str
+  sample: |
+    flowchart LR
+        n_vpc_a1a1a1a1["vpc-a1a1a1a1<br/>10.1.0.0/16<br/>account 111111111111"]
+        n_vpc_b1b1b1b1["vpc-b1b1b1b1<br/>10.3.0.0/16<br/>account 222222222222"]
+        n_vpc_a1a1a1a1 -->|"pcx-1a2b3c4d active"| n_vpc_b1b1b1b1
+        linkStyle 0 stroke:#2e7d32,stroke-width:2px
+"""
 
 DIRECTIONS = ("LR", "RL", "TB", "BT")
 # The state names of the API, grouped as the picture shows them; any other name is drawn as ended.

@@ -149,12 +149,9 @@ def peer_overlap(item: Plan, nets: Dict[str, NetInfo], peers: Dict[str, Dict[str
         for table in (nets.get(net) or NetInfo(net)).tables or []:
             for route in table.get("Routes") or []:
                 other_range, via = route.get("DestinationIpRange"), route.get("NetPeeringId")
-                if (
-                    via
-                    and via != peering_id
-                    and overlaps(peer_range, other_range)
-                    and not same_range(peer_range, other_range)
-                ):
+                if not via or via == peering_id:
+                    continue  # not a route to another peer
+                if overlaps(peer_range, other_range) and not same_range(peer_range, other_range):
                     return (
                         f"Net {net} would route to two peers whose ranges overlap: Net {peer} ({peer_range}) and the "
                         f"peer of {via} ({other_range}, routed in {table.get('RouteTableId')}). The most specific "

@@ -725,11 +725,11 @@ class NetPeerings(OscModule):
         fields = report(results, len(plans), check_mode=self.check_mode, with_routes=option is not None)
         if option is not None:
             fields["stale_routes"] = stale
+            hint = "" if params["state"] == "overridden" else " state=overridden removes it."
             for route in stale:
                 self.warn(
                     f"Stale route: {route['destination_ip_range']} in {route['route_table_id']} of {route['net_id']} "
-                    f"points to {route['net_peering_id']}, which is no longer live."
-                    + ("" if params["state"] == "overridden" else " state=overridden removes it.")
+                    f"points to {route['net_peering_id']}, which is no longer live.{hint}"
                 )
         self.diff = fields.pop("diff")
         counts = fields.pop("msg")  # the task's msg: set below, or the failure's (which starts with it)

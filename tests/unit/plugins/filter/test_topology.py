@@ -1,4 +1,5 @@
-"""The full_mesh and hub_and_spoke filters: counts, order, accounts, state/tags, and every validation error."""
+"""The full_mesh and hub_and_spoke filters: counts, order, accounts, state/tags, and every validation error.
+Their shared code is plugins/plugin_utils/_topology.py; each filter's plugin file registers that one filter."""
 
 import os
 import subprocess
@@ -8,7 +9,9 @@ from collections.abc import Mapping
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.outscale.cloud.plugins.filter.topology import FilterModule, full_mesh, hub_and_spoke
+from ansible_collections.outscale.cloud.plugins.filter import full_mesh as full_mesh_plugin
+from ansible_collections.outscale.cloud.plugins.filter import hub_and_spoke as hub_and_spoke_plugin
+from ansible_collections.outscale.cloud.plugins.plugin_utils._topology import full_mesh, hub_and_spoke
 
 A, B, C = "111111111111", "222222222222", "333333333333"
 
@@ -37,8 +40,9 @@ class HostVars(Mapping):
         return len(self._values)
 
 
-def test_both_filters_are_registered():
-    assert FilterModule().filters() == {"full_mesh": full_mesh, "hub_and_spoke": hub_and_spoke}
+def test_each_plugin_file_registers_the_filter_it_is_named_after():
+    assert full_mesh_plugin.FilterModule().filters() == {"full_mesh": full_mesh}
+    assert hub_and_spoke_plugin.FilterModule().filters() == {"hub_and_spoke": hub_and_spoke}
 
 
 # -- counts -------------------------------------------------------------------
@@ -460,7 +464,8 @@ def test_importing_the_filters_does_not_load_the_client():
     loader keeps no bytecode): the filters must stay off the client and its transport and signer."""
     code = (
         "import sys\n"
-        "import ansible_collections.outscale.cloud.plugins.filter.topology\n"
+        "import ansible_collections.outscale.cloud.plugins.filter.full_mesh\n"
+        "import ansible_collections.outscale.cloud.plugins.filter.hub_and_spoke\n"
         "print(' '.join(sorted(m.rsplit('.', 1)[-1] for m in sys.modules "
         "if m.startswith('ansible_collections.outscale.cloud.plugins.module_utils.'))))\n"
     )

@@ -1,9 +1,14 @@
 # Copyright: (c) 2026, outscale.cloud maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters that turn a list of Nets (Net IDs, or dicts such as inventory hostvars
-with net_id and account_id) into the peerings list of outscale.cloud.net_peerings:
-full_mesh and hub_and_spoke. Their documentation is in full_mesh.yml and
-hub_and_spoke.yml next to this file."""
+"""The code of the full_mesh and hub_and_spoke filters, which turn a list of Nets
+(Net IDs, or dicts such as inventory hostvars with net_id and account_id) into
+the peerings list of outscale.cloud.net_peerings. Each filter is a plugin file of
+its own, named after it and holding its documentation (plugins/filter/full_mesh.py,
+plugins/filter/hub_and_spoke.py); both import their code from here.
+
+Private to the collection (no public API, may change in any release). It imports
+only _ids and _tags of module_utils, never the client: each controller worker
+imports filter plugins afresh (see the filters' import test)."""
 
 from __future__ import annotations
 
@@ -255,10 +260,3 @@ def hub_and_spoke(nets, hub, account_id=None, state=None, tags=None):
         )
     requester_account = account_id or hub.account_id
     return [_peering(hub, spoke, requester_account, extra) for spoke in nets if spoke.net_id != hub.net_id]
-
-
-class FilterModule:
-    """outscale.cloud.full_mesh and outscale.cloud.hub_and_spoke."""
-
-    def filters(self):
-        return {"full_mesh": full_mesh, "hub_and_spoke": hub_and_spoke}

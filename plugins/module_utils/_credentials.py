@@ -23,14 +23,10 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.outscale.cloud.plugins.module_utils._credentials_file import (  # noqa: F401  (re-exported)
-    FALSE_STRINGS,
-    PROFILE_TEXT_KEYS,
     TRUE_STRINGS,
     CredentialsError,
-    _check_profile_types,
     _describe_type,
     _load_profile,
-    _permission_warning,
     expand_home,
     parse_tls_skip_verify,
 )

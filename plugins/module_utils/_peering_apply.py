@@ -51,11 +51,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Step,
     pending_delete_advice,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_unknown import (  # noqa: F401  (UnsettledWrite re-exported)
-    UnknownOutcomes,
-    UnsettledWrite,
-    _ReadBack,
-)
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_unknown import UnknownOutcomes
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_wait import wait_for_state
 from ansible_collections.outscale.cloud.plugins.module_utils._route_apply import write_route
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS

@@ -45,7 +45,7 @@ def read_request(conn):
         if not chunk:
             return b""
         data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
+    head, _separator, rest = data.partition(b"\r\n\r\n")
     length = 0
     for line in head.split(b"\r\n"):
         if line.lower().startswith(b"content-length:"):
@@ -224,7 +224,7 @@ def test_headers_trickled_a_byte_at_a_time_are_bounded_by_request_timeout(make_c
     def trickle_headers(conn, received):
         received.append(read_request(conn))
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: ")
-        for _ in range(30):
+        for _second in range(30):
             time.sleep(0.5)
             conn.sendall(b"a")
         conn.sendall(b"\r\nContent-Length: 2\r\n\r\n{}")

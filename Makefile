@@ -51,7 +51,8 @@ SANITY_MATRIX := sanity-oldest $(addprefix sanity-,$(SANITY_BETWEEN)) sanity-new
 # again on .venv's (2.19, between them): that keeps CI under 25 minutes on 2 cores with
 # the sanity stages added (2.19 still runs real playbooks in units: tests/integration,
 # tests/docs, tests/awx). MATRIX_INTEGRATION_VENV=1 adds it back.
-TEST_STAGES := $(if $(MATRIX),integration-oldest integration-newest $(if $(MATRIX_INTEGRATION_VENV),integration) units,units integration) \
+# units is the longest stage (it runs every docs block as a playbook): it starts first.
+TEST_STAGES := $(if $(MATRIX),units integration-oldest integration-newest $(if $(MATRIX_INTEGRATION_VENV),integration),units integration) \
                sanity $(if $(MATRIX),$(SANITY_MATRIX)) lint $(if $(MATRIX),units-latest)
 JOBS ?= 1
 # ansible refuses to run under a non-UTF-8 locale; C.UTF-8 exists everywhere.

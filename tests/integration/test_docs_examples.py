@@ -186,7 +186,8 @@ def test_demo_mesh(osc_simulator, run_playbook, tmp_path):
     assert graph[0] == "flowchart LR" and sum(1 for line in graph if " -->|" in line) == 3
     assert sum(1 for line in graph if "<br/>account " in line) == 3
     assert summary["second_run_changed"] is False
-    assert summary["second_run_calls"] == ["ReadNetPeerings"]  # one read for the whole mesh, no write
+    # one read of the peerings for the whole mesh and one of the route tables per account, no write
+    assert summary["second_run_calls"] == ["ReadNetPeerings", "ReadRouteTables", "ReadRouteTables"]
     assert summary["cleanup"]["deleted"] == 3 and summary["live_after_cleanup"] == 0
     assert peerings(sim, sim.accounts[0]) == {}
     assert sim.call_counts("CreateNetPeering") == 3 and sim.call_counts("DeleteNetPeering") == 3

@@ -353,7 +353,37 @@ def plan_routes(
             continue
         decisions.append(_pair_decision(item, nets, peers, option, mode, live_ids, ended_ids, handled))
     stale = _stale(plans[:listed_count], decisions, nets, option, mode, live_ids, ended_ids, handled)
+    _one_writer_per_route(decisions)
     return decisions, stale
+
+
+def _one_writer_per_route(decisions: List[RouteDecision]) -> None:
+    """Each (table, destination) is written by one plan only.
+
+    DeleteRoute names a route by its table and destination, not its target: if two plans
+    deleted the same one (a peering removed, and a new peering of the same range that takes
+    its place), the second delete could remove the route the other plan has just created.
+    A plan that creates the route owns it (it deletes the old one itself, before its
+    create); otherwise the first plan that deletes it keeps the delete.
+    """
+    created = {
+        (step.route_table_id, step.destination_ip_range)
+        for decision in decisions
+        for step in decision.after_steps
+        if step.kind == CREATE_ROUTE
+    }
+    deleted: Set[Tuple[Optional[str], Optional[str]]] = set()
+    for decision in decisions:
+        owned = {(step.route_table_id, step.destination_ip_range) for step in decision.after_steps}
+        kept = []
+        for step in decision.before_steps:
+            key = (step.route_table_id, step.destination_ip_range)
+            if step.kind == DELETE_ROUTE and ((key in created and key not in owned) or key in deleted):
+                continue
+            if step.kind == DELETE_ROUTE:
+                deleted.add(key)
+            kept.append(step)
+        decision.before_steps = kept
 
 
 def _stale(

@@ -364,3 +364,53 @@ def test_a_side_without_selected_table_is_said():
     item, _unused = run(ACCEPT_PAIR, [active()], nets, rt.RouteOption("all", {"tier": "app"}))
     assert routes_steps(item) == [("create_route", pp.TASK, "rtb-0000sa2", "10.1.0.0/16", PCX)]
     assert any(N1 in w and "tier" in w for w in item.warnings)
+
+
+# -- one writer per route (DeleteRoute names a route by table and destination only) ---------
+
+OLD_NET, KEEP_NET, NEW_NET = "vpc-aaaaaaa2", "vpc-aaaaaaa1", "vpc-aaaaaaa3"
+SAME_RANGE = {KEEP_NET: "10.1.0.0/16", OLD_NET: "10.2.0.0/16", NEW_NET: "10.2.0.0/16"}
+
+
+def _main_table(table_id, net_id, routes=()):
+    local = {"DestinationIpRange": SAME_RANGE[net_id], "GatewayId": "local"}
+    return {"RouteTableId": table_id, "NetId": net_id, "LinkRouteTables": [{"Main": True}], "Routes": [local, *routes]}
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        [("accepted", KEEP_NET, NEW_NET)],
+        [("absent", KEEP_NET, OLD_NET), ("accepted", KEEP_NET, NEW_NET)],
+    ],
+    ids=["old-pair-unlisted", "old-pair-listed-absent-first"],
+)
+def test_a_route_taken_over_by_a_new_peering_is_deleted_once_by_the_plan_that_recreates_it(listed):
+    from ansible_collections.outscale.cloud.plugins.module_utils import _peering_topology as topo
+    from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import NetInfo, RouteOption
+
+    old = peering("pcx-0000a1d1", KEEP_NET, OLD_NET, "active", tags={"topology": "x"})
+    wanted = [pp.Wanted(state, source_net_id=source, accepter_net_id=accepter) for state, source, accepter in listed]
+    plans, removals = topo.plan_topology(wanted, [old], pp.Actors(), "overridden", {"topology": "x"})
+    through_old = [{"DestinationIpRange": "10.2.0.0/16", "NetPeeringId": "pcx-0000a1d1"}]
+    nets = {
+        KEEP_NET: NetInfo(
+            KEEP_NET, "10.1.0.0/16", A, [_main_table("rtb-00000001", KEEP_NET, through_old)], pp.TASK, True
+        ),
+        OLD_NET: NetInfo(OLD_NET, "10.2.0.0/16", A, [_main_table("rtb-00000002", OLD_NET)], pp.TASK, True),
+        NEW_NET: NetInfo(NEW_NET, "10.2.0.0/16", A, [_main_table("rtb-00000003", NEW_NET)], pp.TASK, True),
+    }
+    decisions, _stale = rp.plan_routes(plans + removals, nets, [old], RouteOption(), "overridden", len(plans))
+    deleting = [
+        index
+        for index, decision in enumerate(decisions)
+        for step in decision.before_steps
+        if step.kind == rp.DELETE_ROUTE and step.route_table_id == "rtb-00000001"
+    ]
+    creating = [
+        index
+        for index, decision in enumerate(decisions)
+        for step in decision.after_steps
+        if step.kind == rp.CREATE_ROUTE and step.route_table_id == "rtb-00000001"
+    ]
+    assert len(creating) == 1 and deleting == creating  # one plan deletes the old route, then creates the new one

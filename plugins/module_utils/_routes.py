@@ -23,7 +23,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Actors,
     Plan,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, plan_routes
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, ends_live, plan_routes
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
     NetInfo,
@@ -106,8 +106,8 @@ def owner_readers(plans: List[Plan], actors: Actors, ranges: Dict[str, str]) -> 
     readers: Dict[str, str] = {}
     for item in plans:
         wanted = item.wanted
-        if item.refusal or not wanted.by_pair:
-            continue
+        if not wanted.by_pair or not ends_live(item):
+            continue  # refused, or absent/rejected: nothing to create (a deleted Net must not fail its cleanup)
         if wanted.source_net_id not in ranges:
             readers.setdefault(wanted.source_net_id, TASK)
         if wanted.accepter_net_id not in ranges:

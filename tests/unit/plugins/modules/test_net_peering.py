@@ -471,6 +471,13 @@ def test_a_missing_net_fails_the_task_before_any_write(sim, check_mode, side):
     assert sim.calls() == ["ReadNetPeerings", "ReadNets"] and not sim.live()
 
 
+@pytest.mark.parametrize("state", ["absent", "rejected"])
+def test_a_missing_net_with_nothing_to_create_is_not_read(sim, state):
+    # Nothing would be created: a cleanup after its Net was deleted must not fail.
+    result = sim.run(source_net_id=A1, accepter_net_id="vpc-0000dead", state=state)
+    assert not result.get("failed") and not result["changed"] and sim.calls() == ["ReadNetPeerings"]
+
+
 def test_an_accepter_net_its_owner_cannot_see_fails_before_any_write(sim):
     args = dict(
         source_net_id=A1,

@@ -25,7 +25,14 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     net_ids,
     state_name,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, DELETE, REJECT, Plan, Step
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
+    ACCEPTER,
+    DELETE,
+    REJECT,
+    TASK,
+    Plan,
+    Step,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (  # noqa: F401  (re-exported)
     CREATE_ROUTE,
     DELETE_ROUTE,
@@ -113,6 +120,34 @@ def _peers(plans: List[Plan], observed: List[Peering]) -> Dict[str, Dict[str, Op
 
 
 # -- refusals ------------------------------------------------------------------------
+
+
+def unseen_net(item: Plan, nets: Dict[str, NetInfo], region: Optional[str] = None) -> Optional[str]:
+    """A Net of the pair that the account which must own it read and did not see: the create would fail (5065)."""
+    if item.refusal or not item.wanted.by_pair:
+        return None
+    for net in (item.wanted.source_net_id, item.wanted.accepter_net_id):
+        info = nets.get(net)
+        if info is None or info.unseen_by is None:
+            continue
+        where = f"in region {region}" if region else "in this region"
+        if info.unseen_by == TASK:
+            who = "this task's credentials"
+            fix = "check the Net ID and the region; a Net of another account needs accepter_owner_id" + (
+                " and accepter_credentials for that account" if net == item.wanted.accepter_net_id else ""
+            )
+        else:
+            if info.unseen_by == ACCEPTER:
+                who = f"the accepter_credentials (accepter_owner_id {item.wanted.accepter_owner_id})"
+            else:
+                who = f"the accepter_credentials of account {info.unseen_by}"
+            fix = "check the Net ID, accepter_owner_id and that accepter_credentials are that account's"
+        side = "source" if net == item.wanted.source_net_id else "accepter"
+        return (
+            f"The {side} Net {net} cannot be seen with {who} {where}: it does not exist there, or another account "
+            f"owns it. Nothing was done for this pair: {fix}."
+        )
+    return None
 
 
 def pair_overlap(item: Plan, nets: Dict[str, NetInfo]) -> Optional[str]:
@@ -325,10 +360,12 @@ def plan_routes(
     mode: str = "merged",
     listed_count: Optional[int] = None,
     all_peerings_read: bool = True,
+    region: Optional[str] = None,
 ) -> Tuple[List[RouteDecision], List[Dict[str, str]]]:
     """(one decision per plan, in order; the stale routes found in the listed Nets' selected tables).
 
-    Without ``option`` only the pair overlap is checked (from the ranges known). ``listed_count``:
+    Every plan is first refused when a Net of its pair was not seen by the account that must own
+    it (unseen_net), then when its two Nets overlap. Without ``option`` nothing else. ``listed_count``:
     the plans after it are removals (overridden), whose Nets are not searched for stale routes.
     ``all_peerings_read``: ``observed`` holds every peering of the task's account (net_peerings),
     not one pair's (net_peering); only then is a route to a peering not read known to be stale.
@@ -339,7 +376,7 @@ def plan_routes(
     decisions = []
     listed_count = len(plans) if listed_count is None else listed_count
     if option is None:
-        return [RouteDecision(refusal=pair_overlap(item, nets)) for item in plans], []
+        return [RouteDecision(refusal=unseen_net(item, nets, region) or pair_overlap(item, nets)) for item in plans], []
     peers = _peers(plans, observed)
     live_ids = {p.get("NetPeeringId") for p in observed if is_live(p)}
     removed = {pid for item in plans for pid in removed_ids(item)}
@@ -347,7 +384,7 @@ def plan_routes(
     ended_ids = {p.get("NetPeeringId") for p in observed if not is_live(p)} | removed
     handled: Set[Tuple[str, str]] = set()
     for item in plans:
-        refusal = pair_overlap(item, nets)
+        refusal = unseen_net(item, nets, region) or pair_overlap(item, nets)
         if refusal or item.refusal:
             decisions.append(RouteDecision(refusal=refusal))
             continue

@@ -56,6 +56,8 @@ class NetInfo:
     actor: Optional[str] = None
     task_owned: bool = False
     tried: Optional[str] = None  # credentials that were given for its account but returned none of its tables
+    # A listed Net that the actor which must own it (see _routes.owner_readers) read and did not see.
+    unseen_by: Optional[str] = None
 
 
 # -- tables and routes ---------------------------------------------------------

@@ -12,11 +12,18 @@ from __future__ import annotations
 import copy
 from typing import Any, Dict, List, Optional, Set, Tuple
 
+from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPTER, TASK, Actors, Plan
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, plan_routes
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
+    ACCEPTER,
+    CHECK_ACCEPTER,
+    TASK,
+    Actors,
+    Plan,
+)
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, ends_live, plan_routes
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
     NetInfo,
@@ -88,7 +95,55 @@ def known_ranges(observed: List[Peering]) -> Dict[str, str]:
     return ranges
 
 
-def gather_nets(
+def owner_readers(plans: List[Plan], actors: Actors, ranges: Dict[str, str]) -> Dict[str, str]:
+    """{listed Net whose range no peering read shows: the actor whose credentials must see it}. Pure.
+
+    No peering read shows the Net, so the pair will be created as listed: its source Net is the
+    task's, its accepter Net is accepter_owner_id's (the task's without it). A Net of another
+    account the task has no credentials for cannot be checked (only its owner sees a Net): it is
+    left out, and the platform decides at the create.
+    """
+    readers: Dict[str, str] = {}
+    for item in plans:
+        wanted = item.wanted
+        if not wanted.by_pair or not ends_live(item):
+            continue  # refused, or absent/rejected: nothing to create (a deleted Net must not fail its cleanup)
+        if wanted.source_net_id not in ranges:
+            readers.setdefault(wanted.source_net_id, TASK)
+        if wanted.accepter_net_id not in ranges:
+            reader = actors.accepter_for(wanted.accepter_owner_id) if wanted.accepter_owner_id else TASK
+            if reader is not None:
+                readers.setdefault(wanted.accepter_net_id, reader)
+    return readers
+
+
+def _read_ranges(clients: Dict[str, Any], readers: Dict[str, str], nets: Dict[str, NetInfo]) -> Dict[str, Set[str]]:
+    """One ReadNets per actor for the Nets it must own: their ranges, and which it cannot see.
+
+    Returns {actor: the Nets it saw} (its credentials are proven for them: no second read).
+    """
+    by_actor: Dict[str, List[str]] = {}
+    for net, actor in readers.items():
+        by_actor.setdefault(actor, []).append(net)
+    seen_by: Dict[str, Set[str]] = {}
+    for actor, wanted in sorted(by_actor.items(), key=lambda item: (item[0] != TASK, item[0])):  # the task first
+        try:
+            found = {net["NetId"]: net for net in read_nets(clients[actor], sorted(wanted))}
+        except OscApiError:
+            if actor == TASK:
+                raise
+            # Accepter keys that do not work: the accepter check reads again and explains it, per account.
+            continue
+        for net in wanted:
+            if net in found:
+                nets[net].ip_range = nets[net].ip_range or found[net].get("IpRange")
+                seen_by.setdefault(actor, set()).add(net)
+            else:
+                nets[net].unseen_by = actor
+    return seen_by
+
+
+def gather_tables(
     clients: Dict[str, Any], actors: Actors, plans: List[Plan], observed: List[Peering]
 ) -> Dict[str, NetInfo]:
     """Each Net of the plans with its range, tables and writer.
@@ -152,14 +207,52 @@ def add_routes(
     skips the accepter check's ReadNets for them). Without ``option`` nothing is read: only
     the overlap of each pair's two Nets is checked, from the ranges the peerings read show.
     """
-    if option is None:
-        nets = {net: NetInfo(net, ip_range) for net, ip_range in known_ranges(observed).items()}
-    else:
-        nets = gather_nets(clients, actors, plans, observed)
-    decisions, stale = plan_routes(plans, nets, observed, option, mode, listed_count, all_peerings_read)
+    nets, proven = gather_nets(clients, actors, plans, observed, option is not None, listed_count)
+    decisions, stale = plan_routes(
+        plans, nets, observed, option, mode, listed_count, all_peerings_read, region=actors.region
+    )
     merge_routes(plans, decisions, option is not None)
+    for item in plans:
+        # net_peering's accepter check would read again what these reads proved: no account is read twice.
+        item.steps = [
+            step
+            for step in item.steps
+            if not (step.kind == CHECK_ACCEPTER and step.net_id in proven.get(step.actor, set()))
+        ]
+    return stale, proven
+
+
+def gather_nets(
+    clients: Dict[str, Any],
+    actors: Actors,
+    plans: List[Plan],
+    observed: List[Peering],
+    with_tables: bool,
+    listed_count: Optional[int] = None,
+) -> Tuple[Dict[str, NetInfo], Dict[str, Set[str]]]:
+    """The reads, in one place: what is known of each Net, and {actor: the Nets its credentials proved to own}.
+
+    Without tables: one ReadNets per account that must own a listed Net whose range no peering
+    read shows (none when every listed pair has a peering read). With tables (routes): the
+    route tables read tell who sees each Net (every Net has a main table), and ReadNets only
+    the ranges still unknown (gather_tables).
+    """
+    ranges = known_ranges(observed)
+    readers = owner_readers(plans[:listed_count], actors, ranges)  # the removals after them are by ID
     proven: Dict[str, Set[str]] = {}
+    if not with_tables:
+        nets = {net: NetInfo(net, ip_range) for net, ip_range in ranges.items()}
+        for net in readers:
+            nets.setdefault(net, NetInfo(net))
+        proven = _read_ranges(clients, readers, nets)
+        proven.pop(TASK, None)
+        return nets, proven
+    nets = gather_tables(clients, actors, plans, observed)
+    for net, reader in readers.items():
+        info = nets.get(net)
+        if info is not None and info.actor is None:
+            info.unseen_by = reader  # neither this task nor the credentials of its owner read its tables
     for info in nets.values():
         if info.actor is not None and info.tables is not None:
             proven.setdefault(info.actor, set()).add(info.net_id)
-    return stale, proven
+    return nets, proven

@@ -152,13 +152,17 @@ options:
         description: Private key of O(accepter_credentials.x509_client_cert).
         type: path
 notes:
-  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(CreateNetPeering),
-    C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags); with O(routes), also
-    C(ReadRouteTables), C(CreateRoute), C(DeleteRoute) and C(ReadNets) (for a Net range no peering read shows).
+  - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(ReadNets) (a Net no peering read
+    shows), C(CreateNetPeering), C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags),
+    C(DeleteTags); with O(routes), also C(ReadRouteTables), C(CreateRoute) and C(DeleteRoute).
     The account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering), C(RejectNetPeering); with O(routes),
     also C(ReadRouteTables), C(CreateRoute) and C(DeleteRoute) (each side's routes are written with its owner's keys)."
   - "API calls: a run that changes nothing makes one ReadNetPeerings call; a creation adds one CreateNetPeering,
-    an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags."
+    an accept one AcceptNetPeering (plus polls while waiting), and each tag change one CreateTags or DeleteTags.
+    When no peering read shows a Net of the pair (a pair never peered), one C(ReadNets) per account that must own
+    one of them comes first (this task's, and with O(accepter_credentials) the accepter Net of O(accepter_owner_id)):
+    a Net its owner cannot see fails the task before any write, check mode included, and the two ranges are checked
+    for overlap. A Net of another account without O(accepter_credentials) cannot be read; the platform decides."
   - If the connection drops after a CreateNetPeering was sent, the module reads the peerings of the pair again and adopts
     the one that was created; it creates again only when none was, so a peering is never duplicated.
     A CreateNetPeering that succeeds without returning the peering is never sent again; the module reads the pair and
@@ -170,7 +174,8 @@ notes:
     accepted), V(rejected) rejects every pending one this task may reject, and V(absent) deletes every live one this
     task may delete and says, in a warning, which remain and why.
   - With O(accepter_credentials), before creating a peering that they must accept, the module proves they are the
-    accepter account's with one C(ReadNets) of the accepter Net, so wrong keys never leave a half-made peering.
+    accepter account's with one C(ReadNets) of the accepter Net (the same read as above, not a second one), so wrong
+    keys never leave a half-made peering.
   - "With O(routes): one C(ReadRouteTables) as this task's account (and one with O(accepter_credentials) for the
     other side), one C(ReadNets) per account only for a Net whose range no peering read shows, then one
     C(CreateRoute) per missing route and one C(DeleteRoute) per route removed."

@@ -173,8 +173,14 @@ attributes:
         222222222222)."
 notes:
   - "API calls: one paginated C(ReadNetPeerings) (1000 peerings a page) as this task's account, whatever the number of
-    peerings; one C(ReadNets) per account of O(accepter_credentials) that has something to accept; then one call per
-    write (create, accept, reject, delete, each tag change), and polls while waiting."
+    peerings; one C(ReadNets) per account (this task's, and each account of O(accepter_credentials) that owns one)
+    for the listed Nets no peering read shows, and per account of O(accepter_credentials) that has something to
+    accept (one call per account in all); then one call per write (create, accept, reject, delete, each tag
+    change), and polls while waiting. A re-run where every listed pair has a peering makes no C(ReadNets)."
+  - A listed Net that the account which must own it cannot see (the source Net this task's, the accepter Net
+    O(peerings[].accepter_owner_id)'s) fails its pair before any write, in check mode too; a pair whose two Nets
+    overlap is refused, with or without O(routes). A Net of an account without O(accepter_credentials) cannot be
+    read; the platform decides.
   - "Permissions (EIM policy actions). This task's account: C(ReadNetPeerings), C(ReadNets), C(CreateNetPeering),
     C(AcceptNetPeering), C(RejectNetPeering), C(DeleteNetPeering), C(CreateTags), C(DeleteTags) (C(ReadNets) tells
     its side of a scoped pending request with O(state=overridden)); with O(routes), also C(ReadRouteTables),
@@ -182,7 +188,8 @@ notes:
     Each account of O(accepter_credentials): C(ReadNets), C(AcceptNetPeering); with O(routes), also
     C(ReadRouteTables), C(CreateRoute) and C(DeleteRoute) (each side's routes are written with its owner's keys)."
   - "With O(routes): one C(ReadRouteTables) as this task's account and one per account of O(accepter_credentials)
-    whose Nets are listed; one C(ReadNets) per account only for Nets whose range no peering read shows; then one
+    whose Nets are listed; one C(ReadNets) per account only for Nets whose range no peering read shows (the same
+    one as above); then one
     C(CreateRoute) per missing route and one C(DeleteRoute) per route removed. Reading an account's route tables
     proves its O(accepter_credentials) (only a Net's owner reads them), so no other C(ReadNets) is made for them.
     A re-run with nothing to change makes one C(ReadNetPeerings) and one C(ReadRouteTables) per account."

@@ -213,12 +213,12 @@ def test_same_account_lifecycle(sim):
             "accepter_account_id": None,
         },
     }
-    assert sim.calls() == ["ReadNetPeerings"] and not sim.live()
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets"] and not sim.live()
 
     created = sim.run(**pair)
     assert created["changed"] and created["net_peering"]["state"]["name"] == "pending-acceptance"
     assert created["net_peering"]["source_net"] == {"account_id": ACCOUNT_A, "ip_range": "10.1.0.0/16", "net_id": A1}
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering"]
     peering_id = created["net_peering"]["net_peering_id"]
 
     for args in (pair, dict(source_net_id=A2, accepter_net_id=A1), dict(net_peering_id=peering_id)):
@@ -255,7 +255,7 @@ def test_tags_converge(sim):
     pair = dict(source_net_id=A1, accepter_net_id=A2)
     result = sim.run(tags={"a": "1", "b": "2"}, **pair)
     assert result["net_peering"]["tags"] == {"a": "1", "b": "2"}
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "CreateTags"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "CreateTags"]
 
     result = sim.run(tags={"a": "1", "b": "2"}, **pair)
     assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]
@@ -283,15 +283,15 @@ def test_create_and_accept_in_one_task_waits_for_active(sim):
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted")
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
     calls = sim.calls()
-    assert calls[:3] == ["ReadNetPeerings", "CreateNetPeering", "AcceptNetPeering"]
-    assert set(calls[3:]) == {"ReadNetPeerings"}
+    assert calls[:4] == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "AcceptNetPeering"]
+    assert set(calls[4:]) == {"ReadNetPeerings"}
 
 
 def test_wait_false_returns_after_the_accept(sim):
     sim.simulator.set_accept_delay(60)
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted", wait=False)
     assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "AcceptNetPeering"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "AcceptNetPeering"]
 
 
 def test_wait_timeout(sim):
@@ -350,9 +350,9 @@ def test_reject_then_present_creates_again(sim):
 @pytest.mark.parametrize(
     "kind, expected",
     [
-        ("drop_after", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]),
-        ("drop_before", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
-        ("error_500", ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
+        ("drop_after", ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings"]),
+        ("drop_before", ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
+        ("error_500", ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings", "CreateNetPeering"]),
     ],
 )
 def test_ambiguous_create_never_duplicates(sim, kind, expected):
@@ -373,11 +373,13 @@ def test_ambiguous_create_twice_fails_and_says_nothing_was_created(sim):
 
 
 def test_ambiguous_create_of_a_failed_peering_is_reported(sim):
-    net = sim.simulator.store.create_net(ACCOUNT_A, "10.1.0.0/24", "default")["NetId"]
+    # Another account's Net, without credentials for it: its range cannot be read, so the
+    # overlap is found by the platform (a failed peering), not before the create.
+    net = sim.simulator.store.create_net(ACCOUNT_B, "10.1.0.0/24", "default")["NetId"]
     sim.simulator.add_fault(action="CreateNetPeering", kind="drop_after", count=1)
-    result = sim.run(source_net_id=A1, accepter_net_id=net)
+    result = sim.run(source_net_id=A1, accepter_net_id=net, accepter_owner_id=ACCOUNT_B)
     assert result["failed"] and result["changed"] and result["net_peering"]["state"]["name"] == "failed"
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings"]
 
 
 @pytest.mark.parametrize(
@@ -437,16 +439,82 @@ def test_throttling_is_survived(sim):
     result = sim.run(source_net_id=A1, accepter_net_id=A2)
     assert result["changed"]
     ok = [e["action"] for e in sim.simulator.log() if e["status"] == 200]
-    assert ok == ["ReadNetPeerings", "CreateNetPeering"] and len(sim.calls()) == 8
+    assert ok == ["ReadNetPeerings", "ReadNets", "CreateNetPeering"] and len(sim.calls()) == 9
 
 
 def test_api_error_fields_in_the_result(sim):
-    result = sim.run(source_net_id=A1, accepter_net_id="vpc-0000dead")
+    # A Net of another account, without credentials for it, cannot be checked: the platform answers.
+    result = sim.run(source_net_id=A1, accepter_net_id="vpc-0000dead", accepter_owner_id=ACCOUNT_B)
     assert result["failed"] and not result["changed"]
+    assert sim.calls(with_accounts=True) == [
+        ("ReadNetPeerings", ACCOUNT_A),
+        ("ReadNets", ACCOUNT_A),  # the source Net only: no ReadNets of account B's Net with account A's keys
+        ("CreateNetPeering", ACCOUNT_A),
+    ]
     assert result["api_error"]["action"] == "CreateNetPeering"
     assert result["api_error"]["code"] == "5065" and result["api_error"]["status_code"] == 400
     assert result["api_error"]["request_id"] and result["api_error"]["type"] == "InvalidResource"
     assert "accepter_owner_id" in result["msg"]
+
+
+# -- the Nets, before any write (issue 20 item 5, issue 18) -------------------------------------
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+@pytest.mark.parametrize("side", ["source_net_id", "accepter_net_id"])
+def test_a_missing_net_fails_the_task_before_any_write(sim, check_mode, side):
+    pair = dict(dict(source_net_id=A1, accepter_net_id=A2), **{side: "vpc-0000dead"})
+    result = sim.run(check_mode=check_mode, **pair)
+    assert result["failed"] and not result["changed"]
+    assert "Net vpc-0000dead cannot be seen with this task's credentials in region" in result["msg"]
+    assert sim.simulator.region in result["msg"] and "check the Net ID" in result["msg"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets"] and not sim.live()
+
+
+@pytest.mark.parametrize("state", ["absent", "rejected"])
+def test_a_missing_net_with_nothing_to_create_is_not_read(sim, state):
+    # Nothing would be created: a cleanup after its Net was deleted must not fail.
+    result = sim.run(source_net_id=A1, accepter_net_id="vpc-0000dead", state=state)
+    assert not result.get("failed") and not result["changed"] and sim.calls() == ["ReadNetPeerings"]
+
+
+def test_an_accepter_net_its_owner_cannot_see_fails_before_any_write(sim):
+    args = dict(
+        source_net_id=A1,
+        accepter_net_id=A2,  # account A's, not B's
+        accepter_owner_id=ACCOUNT_B,
+        state="accepted",
+        accepter_credentials=dict(KEYS_B),
+    )
+    for check_mode in (True, False):
+        result = sim.run(check_mode=check_mode, **args)
+        assert result["failed"] and not result["changed"]
+        assert f"Net {A2} cannot be seen with the accepter_credentials (accepter_owner_id {ACCOUNT_B})" in result["msg"]
+        assert "accepter_owner_id and that accepter_credentials are that account's" in result["msg"]
+        assert sim.calls(with_accounts=True) == [
+            ("ReadNetPeerings", ACCOUNT_A),
+            ("ReadNets", ACCOUNT_A),
+            ("ReadNets", ACCOUNT_B),
+        ]
+    assert not sim.live()
+
+
+def test_overlapping_nets_are_refused_without_routes_before_any_write(sim):
+    net = sim.simulator.store.create_net(ACCOUNT_A, "10.1.0.0/24", "default")["NetId"]
+    for check_mode in (True, False):
+        result = sim.run(check_mode=check_mode, source_net_id=A1, accepter_net_id=net)
+        assert result["failed"] and not result["changed"]
+        assert f"Net {A1} (10.1.0.0/16) and Net {net} (10.1.0.0/24) have overlapping IP ranges" in result["msg"]
+        assert sim.calls() == ["ReadNetPeerings", "ReadNets"]
+    assert not sim.simulator.store.peerings
+
+
+def test_a_rerun_makes_no_read_nets(sim):
+    pair = dict(source_net_id=A1, accepter_net_id=A2, state="accepted")
+    assert sim.run(**pair)["changed"]
+    for check_mode in (True, False):
+        result = sim.run(check_mode=check_mode, **pair)
+        assert not result["changed"] and sim.calls() == ["ReadNetPeerings"]  # the ranges come from the peering
 
 
 # -- cross-account ---------------------------------------------------------------------
@@ -465,9 +533,11 @@ def test_cross_account_in_one_task(sim):
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
     assert result["net_peering"]["accepter_net"]["account_id"] == ACCOUNT_B
     assert result["net_peering"]["tags"] == {"Name": "a-b"}
-    # The accepter's keys are proven (one ReadNets of the accepter Net) before anything is created.
+    # Each Net is seen by its owner (one ReadNets per account: their ranges, and the accepter's keys
+    # proven) before anything is created.
     assert sim.calls(with_accounts=True) == [
         ("ReadNetPeerings", ACCOUNT_A),
+        ("ReadNets", ACCOUNT_A),
         ("ReadNets", ACCOUNT_B),
         ("CreateNetPeering", ACCOUNT_A),
         ("AcceptNetPeering", ACCOUNT_B),
@@ -607,7 +677,7 @@ def test_create_answered_without_a_peering_is_adopted_not_sent_again(sim):
     result = sim.run(source_net_id=A1, accepter_net_id=A2, tags={"Name": "x"})
     assert not result.get("failed"), result["msg"]
     assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "CreateTags"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings", "CreateTags"]
     assert [p.peering_id for p in sim.live()] == [result["net_peering"]["net_peering_id"]]
     assert any("CreateNetPeering returned no usable peering" in w for w in warnings(result))
 
@@ -616,7 +686,7 @@ def test_create_answered_with_a_malformed_peering_is_adopted_not_sent_again(sim)
     sim.tamper("CreateNetPeering", lambda real, body: dict(real(), NetPeering="weird"))
     result = sim.run(source_net_id=A1, accepter_net_id=A2, state="accepted")
     assert result["changed"] and result["net_peering"]["state"]["name"] == "active"
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings", "AcceptNetPeering"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings", "AcceptNetPeering"]
     assert len(sim.live()) == 1
 
 
@@ -625,7 +695,7 @@ def test_create_answered_without_a_peering_and_none_found_fails_changed_without_
     result = sim.run(source_net_id=A1, accepter_net_id=A2)
     assert result["failed"] and result["changed"]
     assert "It was not sent again" in result["msg"] and "no NetPeering in the response" in result["msg"]
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"] and not sim.live()
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings"] and not sim.live()
 
 
 def test_create_answered_without_a_peering_then_a_failed_read_is_still_changed(sim):
@@ -637,7 +707,9 @@ def test_create_answered_without_a_peering_then_a_failed_read_is_still_changed(s
     sim.connection.update(max_retries=0)
     result = sim.run(source_net_id=A1, accepter_net_id=A2)
     assert result["failed"] and result["changed"] and result["api_error"]["action"] == "ReadNetPeerings"
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"] and len(sim.live()) == 1
+    assert (
+        sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings"] and len(sim.live()) == 1
+    )
 
 
 def test_lost_create_then_a_create_without_a_peering_is_adopted(sim):
@@ -649,6 +721,7 @@ def test_lost_create_then_a_create_without_a_peering_is_adopted(sim):
     assert result["changed"] and not result.get("failed")
     assert sim.calls() == [
         "ReadNetPeerings",
+        "ReadNets",
         "CreateNetPeering",
         "ReadNetPeerings",
         "CreateNetPeering",
@@ -837,6 +910,7 @@ def test_create_of_unknown_outcome_whose_resend_conflicts_is_adopted_and_changed
     assert result["changed"] and result["net_peering"]["state"]["name"] == "pending-acceptance"
     assert sim.calls() == [
         "ReadNetPeerings",
+        "ReadNets",
         "CreateNetPeering",
         "ReadNetPeerings",
         "CreateNetPeering",
@@ -867,7 +941,7 @@ def test_create_of_unknown_outcome_whose_read_back_fails_says_it_may_have_succee
     assert "CreateNetPeering was sent and may have succeeded" in result["msg"], result["msg"]
     assert "Run the task again" in result["msg"]
     assert any("may have changed something" in w for w in warnings(result))
-    assert sim.calls() == ["ReadNetPeerings", "CreateNetPeering", "ReadNetPeerings"]
+    assert sim.calls() == ["ReadNetPeerings", "ReadNets", "CreateNetPeering", "ReadNetPeerings"]
 
 
 @pytest.mark.parametrize("state, action", [("accepted", "AcceptNetPeering"), ("absent", "DeleteNetPeering")])

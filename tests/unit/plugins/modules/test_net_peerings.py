@@ -103,7 +103,10 @@ def test_converge_then_nothing_to_change_in_one_read(topo):
     assert all(p["state"]["name"] == "active" for p in result["net_peerings"]) and len(result["net_peerings"]) == 17
     assert result["net_peerings"][0]["tags"] == {"env": "test", "topology": "unit"}
     calls = topo.calls(with_accounts=True)
-    assert calls[0] == ("ReadNetPeerings", A) and calls[1] == ("ReadNets", B)  # one read, then the accepter proven
+    # One read, then one ReadNets per account for the Nets no peering shows (their ranges); B's also
+    # proves its accepter_credentials, so the accepter check reads nothing more.
+    assert calls[:3] == [("ReadNetPeerings", A), ("ReadNets", A), ("ReadNets", B)]
+    assert calls.count(("ReadNets", B)) == 1 and calls.count(("ReadNets", A)) == 1
     assert sum(1 for c in calls if c == ("AcceptNetPeering", B)) == 2 and len(topo.live()) == 17
     # Nothing to change: one ReadNetPeerings, whatever the number of peerings.
     again = topo.run(topology(tags={"env": "test"}), scope_tags={"topology": "unit"})
@@ -254,11 +257,56 @@ def test_one_failing_pair_never_stops_the_others_and_a_rerun_resumes(topo):
     result = topo.run(items)
     assert result["failed"] and result["summary"]["failed"] == 1 and result["summary"]["created"] == 15
     (failure,) = result["failures"]
-    assert failure["accepter_net_id"] == "vpc-0000dead" and failure["api_error"]["code"] == "5065"
+    # Found by the ReadNets before any write, not by a CreateNetPeering answering 5065.
+    assert failure["accepter_net_id"] == "vpc-0000dead" and "api_error" not in failure
+    assert "Net vpc-0000dead cannot be seen with this task's credentials" in failure["msg"]
     assert "1 of 16 peerings failed" in result["msg"] and "Net ID" in failure["msg"]
+    assert not any(a["accepter_net_id"] == "vpc-0000dead" for a in result["actions"])
     assert result["changed"] and len(topo.live()) == 15
     rerun = topo.run(topology(cross=False))
     assert not rerun["changed"] and topo.calls() == ["ReadNetPeerings"]
+
+
+def test_check_mode_fails_a_pair_whose_net_does_not_exist(topo):
+    items = [{"source_net_id": NETS_A[0], "accepter_net_id": NETS_A[1]}]
+    items.append({"source_net_id": NETS_A[0], "accepter_net_id": "vpc-0000dead"})
+    result = topo.run(items, check_mode=True)
+    assert result["failed"] and result["summary"]["failed"] == 1 and result["summary"]["created"] == 1
+    (failure,) = result["failures"]
+    assert "Net vpc-0000dead cannot be seen with this task's credentials in region eu-west-2" in failure["msg"]
+    assert "check the Net ID" in failure["msg"]
+    assert topo.calls(with_accounts=True) == [("ReadNetPeerings", A), ("ReadNets", A)]
+    assert topo.live() == []
+
+
+def test_overlapping_nets_are_refused_without_routes_before_any_write(topo):
+    inside = topo.simulator.store.create_net(A, "10.10.1.0/24", "default")["NetId"]  # in NETS_A[0]'s 10.10.0.0/16
+    items = [
+        {"source_net_id": NETS_A[0], "accepter_net_id": inside},
+        {"source_net_id": NETS_A[1], "accepter_net_id": inside},
+    ]
+    for check_mode in (True, False):
+        result = topo.run(items, check_mode=check_mode)
+        assert result["failed"] and result["summary"]["failed"] == 1
+        failure = result["failures"][0]
+        for word in (NETS_A[0], inside, "10.10.0.0/16", "10.10.1.0/24", "overlapping"):
+            assert word in failure["msg"]
+        assert not any(a["source_net_id"] == NETS_A[0] for a in result["actions"])
+    assert [(p.source_net_id, p.accepter_net_id) for p in topo.live()] == [(NETS_A[1], inside)]
+
+
+def test_a_rerun_makes_no_read_nets_and_a_net_of_an_account_without_credentials_is_not_read(topo):
+    items = topology()
+    result = topo.run(items, accepter_credentials=[])  # B's two Nets: no credentials, not checked
+    assert result["failed"] and result["summary"]["failed"] == 2 and result["summary"]["created"] == 15
+    assert ("ReadNets", B) not in topo.calls(with_accounts=True)
+    assert topo.calls().count("ReadNets") == 1  # account A's Nets, with A's keys; B's Nets are not among them
+    reads = [e for e in topo.simulator.log() if e["action"] == "ReadNets"]
+    assert len(reads) == 1
+    items = topology(cross=False)
+    for check_mode in (True, False):
+        result = topo.run(items, check_mode=check_mode)
+        assert not result["changed"] and topo.calls() == ["ReadNetPeerings"]
 
 
 def test_cross_account_without_credentials_fails_that_pair_only(topo):
@@ -270,7 +318,8 @@ def test_cross_account_without_credentials_fails_that_pair_only(topo):
 def test_wrong_accepter_keys_are_found_before_any_write(topo):
     result = topo.run(topology(), accepter_credentials=[dict(account_id=B, **KEYS_A)])  # A's keys claimed as B's
     assert result["failed"] and result["summary"]["failed"] == 2
-    assert all("cannot see" in failure["msg"] for failure in result["failures"])
+    expected = f"cannot be seen with the accepter_credentials of account {B}"
+    assert all(expected in failure["msg"] for failure in result["failures"])
     assert not any(p.accepter_net_id in NETS_B for p in topo.live())  # no half-made cross-account peering
 
 

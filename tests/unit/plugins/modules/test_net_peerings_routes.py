@@ -210,6 +210,6 @@ def test_wrong_accepter_credentials_are_found_by_the_table_read_before_any_write
     wrong = [dict(account_id=B, **KEYS_A)]  # account A's keys given as B's
     result = run(PAIRS[2:], routes={}, accepter_credentials=wrong)
     assert result["failed"] and result["summary"]["failed"] == 1
-    assert "cannot see the route tables of Net vpc-b0000000" in result["failures"][0]["msg"]
+    assert "Net vpc-b0000000 cannot be seen with the accepter_credentials" in result["failures"][0]["msg"]
     assert f"accepter_credentials of account {B}" in result["failures"][0]["msg"]
     assert all(action.startswith("Read") for action, _unused in run.calls())

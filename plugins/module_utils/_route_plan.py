@@ -17,7 +17,7 @@ mode show exactly this; _route_apply writes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import (
     Peering,
@@ -59,6 +59,22 @@ class RouteDecision:
     routes_before: List[Dict[str, str]] = field(default_factory=list)
     routes_after: List[Dict[str, str]] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+
+
+def _delete_route(
+    decision: RouteDecision,
+    handled: Set[Tuple[str, str]],
+    info: NetInfo,
+    table: Table,
+    route: Dict[str, Any],
+    peering_id: Optional[str],
+    reason: str,
+) -> None:
+    """Plan a DeleteRoute before the pair's peering steps; its (table, destination) is then handled."""
+    handled.add((table.get("RouteTableId"), route.get("DestinationIpRange")))
+    decision.before_steps.append(
+        _route_step(DELETE_ROUTE, info, table, route.get("DestinationIpRange"), peering_id, reason)
+    )
 
 
 def _route_step(
@@ -252,18 +268,8 @@ def _side_routes(
         if existing and peering_id and existing[0].get("NetPeeringId") == peering_id:
             continue  # already there, through this very peering
         if existing and _is_stale(existing[0], info, live_ids, ended_ids) and mode == "overridden":
-            route = existing[0]
-            handled.add((table.get("RouteTableId"), route.get("DestinationIpRange")))
-            decision.before_steps.append(
-                _route_step(
-                    DELETE_ROUTE,
-                    info,
-                    table,
-                    route.get("DestinationIpRange"),
-                    route.get("NetPeeringId"),
-                    "stale: its peering is no longer live; replaced by the route through this peering",
-                )
-            )
+            reason = "stale: its peering is no longer live; replaced by the route through this peering"
+            _delete_route(decision, handled, info, table, existing[0], existing[0].get("NetPeeringId"), reason)
         elif existing:
             target = target_of(existing[0])
             stale = ""
@@ -334,17 +340,7 @@ def _pair_decision(
             for table in selected_tables(info.tables, option):
                 for route in table.get("Routes") or []:
                     if isinstance(route, dict) and route.get("NetPeeringId") == removed:
-                        handled.add((table.get("RouteTableId"), route.get("DestinationIpRange")))
-                        decision.before_steps.append(
-                            _route_step(
-                                DELETE_ROUTE,
-                                info,
-                                table,
-                                route.get("DestinationIpRange"),
-                                removed,
-                                "its peering is being removed",
-                            )
-                        )
+                        _delete_route(decision, handled, info, table, route, removed, "its peering is being removed")
     done = {(s.route_table_id, s.destination_ip_range) for s in decision.before_steps}
     decision.routes_after = [
         r for r in decision.routes_before if (r["route_table_id"], r["destination_ip_range"]) not in done

@@ -101,25 +101,27 @@ EXAMPLES = r"""
 #   {"source_net_id": "vpc-10000001", "accepter_net_id": "vpc-10000002"},
 #   {"source_net_id": "vpc-10000001", "accepter_net_id": "vpc-20000001", "accepter_owner_id": "222222222222"},
 #   {"source_net_id": "vpc-10000002", "accepter_net_id": "vpc-20000001", "accepter_owner_id": "222222222222"}]
-mesh_peerings: "{{ groups['mesh'] | map('extract', hostvars) | list | outscale.cloud.full_mesh }}"
+- name: Build the peerings of the examples below from the inventory
+  ansible.builtin.set_fact:
+    mesh_peerings: "{{ groups['mesh'] | map('extract', hostvars) | list | outscale.cloud.full_mesh }}"
 
-# As account 222222222222: its Net requests both of its pairs; the pair of the
-# two Nets of account 111111111111 would fail the filter, so it is skipped.
-# eu_peerings => [
-#   {"source_net_id": "vpc-20000001", "accepter_net_id": "vpc-10000001", "accepter_owner_id": "111111111111"},
-#   {"source_net_id": "vpc-20000001", "accepter_net_id": "vpc-10000002", "accepter_owner_id": "111111111111"}]
-eu_peerings: >-
-  {{ groups['mesh'] | map('extract', hostvars) | list
-     | outscale.cloud.full_mesh(account_id='222222222222', foreign_pairs='skip') }}
+    # As account 222222222222: its Net requests both of its pairs; the pair of the
+    # two Nets of account 111111111111 would fail the filter, so it is skipped.
+    # eu_peerings => [
+    #   {"source_net_id": "vpc-20000001", "accepter_net_id": "vpc-10000001", "accepter_owner_id": "111111111111"},
+    #   {"source_net_id": "vpc-20000001", "accepter_net_id": "vpc-10000002", "accepter_owner_id": "111111111111"}]
+    eu_peerings: >-
+      {{ groups['mesh'] | map('extract', hostvars) | list
+         | outscale.cloud.full_mesh(account_id='222222222222', foreign_pairs='skip') }}
 
-# Net IDs alone, with the state and tags of every peering.
-# tagged => [
-#   {"source_net_id": "vpc-10000001", "accepter_net_id": "vpc-10000002", "state": "present", "tags": {"managed-by": "inventory"}},
-#   {"source_net_id": "vpc-10000001", "accepter_net_id": "vpc-10000003", "state": "present", "tags": {"managed-by": "inventory"}},
-#   {"source_net_id": "vpc-10000002", "accepter_net_id": "vpc-10000003", "state": "present", "tags": {"managed-by": "inventory"}}]
-tagged: >-
-  {{ ['vpc-10000001', 'vpc-10000002', 'vpc-10000003']
-     | outscale.cloud.full_mesh(state='present', tags={'managed-by': 'inventory'}) }}
+    # Net IDs alone, with the state and tags of every peering.
+    # tagged => [
+    #   {"source_net_id": "vpc-10000001", "accepter_net_id": "vpc-10000002", "state": "present", "tags": {"managed-by": "inventory"}},
+    #   {"source_net_id": "vpc-10000001", "accepter_net_id": "vpc-10000003", "state": "present", "tags": {"managed-by": "inventory"}},
+    #   {"source_net_id": "vpc-10000002", "accepter_net_id": "vpc-10000003", "state": "present", "tags": {"managed-by": "inventory"}}]
+    tagged: >-
+      {{ ['vpc-10000001', 'vpc-10000002', 'vpc-10000003']
+         | outscale.cloud.full_mesh(state='present', tags={'managed-by': 'inventory'}) }}
 
 # In a play on localhost: a mesh across two accounts, each pair requested once.
 # The first task requests every pair with a Net of account 111111111111 and

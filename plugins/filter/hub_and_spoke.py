@@ -92,22 +92,24 @@ EXAMPLES = r"""
 # spoke_peerings => [
 #   {"source_net_id": "vpc-10000000", "accepter_net_id": "vpc-10000001"},
 #   {"source_net_id": "vpc-10000000", "accepter_net_id": "vpc-20000001", "accepter_owner_id": "222222222222"}]
-spoke_peerings: >-
-  {{ groups['spokes'] | map('extract', hostvars) | list
-     | outscale.cloud.hub_and_spoke(hostvars[groups['hub'][0]]) }}
+- name: Build the peerings of the examples below
+  ansible.builtin.set_fact:
+    spoke_peerings: >-
+      {{ groups['spokes'] | map('extract', hostvars) | list
+         | outscale.cloud.hub_and_spoke(hostvars[groups['hub'][0]]) }}
 
-# The hub named by its inventory_hostname among the members of one group.
-core_peerings: >-
-  {{ (groups['hub'] + groups['spokes']) | map('extract', hostvars) | list
-     | outscale.cloud.hub_and_spoke('net-hub', account_id='111111111111', tags={'managed-by': 'inventory'}) }}
+    # The hub named by its inventory_hostname among the members of one group.
+    core_peerings: >-
+      {{ (groups['hub'] + groups['spokes']) | map('extract', hostvars) | list
+         | outscale.cloud.hub_and_spoke('net-hub', account_id='111111111111', tags={'managed-by': 'inventory'}) }}
 
-# Net IDs alone; the hub is skipped where it is listed.
-# ids => [
-#   {"source_net_id": "vpc-10000000", "accepter_net_id": "vpc-10000001", "state": "present"},
-#   {"source_net_id": "vpc-10000000", "accepter_net_id": "vpc-10000002", "state": "present"}]
-ids: >-
-  {{ ['vpc-10000000', 'vpc-10000001', 'vpc-10000002']
-     | outscale.cloud.hub_and_spoke('vpc-10000000', state='present') }}
+    # Net IDs alone; the hub is skipped where it is listed.
+    # ids => [
+    #   {"source_net_id": "vpc-10000000", "accepter_net_id": "vpc-10000001", "state": "present"},
+    #   {"source_net_id": "vpc-10000000", "accepter_net_id": "vpc-10000002", "state": "present"}]
+    ids: >-
+      {{ ['vpc-10000000', 'vpc-10000001', 'vpc-10000002']
+         | outscale.cloud.hub_and_spoke('vpc-10000000', state='present') }}
 
 # In a play on localhost: the hub's account requests every peering, and accepts
 # those of the spokes of the other account with that account's keys.

@@ -79,7 +79,9 @@ EXAMPLES = r"""
 
 # The live peerings only, top to bottom.
 # live_graph => "flowchart TB\n    n_vpc_a1a1a1a1[\"vpc-a1a1a1a1<br/>10.1.0.0/16<br/>account 111111111111\"]\n..."
-live_graph: "{{ listed | outscale.cloud.peering_graph(direction='TB', ended=false) }}"
+- name: Keep a picture of the live peerings only, top to bottom
+  ansible.builtin.set_fact:
+    live_graph: "{{ listed | outscale.cloud.peering_graph(direction='TB', ended=false) }}"
 """
 
 RETURN = r"""

@@ -145,7 +145,9 @@ def test_a_kept_alive_connection_reset_after_a_write_is_an_unknown_outcome(make_
     assert "may or may not have been applied" in str(info.value)
 
 
-def test_a_tunnel_whose_server_closes_after_reading_the_write_is_an_unknown_outcome(tls_ca, ca_pem, make_client):
+def test_a_tunnel_whose_server_closes_after_reading_the_write_is_an_unknown_outcome(
+    tls_ca, ca_pem, make_client, monkeypatch
+):
     context = _server_context(tls_ca)
 
     def read_then_reset(conn, received):
@@ -154,7 +156,7 @@ def test_a_tunnel_whose_server_closes_after_reading_the_write_is_an_unknown_outc
         reset(tls)
 
     with RawServer(read_then_reset) as srv, ConnectProxy() as proxy:
-        os.environ["HTTPS_PROXY"] = proxy.url  # removed by no_proxy_env
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)  # undone after the test, like every variable it sets
         client = make_client(f"https://127.0.0.1:{srv.port}/api/v1", ca_bundle=ca_pem)
         with pytest.raises(OscAmbiguousWriteError):
             client.call(CREATE, {"AccepterNetId": "vpc-1"})
@@ -199,9 +201,9 @@ def test_only_a_refused_client_certificate_after_sending_stays_a_tls_error(reaso
     assert _refused_client_cert(TlsFailed(reason)) is refused
 
 
-def test_a_proxy_that_refuses_the_tunnel_means_nothing_was_sent(make_client):
+def test_a_proxy_that_refuses_the_tunnel_means_nothing_was_sent(make_client, monkeypatch):
     with ConnectProxy(answer=b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n") as proxy:
-        os.environ["HTTPS_PROXY"] = proxy.url
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
         client = make_client("https://127.0.0.1:9/api/v1", max_retries=0)
         with pytest.raises(OscApiError) as info:
             client.call(CREATE, {"AccepterNetId": "vpc-1"})

@@ -212,7 +212,8 @@ CASES = [
             "state": "accepted",
             "accepter_credentials": {"access_key": AK_B, "secret_key": {"k": SK_LEAK}},
         },
-        ["accepter_credentials", "401"],
+        # Refused before any call since issue 19 (defect 6), naming the option; it was a 401 from the API.
+        ["accepter_credentials", "secret_key", "printable text"],
     ),
     Case("info-filters-not-dict", INFO, {"filters": "notadict"}, ["filters"]),
     Case("info-peering-ids-not-list", INFO, {"net_peering_ids": {"a": "b"}}, ["net_peering_ids"]),

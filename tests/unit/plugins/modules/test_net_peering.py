@@ -5,10 +5,10 @@ import dataclasses
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from simulator.errors import INTERNAL_ERROR, ApiError
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peering
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import run_main, warnings
 
 A1, A2, B1 = "vpc-a1a1a1a1", "vpc-a2a2a2a2", "vpc-b1b1b1b1"
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
@@ -18,20 +18,7 @@ KEYS_B = {"access_key": "AKSIMDEMOACCOUNTB001", "secret_key": "SKsimDemoSecretB0
 
 def run(args, capsys, check_mode=False, diff=False):
     """Run main() once; return its JSON result (with 'failed' on failure)."""
-    args = dict(args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            net_peering.main()
-    return json.loads(capsys.readouterr().out)
-
-
-def warnings(result):
-    """The warning texts of a result (ansible-core 2.19 reports each as a WarningSummary dict)."""
-    return [w if isinstance(w, str) else (w.get("event") or {}).get("msg", "") for w in result.get("warnings", [])]
+    return run_main(net_peering, args, capsys, check_mode, diff)
 
 
 class Sim:

@@ -2,12 +2,10 @@
 vpc-a1a1a1a1 10.1.0.0/16 and vpc-a2a2a2a2 10.2.0.0/16 in account A, vpc-b1b1b1b1 10.3.0.0/16 in account B;
 each Net has only its main table)."""
 
-import json
-
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peering, net_peering_info
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import routes_to_peerings, run_main
 
 A1, A2, B1 = "vpc-a1a1a1a1", "vpc-a2a2a2a2", "vpc-b1b1b1b1"
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"
@@ -23,26 +21,15 @@ class Sim:
     def run(self, check_mode=False, diff=False, **args):
         full = dict(endpoint=self.simulator.url, region=self.simulator.region, max_retries=3, retry_max_time=5)
         full.update(KEYS_A, **args)
-        if check_mode:
-            full["_ansible_check_mode"] = True
-        if diff:
-            full["_ansible_diff"] = True
         self.simulator.clear_log()
-        with patch_module_args(full):
-            with pytest.raises(SystemExit):
-                net_peering.main()
-        return json.loads(self.capsys.readouterr().out)
+        return run_main(net_peering, full, self.capsys, check_mode, diff)
 
     def calls(self):
         return [(e["action"], e["account_id"]) for e in self.simulator.log()]
 
     def peering_routes(self, net_id):
-        return [
-            (r["DestinationIpRange"], r["NetPeeringId"])
-            for t in self.simulator.route_tables(net_id)
-            for r in t["Routes"]
-            if r.get("NetPeeringId")
-        ]
+        """[(destination, peering)] of the Net's routes through peerings."""
+        return [(key[1], peering) for key, peering in routes_to_peerings(self.simulator, net_id).items()]
 
 
 @pytest.fixture
@@ -121,10 +108,7 @@ def info(sim, **args):
     full = dict(endpoint=sim.simulator.url, region=sim.simulator.region, **KEYS_A)
     full.update(args)
     sim.simulator.clear_log()
-    with patch_module_args(full):
-        with pytest.raises(SystemExit):
-            net_peering_info.main()
-    return json.loads(sim.capsys.readouterr().out)
+    return run_main(net_peering_info, full, sim.capsys)
 
 
 def test_info_reports_routes_missing_other_target_and_stale(sim):

@@ -10,9 +10,9 @@ import subprocess
 import sys
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peerings
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import run_main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 A, B = "111111111111", "222222222222"
@@ -65,15 +65,8 @@ class Topo:
             **KEYS_A,
         )
         full.update(args)
-        if check_mode:
-            full["_ansible_check_mode"] = True
-        if diff:
-            full["_ansible_diff"] = True
         self.simulator.clear_log()
-        with patch_module_args(full):
-            with pytest.raises(SystemExit):
-                net_peerings.main()
-        return json.loads(self.capsys.readouterr().out)
+        return run_main(net_peerings, full, self.capsys, check_mode, diff)
 
     def calls(self, with_accounts=False):
         entries = [e for e in self.simulator.log() if not e.get("throttled")]

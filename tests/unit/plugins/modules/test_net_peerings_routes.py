@@ -5,12 +5,14 @@ tier=app, A0's also routing 0.0.0.0/0 to an internet service); account B has B0.
 A0 is peered with A1, A2 and B0 (B0 accepted with B's credentials).
 """
 
-import json
-
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peerings
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import (
+    routes_to_peerings,
+    run_main,
+    warnings,
+)
 
 A, B = "111111111111", "222222222222"
 KEYS_A = {"access_key": "AKROUTESACCOUNTA0001", "secret_key": "SKroutesSecretA000000000000000000000001"}
@@ -51,11 +53,6 @@ def demo_seed():
     }
 
 
-def warnings(result):
-    """Warnings as text, whatever the ansible-core version's shape."""
-    return [w if isinstance(w, str) else (w.get("event") or {}).get("msg", "") for w in result.get("warnings", [])]
-
-
 class Run:
     def __init__(self, simulator, capsys):
         self.simulator, self.capsys = simulator, capsys
@@ -69,27 +66,15 @@ class Run:
             **KEYS_A,
         )
         full.update(args)
-        if check_mode:
-            full["_ansible_check_mode"] = True
-        if diff:
-            full["_ansible_diff"] = True
         self.simulator.clear_log()
-        with patch_module_args(full):
-            with pytest.raises(SystemExit):
-                net_peerings.main()
-        return json.loads(self.capsys.readouterr().out)
+        return run_main(net_peerings, full, self.capsys, check_mode, diff)
 
     def calls(self):
         return sorted((e["action"], e["account_id"]) for e in self.simulator.log() if not e.get("throttled"))
 
     def routes_to_peerings(self, net_id):
         """{(table, destination): peering} of the Net's routes through peerings."""
-        return {
-            (t["RouteTableId"], r["DestinationIpRange"]): r["NetPeeringId"]
-            for t in self.simulator.route_tables(net_id)
-            for r in t["Routes"]
-            if r.get("NetPeeringId")
-        }
+        return routes_to_peerings(self.simulator, net_id)
 
 
 @pytest.fixture

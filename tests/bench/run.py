@@ -57,6 +57,9 @@ A = h.account(
     [(h.net_id("a", 1), "10.1.0.0/16"), (h.net_id("a", 2), "10.2.0.0/16")],
 )
 MESH_NETS = 20
+# net_peerings reads the peerings once more after creating: a run listing a pair the other way
+# round may have created it meanwhile (issue 19, defect 4). Part of the minimum of a converge.
+SETTLE_READS = 1
 M = h.account(
     "333333333333",
     "AKBENCHACCOUNTM00001",
@@ -768,7 +771,7 @@ def mesh_rows(results, rows):
                 ratios,
                 "<= 0.10x f1" if goal else "-",
                 fmt_calls(conv),
-                str(3 * pairs + 1),
+                str(3 * pairs + 1 + SETTLE_READS),
                 outcome_state(conv, pairs) + ("; " + verdict(ok) if goal else ""),
             ]
         )
@@ -783,7 +786,7 @@ def mesh_rows(results, rows):
                     ratios,
                     "-",
                     fmt_calls(conv),
-                    str(3 * pairs + 1),
+                    str(3 * pairs + 1 + SETTLE_READS),
                     outcome_state(conv, pairs),
                 ]
             )
@@ -876,8 +879,9 @@ def routes_rows(results, rows):
     routes = results["routes"]
     pairs = routes["pairs"]
     name = f"mesh {MESH_NETS} Nets/{pairs} peerings + routes (main tables)"
-    # converge: per pair create, accept, scope tag, 2 CreateRoute; plus 1 ReadNetPeerings, 1 ReadRouteTables, 1 ReadNets
-    minimum = 5 * pairs + 3
+    # converge: per pair create, accept, scope tag, 2 CreateRoute; plus 1 ReadNetPeerings, 1 ReadRouteTables,
+    # 1 ReadNets, and the settling read
+    minimum = 5 * pairs + 3 + SETTLE_READS
     for entry in routes["topology"]:
         lat = fmt_latency(entry["latency"])
         conv, noop = entry["converge"], entry["noop"]
@@ -948,7 +952,7 @@ def throttling_rows(results, rows):
                 "-",
                 "0 failed, 0 dup",
                 fmt_calls(run),
-                str(3 * pairs + (run["way"] != "loop")),
+                str(3 * pairs + (1 + SETTLE_READS if run["way"] != "loop" else 0)),
                 verdict(run["failed"] == 0 and run["duplicates"] == 0 and run["rc"] == 0 and run["active"] == pairs)
                 + f": {run['active']} active, {run['duplicates']} dup, {run['failed']} failed",
             ]

@@ -107,7 +107,7 @@ test:
 	@$(MAKE) --no-print-directory -k -j$(JOBS) $(TEST_STAGES); $(PYTHON) tests/utils/stage.py verdict
 
 units: venv
-	$(call STAGE,units) $(PYTEST) -q tests/unit tests/simulator tests/integration tests/reliability tests/docs tests/awx
+	$(call STAGE,units) $(PYTEST) -q --durations=25 tests/unit tests/simulator tests/integration tests/reliability tests/docs tests/awx
 
 sanity: venv
 	$(call STAGE,sanity) env VENV=$(abspath $(VENV)) tests/utils/ansible-test.sh sanity

@@ -248,6 +248,9 @@ def gather_nets(
         proven.pop(TASK, None)
         return nets, proven
     nets = gather_tables(clients, actors, plans, observed)
+    for net, ip_range in ranges.items():
+        # A peer no plan names (an unlisted peering read): its range, so that a new peer overlapping it is refused.
+        nets.setdefault(net, NetInfo(net, ip_range))
     for net, reader in readers.items():
         info = nets.get(net)
         if info is not None and info.actor is None:

@@ -10,8 +10,9 @@ from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peer
     Run,
 )
 
-SOURCE, PEER, INSIDE = "vpc-a0000000", "vpc-a0000001", "vpc-a0000004"
-RANGES = {SOURCE: "10.10.0.0/16", PEER: "10.11.0.0/16", INSIDE: "10.11.0.0/17"}  # INSIDE overlaps PEER
+SOURCE, PEER, INSIDE, TWIN = "vpc-a0000000", "vpc-a0000001", "vpc-a0000004", "vpc-a0000005"
+# INSIDE overlaps PEER; TWIN has PEER's very range
+RANGES = {SOURCE: "10.10.0.0/16", PEER: "10.11.0.0/16", INSIDE: "10.11.0.0/17", TWIN: "10.11.0.0/16"}
 
 
 @pytest.fixture
@@ -42,3 +43,16 @@ def test_a_new_peer_overlapping_an_unlisted_peer_of_the_same_net_is_refused(run)
     for word in (PEER, INSIDE, RANGES[PEER], RANGES[INSIDE]):
         assert word in result["failures"][0]["msg"]
     assert not any(action == "CreateNetPeering" for action, _unused in run.calls())
+
+
+def test_a_new_peer_of_the_range_of_a_peer_routed_in_another_table_is_refused(run, osc_simulator):
+    # The same with the very range, the old peer routed in the main table, the new one in a tagged table only.
+    osc_simulator.add_route_table(
+        SOURCE, route_table_id="rtb-5a000000", subnet_ids=["subnet-5a000000"], tags={"t": "1"}
+    )
+    first = run([{"source_net_id": SOURCE, "accepter_net_id": PEER}], routes={"route_tables": "main"})
+    assert not first.get("failed"), first.get("msg")
+    result = run([{"source_net_id": SOURCE, "accepter_net_id": TWIN}], routes={"route_table_tags": {"t": "1"}})
+    assert result.get("failed"), result["summary"]
+    assert PEER in result["failures"][0]["msg"] and TWIN in result["failures"][0]["msg"]
+    assert not any(action in ("CreateNetPeering", "CreateRoute") for action, _unused in run.calls())

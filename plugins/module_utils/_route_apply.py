@@ -120,18 +120,28 @@ def _hint_after_read(step: Step, outcome: str) -> str:
 
 def _delete(executor: Any, client: Any, step: Step) -> None:
     body = {"RouteTableId": step.route_table_id, "DestinationIpRange": step.destination_ip_range}
-    try:
-        client.call("DeleteRoute", body)
-    except OscAmbiguousWriteError as exc:
-        found, route = _read_back(executor, client, step, "DeleteRoute", exc)
-        if found and route is not None and route.get("NetPeeringId") == step.peering_id:
-            # Still there: the delete did not happen, so sending it again cannot remove anything else.
+    unknown: Optional[OscAmbiguousWriteError] = None  # an earlier attempt whose outcome is unknown
+    for attempt in (1, 2):
+        try:
             client.call("DeleteRoute", body)
-        elif found and route is not None:
-            raise exc.with_hint(
-                f"Read again, {_where(step)} sends {step.destination_ip_range} to {target_of(route)} now; it was "
-                "left as is."
-            )
-    except OscApiError as exc:
-        raise exc.with_hint(f"DeleteRoute was refused for {_where(step)}.")
+            break
+        except OscApiError as exc:
+            if unknown is None and not isinstance(exc, OscAmbiguousWriteError):
+                raise exc.with_hint(f"DeleteRoute was refused for {_where(step)}.")
+            # Unknown outcome, or a resend refused (the first attempt went through late?): read back.
+            unknown = exc if isinstance(exc, OscAmbiguousWriteError) else unknown
+            found, route = _read_back(executor, client, step, "DeleteRoute", unknown)
+            if not found or route is None:
+                break  # gone (or its table is): the delete took effect
+            if route.get("NetPeeringId") != step.peering_id:
+                raise exc.with_hint(
+                    f"Read again, {_where(step)} sends {step.destination_ip_range} to {target_of(route)} now; it "
+                    "was left as is."
+                )
+            if attempt == 2:
+                raise exc.with_hint(
+                    f"Read again, {_where(step)} still sends {step.destination_ip_range} to {step.peering_id}; run "
+                    "the task again."
+                )
+            # Still there: the delete did not happen, so sending it again cannot remove anything else.
     executor.wrote = True

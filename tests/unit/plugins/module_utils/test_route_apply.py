@@ -178,3 +178,32 @@ def test_a_resent_create_refused_as_existing_through_this_peering_counts_as_this
     runner = Runner([lost("CreateRoute"), tables(), OscApiError("CreateRoute", "exists", status=409), tables(OURS)])
     ra.write_route(runner, step(rp.CREATE_ROUTE), ACTIVE)
     assert runner.wrote
+
+
+@pytest.mark.parametrize(
+    "resend, last_read, wrote, error",
+    [
+        ("lost", tables(), True, None),
+        ("lost", tables(OURS), False, ["still sends"]),
+        ("refused", tables(), True, None),
+    ],
+    ids=["lost again, read gone: done", "lost again, read still there: fails", "refused, read gone: done"],
+)
+def test_a_delete_resent_after_an_unknown_outcome_is_read_back_too(resend, last_read, wrote, error):
+    # The first DeleteRoute's outcome is unknown and the read shows the route still there; the resend's
+    # outcome is unknown too (or it is refused: the first went through late). A read settles it.
+    again = lost("DeleteRoute") if resend == "lost" else OscApiError("DeleteRoute", "no such route", status=400)
+    runner = Runner([lost("DeleteRoute"), tables(OURS), again, last_read])
+    if error:
+        with pytest.raises(OscError) as caught:
+            ra.write_route(runner, step(rp.DELETE_ROUTE, PCX), ACTIVE)
+        assert all(word in caught.value.full_message() for word in error)
+    else:
+        ra.write_route(runner, step(rp.DELETE_ROUTE, PCX), ACTIVE)
+    assert [c[0] for c in runner.clients[pp.TASK].calls] == [
+        "DeleteRoute",
+        "ReadRouteTables",
+        "DeleteRoute",
+        "ReadRouteTables",
+    ]
+    assert runner.wrote == wrote

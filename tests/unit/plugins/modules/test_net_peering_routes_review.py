@@ -47,3 +47,35 @@ def test_routes_to_another_account_without_its_credentials_fail_before_the_creat
     result = sim.run(state="present", routes={}, source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
     assert result.get("failed") and ACCOUNT_B in result["msg"], result
     assert not any(action == "CreateNetPeering" for action, _unused in sim.calls())
+
+
+@pytest.mark.parametrize("kind", ["throttle_429", "throttle_503"])
+def test_a_throttled_route_write_is_not_done_and_is_sent_again(sim, kind):
+    # The platform's throttling answers mean "not done": resent after a pause, no read-back needed.
+    sim.run(state="accepted", source_net_id=A1, accepter_net_id=A2)
+    sim.simulator.add_fault(action="CreateRoute", kind=kind, count=1)
+    result = sim.run(state="accepted", routes={}, source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"] and not result.get("failed"), result.get("msg")
+    assert [e["action"] for e in sim.simulator.log() if e["action"] != "ReadNetPeerings"] == [
+        "ReadRouteTables",
+        "CreateRoute",
+        "CreateRoute",
+        "CreateRoute",
+    ]
+    assert len(sim.peering_routes(A1)) == 1 and len(sim.peering_routes(A2)) == 1
+
+
+def test_a_503_that_is_not_the_platform_s_throttling_on_a_route_write_is_read_back(sim):
+    # Issue 19 (2): only 503 Code 6 and 429 Codes 24/25 mean "not done"; another 503 is settled by a read.
+    sim.run(state="accepted", source_net_id=A1, accepter_net_id=A2)
+    sim.simulator.add_fault(action="CreateRoute", kind="throttle_503", code="999", count=1)
+    result = sim.run(state="accepted", routes={}, source_net_id=A1, accepter_net_id=A2)
+    assert result["changed"] and not result.get("failed"), result.get("msg")
+    assert [e["action"] for e in sim.simulator.log() if e["action"] != "ReadNetPeerings"] == [
+        "ReadRouteTables",
+        "CreateRoute",
+        "ReadRouteTables",
+        "CreateRoute",
+        "CreateRoute",
+    ]
+    assert len(sim.peering_routes(A1)) == 1 and len(sim.peering_routes(A2)) == 1

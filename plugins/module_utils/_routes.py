@@ -17,6 +17,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscE
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
+    ACCEPT,
     ACCEPTER,
     CHECK_ACCEPTER,
     TASK,
@@ -26,6 +27,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
 from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, ends_live, plan_routes
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
+    CREATE_ROUTE,
     NetInfo,
     RouteOption,
 )
@@ -199,8 +201,11 @@ def add_routes(
     mode: str = "merged",
     listed_count: Optional[int] = None,
     all_peerings_read: bool = True,
+    wait: bool = True,
 ) -> Tuple[List[Dict[str, str]], Dict[str, Set[str]]]:
     """Read, plan and merge the routes into ``plans`` (refusals included).
+
+    ``wait`` false: the routes of a peering this run accepts are left to a later run (defer_routes).
 
     Returns the stale routes found, and {actor: the Nets whose tables it read}: only a Net's
     owner reads its tables, so those credentials are proven for those Nets (TopologyRun then
@@ -212,6 +217,8 @@ def add_routes(
         plans, nets, observed, option, mode, listed_count, all_peerings_read, region=actors.region
     )
     merge_routes(plans, decisions, option is not None)
+    if not wait:
+        defer_routes(plans)
     for item in plans:
         # net_peering's accepter check would read again what these reads proved: no account is read twice.
         item.steps = [
@@ -220,6 +227,22 @@ def add_routes(
             if not (step.kind == CHECK_ACCEPTER and step.net_id in proven.get(step.actor, set()))
         ]
     return stale, proven
+
+
+def defer_routes(plans: List[Plan]) -> None:
+    """wait=false: a peering accepted by this run may still be pending when its routes are due, and no
+    route is written to a pending peering. Its route creates are left to a later run, with a warning,
+    in check mode as in the real run (check mode is the plan)."""
+    for item in plans:
+        creates = [step for step in item.steps if step.kind == CREATE_ROUTE]
+        if creates and any(step.kind == ACCEPT for step in item.steps):
+            item.steps = [step for step in item.steps if step.kind != CREATE_ROUTE]
+            wanted = item.wanted
+            name = f"{wanted.source_net_id} -> {wanted.accepter_net_id}" if wanted.by_pair else wanted.net_peering_id
+            item.warnings.append(
+                f"routes: {len(creates)} route(s) through the peering {name} were not written: with wait=false the "
+                "peering this task accepts may not be active yet. Run the task again once it is, or use wait=true."
+            )
 
 
 def gather_nets(

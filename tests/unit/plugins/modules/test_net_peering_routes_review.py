@@ -3,6 +3,7 @@ test_net_peering_routes: vpc-a1a1a1a1 10.1.0.0/16 and vpc-a2a2a2a2 10.2.0.0/16 i
 
 import pytest
 
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import warnings
 from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peering_routes import (
     A1,
     A2,
@@ -17,22 +18,21 @@ def sim(osc_simulator, capsys):
     return Sim(osc_simulator, capsys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check mode plans the routes of a peering accepted with wait=false, but the real run finds it still "
-    "pending (the platform takes a while to make an accepted peering active) and fails after the accept. Fix: "
-    "refuse routes with wait=false before any write when the plan accepts the peering, or plan no route then "
-    "(with a warning) so that check mode and the real run agree.",
-)
+# Found by review: check mode planned the routes of a peering accepted with wait=false, and the real run failed
+# after the accept, the peering still pending (the platform takes a while to make an accepted peering active).
 def test_wait_false_check_mode_and_real_run_agree_on_routes(sim):
     sim.simulator.set_accept_delay(60)  # an accepted peering stays pending-acceptance for a while
     args = dict(state="accepted", routes={}, source_net_id=A1, accepter_net_id=A2, wait=False)
     planned = sim.run(check_mode=True, **args)
     result = sim.run(**args)
-    assert bool(planned.get("failed")) == bool(result.get("failed")), result.get("msg")
-    assert [a["step"] for a in planned["route_actions"]] == [
-        a["step"] for a in result["route_actions"] if a["outcome"] == "done"
-    ]
+    assert not planned.get("failed") and not result.get("failed"), result.get("msg")
+    assert planned["route_actions"] == result["route_actions"] == []
+    assert any("wait=false" in w for w in warnings(result)), warnings(result)
+    assert not any(action == "CreateRoute" for action, _unused in sim.calls())
+    # Once active, a run writes them.
+    sim.simulator.advance_clock(61)
+    later = sim.run(**args)
+    assert [a["outcome"] for a in later["route_actions"]] == ["done", "done"], later.get("msg")
 
 
 @pytest.mark.xfail(

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
-from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids, state_name
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
     ACCEPT,
     ACCEPTER,
@@ -24,7 +24,12 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Actors,
     Plan,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, ends_live, plan_routes
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import (
+    RouteDecision,
+    ends_live,
+    missing_side,
+    plan_routes,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
     CREATE_ROUTE,
@@ -217,6 +222,8 @@ def add_routes(
         plans, nets, observed, option, mode, listed_count, all_peerings_read, region=actors.region
     )
     merge_routes(plans, decisions, option is not None)
+    if option is not None:
+        refuse_unroutable_pending(plans, nets)
     if not wait:
         defer_routes(plans)
     for item in plans:
@@ -227,6 +234,18 @@ def add_routes(
             if not (step.kind == CHECK_ACCEPTER and step.net_id in proven.get(step.actor, set()))
         ]
     return stale, proven
+
+
+def refuse_unroutable_pending(plans: List[Plan], nets: Dict[str, NetInfo]) -> None:
+    """A peering that ends pending gets no route yet; if the task cannot write one of its sides, no later run
+    of it can either. Refused before any write, naming the account, as a pair that ends active is."""
+    for item in plans:
+        if item.refusal or not ends_live(item) or state_name(item.after) == "active":
+            continue
+        sides = [net for net in net_ids(item.after) if net] or [item.wanted.source_net_id, item.wanted.accepter_net_id]
+        lacking = [nets.get(net) or NetInfo(net) for net in sides if (nets.get(net) or NetInfo(net)).actor is None]
+        if lacking:
+            item.refusal, item.steps = missing_side(lacking[0]), []
 
 
 def defer_routes(plans: List[Plan]) -> None:

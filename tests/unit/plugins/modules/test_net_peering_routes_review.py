@@ -35,14 +35,8 @@ def test_wait_false_check_mode_and_real_run_agree_on_routes(sim):
     assert [a["outcome"] for a in later["route_actions"]] == ["done", "done"], later.get("msg")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with routes and no accepter_credentials, state=present creates the cross-account peering pending, with "
-    "no route and no warning; once the partner accepts, every re-run fails (missing_side), so the requester can "
-    "never route its side with this option. The docs say such a pair fails before any write, naming the account. "
-    "Fix: in _routes.add_routes (after plan_routes), refuse a plan that ends live but not active with routes when "
-    "a side has no tables/actor (missing_side's message), or at least warn that no route was written.",
-)
+# Found by review: the peering was created pending, with no route and no warning; once the partner accepted,
+# every re-run failed, so the requester could never route its side with this option.
 def test_routes_to_another_account_without_its_credentials_fail_before_the_create(sim):
     result = sim.run(state="present", routes={}, source_net_id=A1, accepter_net_id=B1, accepter_owner_id=ACCOUNT_B)
     assert result.get("failed") and ACCOUNT_B in result["msg"], result

@@ -15,24 +15,22 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from ansible_collections.outscale.cloud.plugins.module_utils._api_errors import OscApiError
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._nets import read_nets
-from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids, state_name
+from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, account_ids, net_ids
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import (
-    ACCEPT,
     ACCEPTER,
     CHECK_ACCEPTER,
     TASK,
     Actors,
     Plan,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import (
-    RouteDecision,
-    ends_live,
-    missing_side,
-    plan_routes,
+from ansible_collections.outscale.cloud.plugins.module_utils._route_guard import (
+    defer_routes,
+    refuse_second_peer_of_one_range,
+    refuse_unroutable_pending,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, ends_live, plan_routes
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
-    CREATE_ROUTE,
     NetInfo,
     RouteOption,
 )
@@ -224,6 +222,7 @@ def add_routes(
     merge_routes(plans, decisions, option is not None)
     if option is not None:
         refuse_unroutable_pending(plans, nets)
+        refuse_second_peer_of_one_range(plans, nets, observed)
     if not wait:
         defer_routes(plans)
     for item in plans:
@@ -234,34 +233,6 @@ def add_routes(
             if not (step.kind == CHECK_ACCEPTER and step.net_id in proven.get(step.actor, set()))
         ]
     return stale, proven
-
-
-def refuse_unroutable_pending(plans: List[Plan], nets: Dict[str, NetInfo]) -> None:
-    """A peering that ends pending gets no route yet; if the task cannot write one of its sides, no later run
-    of it can either. Refused before any write, naming the account, as a pair that ends active is."""
-    for item in plans:
-        if item.refusal or not ends_live(item) or state_name(item.after) == "active":
-            continue
-        sides = [net for net in net_ids(item.after) if net] or [item.wanted.source_net_id, item.wanted.accepter_net_id]
-        lacking = [nets.get(net) or NetInfo(net) for net in sides if (nets.get(net) or NetInfo(net)).actor is None]
-        if lacking:
-            item.refusal, item.steps = missing_side(lacking[0]), []
-
-
-def defer_routes(plans: List[Plan]) -> None:
-    """wait=false: a peering accepted by this run may still be pending when its routes are due, and no
-    route is written to a pending peering. Its route creates are left to a later run, with a warning,
-    in check mode as in the real run (check mode is the plan)."""
-    for item in plans:
-        creates = [step for step in item.steps if step.kind == CREATE_ROUTE]
-        if creates and any(step.kind == ACCEPT for step in item.steps):
-            item.steps = [step for step in item.steps if step.kind != CREATE_ROUTE]
-            wanted = item.wanted
-            name = f"{wanted.source_net_id} -> {wanted.accepter_net_id}" if wanted.by_pair else wanted.net_peering_id
-            item.warnings.append(
-                f"routes: {len(creates)} route(s) through the peering {name} were not written: with wait=false the "
-                "peering this task accepts may not be active yet. Run the task again once it is, or use wait=true."
-            )
 
 
 def gather_nets(

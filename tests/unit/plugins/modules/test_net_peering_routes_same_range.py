@@ -29,14 +29,8 @@ def sim(osc_simulator, capsys):
     return Sim(osc_simulator, capsys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="net_peering reads one pair, so it knows the Net's other peers only from their routes; peer_overlap "
-    "skips a route of the same range (left to _side_routes), and _side_routes looks at the selected tables only. "
-    "Fix: in peer_overlap, also refuse a route of the same range through another live peering in a table the "
-    "option does not select (and skip routes through peerings read as ended or being removed, which _side_routes "
-    "replaces under overridden). _route_plan.py is at its size limit: move the check to a helper module.",
-)
+# Found by review: net_peering knows the Net's other peers only from their routes, and looked for a route of the
+# same range in the selected tables only.
 def test_a_second_peer_of_the_same_range_routed_in_another_table_is_refused(sim):
     # Issue 18: with routes, a pair is refused when the new peer's range overlaps the range of another peer
     # of the same Net, already peered. Here the other peer is routed in the Net's main table and the new

@@ -26,7 +26,8 @@ options:
       - Removing a peering first deletes the routes to it in the selected tables of each side the task can act for.
         Routes in the selected tables of the task's Nets that point to a peering that is no longer live are stale;
         they are reported, and O(state=overridden) of M(outscale.cloud.net_peerings) removes them.
-      - Routes are written only once the peering is C(active).
+      - Routes are written only once the peering is C(active). With O(wait=false), the routes of a peering the task
+        accepts are left to a later run (it may not be C(active) yet), with a warning, in check mode too.
       - "Permissions (EIM policy actions): with this option, this task's account and each account of
         O(accepter_credentials) also need C(ReadRouteTables), C(CreateRoute), C(DeleteRoute) and C(ReadNets)."
     type: dict

@@ -87,11 +87,17 @@ class UnknownOutcomes:
             try:
                 response = client.call(action, {"NetPeeringId": peering_id})
             except OscApiError as again:
-                if again.status != 409:
+                lost_again = isinstance(again, OscAmbiguousWriteError)
+                if again.status != 409 and not lost_again:
                     raise
-                # Refused as no longer pending: the first attempt most likely went through late.
-                peering = self._read_back(action, peering_id, exc)
+                # Refused as no longer pending (the first attempt most likely went through late), or
+                # unknown again (either attempt may have): read once more, never a third blind send.
+                peering = self._read_back(action, peering_id, again if lost_again else exc)
                 if not done(peering):
+                    if lost_again:
+                        raise again.with_hint(
+                            f"Read again, {peering_id} is {state_name(peering) or 'gone'}; run the task again."
+                        )
                     raise
                 self.wrote = True
                 return _ReadBack(peering)

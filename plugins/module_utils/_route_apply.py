@@ -19,6 +19,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._client import OscA
 from ansible_collections.outscale.cloud.plugins.module_utils._errors import OscError
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, state_name
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Step
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_unknown import UnsettledWrite
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import CREATE_ROUTE, target_of
 
@@ -49,13 +50,15 @@ def _create(executor: Any, client: Any, step: Step, peering_id: str) -> None:
         "DestinationIpRange": step.destination_ip_range,
         "NetPeeringId": peering_id,
     }
+    unknown: Optional[OscAmbiguousWriteError] = None  # an earlier attempt whose outcome is unknown
     for attempt in (1, 2):
         try:
             client.call("CreateRoute", body)
             executor.wrote = True
             return
         except OscAmbiguousWriteError as exc:
-            outcome = _settle_create(client, step, peering_id)
+            unknown = exc
+            outcome = _settle_create(executor, client, step, peering_id, exc)
             if outcome == "done":
                 executor.wrote = True
                 return
@@ -65,15 +68,36 @@ def _create(executor: Any, client: Any, step: Step, peering_id: str) -> None:
         except OscApiError as exc:
             if exc.status != 409:  # guess: the platform's code for an existing route is not documented
                 raise exc.with_hint(f"CreateRoute was refused for {_where(step)}.")
-            outcome = _settle_create(client, step, peering_id)
+            outcome = _settle_create(executor, client, step, peering_id, unknown or exc)
             if outcome == "done":
-                return  # made meanwhile (another task?), through this very peering: nothing to do
+                # After an unknown outcome, most likely our first attempt (a read can lag a slow write);
+                # otherwise made meanwhile (another task?), through this very peering: nothing to do.
+                executor.wrote = executor.wrote or unknown is not None
+                return
             raise exc.with_hint(_hint_after_read(step, outcome))
 
 
-def _settle_create(client: Any, step: Step, peering_id: str) -> str:
+def _read_back(executor: Any, client: Any, step: Step, action: str, unknown: OscApiError) -> Any:
+    """(table found, route) after ``action``; a failed read says the write may have taken effect."""
+    try:
+        return read_route(client, step.route_table_id, step.destination_ip_range)
+    except OscApiError as exc:
+        if not isinstance(unknown, OscAmbiguousWriteError):
+            raise  # the write was refused: it did nothing, only the read failed
+        executor.wrote = True
+        if isinstance(getattr(executor, "warnings", None), list):
+            executor.warnings.append(f"{action} may have changed something although the task failed; run it again.")
+        raise UnsettledWrite(
+            f"{action} was sent for {_where(step)} and may have succeeded: its outcome is unknown "
+            f"({unknown.reason}), and reading the table back failed too ({exc.full_message().rstrip('.')}). "
+            "Run the task again: it reads the routes and finishes the job, never writing a route twice.",
+            exc,
+        ) from exc
+
+
+def _settle_create(executor: Any, client: Any, step: Step, peering_id: str, unknown: OscApiError) -> str:
     """After a CreateRoute whose outcome is unknown: "done", "absent", or the route's current target."""
-    found, route = read_route(client, step.route_table_id, step.destination_ip_range)
+    found, route = _read_back(executor, client, step, "CreateRoute", unknown)
     if not found:
         return "no table"
     if route is None:
@@ -96,18 +120,28 @@ def _hint_after_read(step: Step, outcome: str) -> str:
 
 def _delete(executor: Any, client: Any, step: Step) -> None:
     body = {"RouteTableId": step.route_table_id, "DestinationIpRange": step.destination_ip_range}
-    try:
-        client.call("DeleteRoute", body)
-    except OscAmbiguousWriteError as exc:
-        found, route = read_route(client, step.route_table_id, step.destination_ip_range)
-        if found and route is not None and route.get("NetPeeringId") == step.peering_id:
-            # Still there: the delete did not happen, so sending it again cannot remove anything else.
+    unknown: Optional[OscAmbiguousWriteError] = None  # an earlier attempt whose outcome is unknown
+    for attempt in (1, 2):
+        try:
             client.call("DeleteRoute", body)
-        elif found and route is not None:
-            raise exc.with_hint(
-                f"Read again, {_where(step)} sends {step.destination_ip_range} to {target_of(route)} now; it was "
-                "left as is."
-            )
-    except OscApiError as exc:
-        raise exc.with_hint(f"DeleteRoute was refused for {_where(step)}.")
+            break
+        except OscApiError as exc:
+            if unknown is None and not isinstance(exc, OscAmbiguousWriteError):
+                raise exc.with_hint(f"DeleteRoute was refused for {_where(step)}.")
+            # Unknown outcome, or a resend refused (the first attempt went through late?): read back.
+            unknown = exc if isinstance(exc, OscAmbiguousWriteError) else unknown
+            found, route = _read_back(executor, client, step, "DeleteRoute", unknown)
+            if not found or route is None:
+                break  # gone (or its table is): the delete took effect
+            if route.get("NetPeeringId") != step.peering_id:
+                raise exc.with_hint(
+                    f"Read again, {_where(step)} sends {step.destination_ip_range} to {target_of(route)} now; it "
+                    "was left as is."
+                )
+            if attempt == 2:
+                raise exc.with_hint(
+                    f"Read again, {_where(step)} still sends {step.destination_ip_range} to {step.peering_id}; run "
+                    "the task again."
+                )
+            # Still there: the delete did not happen, so sending it again cannot remove anything else.
     executor.wrote = True

@@ -431,8 +431,9 @@ def _stale(
 ) -> List[Dict[str, str]]:
     """Routes in the listed Nets' selected tables to peerings no longer live; removed under overridden."""
     found, seen = [], set()
-    for index, item in enumerate(listed):
-        for net in _nets_of(item):
+    # A Net's stale routes go to its first listed pair that is not refused: a refused one makes no write.
+    for index in sorted(range(len(listed)), key=lambda i: bool(decisions[i].refusal or listed[i].refusal)):
+        for net in _nets_of(listed[index]):
             info = nets.get(net)
             if net in seen or info is None or info.tables is None or info.actor is None:
                 continue
@@ -445,14 +446,6 @@ def _stale(
                     handled.add(key)
                     found.append(dict(route_view(net, table, route), net_peering_id=route.get("NetPeeringId")))
                     if mode == "overridden" and not decisions[index].refusal:
-                        decisions[index].before_steps.append(
-                            _route_step(
-                                DELETE_ROUTE,
-                                info,
-                                table,
-                                route.get("DestinationIpRange"),
-                                route.get("NetPeeringId"),
-                                "stale: its peering is no longer live",
-                            )
-                        )
+                        reason = "stale: its peering is no longer live"
+                        _delete_route(decisions[index], handled, info, table, route, route.get("NetPeeringId"), reason)
     return found

@@ -23,6 +23,11 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Actors,
     Plan,
 )
+from ansible_collections.outscale.cloud.plugins.module_utils._route_guard import (
+    defer_routes,
+    refuse_second_peer_of_one_range,
+    refuse_unroutable_pending,
+)
 from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import RouteDecision, ends_live, plan_routes
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route_tables
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
@@ -199,8 +204,11 @@ def add_routes(
     mode: str = "merged",
     listed_count: Optional[int] = None,
     all_peerings_read: bool = True,
+    wait: bool = True,
 ) -> Tuple[List[Dict[str, str]], Dict[str, Set[str]]]:
     """Read, plan and merge the routes into ``plans`` (refusals included).
+
+    ``wait`` false: the routes of a peering this run accepts are left to a later run (defer_routes).
 
     Returns the stale routes found, and {actor: the Nets whose tables it read}: only a Net's
     owner reads its tables, so those credentials are proven for those Nets (TopologyRun then
@@ -212,6 +220,11 @@ def add_routes(
         plans, nets, observed, option, mode, listed_count, all_peerings_read, region=actors.region
     )
     merge_routes(plans, decisions, option is not None)
+    if option is not None:
+        refuse_unroutable_pending(plans, nets)
+        refuse_second_peer_of_one_range(plans, nets, observed)
+    if not wait:
+        defer_routes(plans)
     for item in plans:
         # net_peering's accepter check would read again what these reads proved: no account is read twice.
         item.steps = [
@@ -248,6 +261,9 @@ def gather_nets(
         proven.pop(TASK, None)
         return nets, proven
     nets = gather_tables(clients, actors, plans, observed)
+    for net, ip_range in ranges.items():
+        # A peer no plan names (an unlisted peering read): its range, so that a new peer overlapping it is refused.
+        nets.setdefault(net, NetInfo(net, ip_range))
     for net, reader in readers.items():
         info = nets.get(net)
         if info is not None and info.actor is None:

@@ -544,7 +544,9 @@ class NetPeering(OscModule):
         the_plan = plan(wanted, observed, actors)
         self.option = RouteOption.from_params(params["routes"])
         # Only the pair was read: a route to a peering not read is not known to be stale.
-        stale, _proven = add_routes(self.clients, actors, [the_plan], observed, self.option, all_peerings_read=False)
+        stale, _proven = add_routes(
+            self.clients, actors, [the_plan], observed, self.option, all_peerings_read=False, wait=params["wait"]
+        )
         self.plan = the_plan
         for warning in the_plan.warnings:
             self.warn(warning)

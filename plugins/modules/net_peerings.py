@@ -713,7 +713,7 @@ class NetPeerings(OscModule):
         )
         option = RouteOption.from_params(params["routes"])
         stale, proven = add_routes(
-            self.clients, actors, plans + removals, observed, option, params["state"], len(plans)
+            self.clients, actors, plans + removals, observed, option, params["state"], len(plans), wait=params["wait"]
         )
 
         def make_executor():  # loaded only when a plan has steps: a re-run with nothing to do compiles less

@@ -146,3 +146,64 @@ def test_no_route_to_a_peering_that_is_not_active():
     with pytest.raises(OscError, match="not active"):
         ra.write_route(runner, step(rp.CREATE_ROUTE), pending)
     assert runner.clients[pp.TASK].calls == []
+
+
+def failed_read():
+    return OscApiError("ReadRouteTables", "server error", status=500)
+
+
+@pytest.mark.parametrize(
+    "kind, answers",
+    [
+        (rp.CREATE_ROUTE, [lost("CreateRoute"), failed_read()]),
+        (rp.DELETE_ROUTE, [lost("DeleteRoute"), failed_read()]),
+    ],
+    ids=["create", "delete"],
+)
+def test_a_lost_route_write_whose_read_back_fails_may_have_changed(kind, answers):
+    # Issue 19 (3): a write of unknown outcome whose read-back fails too may have taken effect:
+    # the task reports changed and says the write was sent, not only that the read failed.
+    runner = Runner(answers)
+    with pytest.raises(OscError) as caught:
+        ra.write_route(runner, step(kind, PCX if kind == rp.DELETE_ROUTE else None), ACTIVE)
+    assert runner.wrote or caught.value.changed
+    message = caught.value.full_message()
+    assert ("CreateRoute" if kind == rp.CREATE_ROUTE else "DeleteRoute") in message and "may have" in message
+
+
+def test_a_resent_create_refused_as_existing_through_this_peering_counts_as_this_task_s_change():
+    # The first CreateRoute's outcome was unknown and the read showed no route (a read may lag);
+    # the resend is refused as existing, and the route is through this peering: the first attempt
+    # most likely made it, so the task changed something (as for CreateNetPeering, issue 19 (3)).
+    runner = Runner([lost("CreateRoute"), tables(), OscApiError("CreateRoute", "exists", status=409), tables(OURS)])
+    ra.write_route(runner, step(rp.CREATE_ROUTE), ACTIVE)
+    assert runner.wrote
+
+
+@pytest.mark.parametrize(
+    "resend, last_read, wrote, error",
+    [
+        ("lost", tables(), True, None),
+        ("lost", tables(OURS), False, ["still sends"]),
+        ("refused", tables(), True, None),
+    ],
+    ids=["lost again, read gone: done", "lost again, read still there: fails", "refused, read gone: done"],
+)
+def test_a_delete_resent_after_an_unknown_outcome_is_read_back_too(resend, last_read, wrote, error):
+    # The first DeleteRoute's outcome is unknown and the read shows the route still there; the resend's
+    # outcome is unknown too (or it is refused: the first went through late). A read settles it.
+    again = lost("DeleteRoute") if resend == "lost" else OscApiError("DeleteRoute", "no such route", status=400)
+    runner = Runner([lost("DeleteRoute"), tables(OURS), again, last_read])
+    if error:
+        with pytest.raises(OscError) as caught:
+            ra.write_route(runner, step(rp.DELETE_ROUTE, PCX), ACTIVE)
+        assert all(word in caught.value.full_message() for word in error)
+    else:
+        ra.write_route(runner, step(rp.DELETE_ROUTE, PCX), ACTIVE)
+    assert [c[0] for c in runner.clients[pp.TASK].calls] == [
+        "DeleteRoute",
+        "ReadRouteTables",
+        "DeleteRoute",
+        "ReadRouteTables",
+    ]
+    assert runner.wrote == wrote

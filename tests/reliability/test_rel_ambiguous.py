@@ -45,7 +45,8 @@ def test_lost_create_responses_make_no_duplicate(suite):
         # no resend. Every other create reached the API and must be the only one of its pair.
         applied = [call for call in creates if not call["throttled"]]
         note(
-            f"ambiguous writes: {len(applied)} creates applied ({len(creates) - len(applied)} throttled), {len(dropped)} responses dropped after the write, {len(peerings)} peerings exist, rc {run.rc}"
+            f"ambiguous writes: {len(applied)} creates applied ({len(creates) - len(applied)} throttled), "
+            f"{len(dropped)} responses dropped after the write, {len(peerings)} peerings exist, rc {run.rc}"
         )
         assert not run.secrets, run.secrets
         assert not run.tracebacks(), run.tail()

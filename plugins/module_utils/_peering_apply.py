@@ -112,6 +112,7 @@ class Executor(UnknownOutcomes):
         self.sleep, self.clock, self.jitter = sleep, clock, jitter
         self.warnings: List[str] = []
         self.wrote = False
+        self.step_outcome = "done"
 
     @property
     def client(self) -> Any:
@@ -152,7 +153,7 @@ class Executor(UnknownOutcomes):
                         continue
                     if subject is current or current is None or step.kind == CREATE:
                         current = result  # the reported peering; another one's new state is only in actions
-                    action["outcome"] = "done"
+                    action["outcome"] = self.step_outcome
                 actions.append(action)
             if refused and not self.wrote:
                 raise refused[0]
@@ -191,9 +192,10 @@ class Executor(UnknownOutcomes):
         exc.result["actions"] = actions + ([failed] if failed else [])
 
     def _run(self, step: Step, plan: Plan, current: Optional[Peering]) -> Optional[Peering]:
-        """One step: the peering afterwards."""
+        """One step: the peering afterwards (and ``step_outcome``, "done" unless found done by another)."""
+        self.step_outcome = "done"
         if step.kind in ROUTE_KINDS:
-            write_route(self, step, current)  # the side owner's client; the peering is unchanged
+            self.step_outcome = write_route(self, step, current)  # the side owner's client; the peering is unchanged
             return current
         if step.kind == CHECK_ACCEPTER:
             self._check_accepter(step)

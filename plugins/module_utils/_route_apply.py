@@ -23,9 +23,15 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_unknown im
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import CREATE_ROUTE, target_of
 
+# A step's outcome when the route was found made meanwhile by another writer: nothing was written.
+ALREADY_DONE = "already_done"
 
-def write_route(executor: Any, step: Step, current: Optional[Peering]) -> None:
-    """One CreateRoute or DeleteRoute; sets ``executor.wrote`` once something was written."""
+
+def write_route(executor: Any, step: Step, current: Optional[Peering]) -> str:
+    """One CreateRoute or DeleteRoute; sets ``executor.wrote`` once something was written.
+
+    Returns the step's outcome: "done", or ALREADY_DONE when another writer made the same route meanwhile.
+    """
     client = executor.clients[step.actor]
     if step.kind == CREATE_ROUTE:
         peering_id = step.peering_id or (current or {}).get("NetPeeringId")
@@ -35,16 +41,16 @@ def write_route(executor: Any, step: Step, current: Optional[Peering]) -> None:
                 f"to it (table {step.route_table_id} of Net {step.net_id}). Routes are written once the peering is "
                 "active: run the task again with wait=true, or once it is accepted."
             )
-        _create(executor, client, step, peering_id)
-    else:
-        _delete(executor, client, step)
+        return _create(executor, client, step, peering_id)
+    _delete(executor, client, step)
+    return "done"
 
 
 def _where(step: Step) -> str:
     return f"route table {step.route_table_id} of Net {step.net_id}"
 
 
-def _create(executor: Any, client: Any, step: Step, peering_id: str) -> None:
+def _create(executor: Any, client: Any, step: Step, peering_id: str) -> str:
     body = {
         "RouteTableId": step.route_table_id,
         "DestinationIpRange": step.destination_ip_range,
@@ -55,13 +61,13 @@ def _create(executor: Any, client: Any, step: Step, peering_id: str) -> None:
         try:
             client.call("CreateRoute", body)
             executor.wrote = True
-            return
+            return "done"
         except OscAmbiguousWriteError as exc:
             unknown = exc
             outcome = _settle_create(executor, client, step, peering_id, exc)
             if outcome == "done":
                 executor.wrote = True
-                return
+                return "done"
             if outcome != "absent" or attempt == 2:
                 raise exc.with_hint(_hint_after_read(step, outcome))
             # Read back, the route is not there: sending again is no longer blind.
@@ -72,8 +78,10 @@ def _create(executor: Any, client: Any, step: Step, peering_id: str) -> None:
             if outcome == "done":
                 # After an unknown outcome, most likely our first attempt (a read can lag a slow write);
                 # otherwise made meanwhile (another task?), through this very peering: nothing to do.
-                executor.wrote = executor.wrote or unknown is not None
-                return
+                if unknown is None:
+                    return ALREADY_DONE
+                executor.wrote = True
+                return "done"
             raise exc.with_hint(_hint_after_read(step, outcome))
 
 

@@ -339,7 +339,8 @@ net_peering:
 route_actions:
   description:
     - With O(routes), each route step taken (or planned, in check mode), in order. C(step) is C(create_route) or
-      C(delete_route); C(actor) is V(task) or V(accepter); C(outcome) is C(done), C(planned) or C(failed).
+      C(delete_route); C(actor) is V(task) or V(accepter); C(outcome) is C(done), C(planned) or C(failed), or
+      C(already_done) for a route found made meanwhile by another task (nothing written, no change).
   returned: when O(routes) is set
   type: list
   elements: dict

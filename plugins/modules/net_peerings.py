@@ -462,7 +462,8 @@ actions:
     - C(step) is one of C(create), C(accept), C(reject), C(delete), C(create_tags), C(delete_tags), and with
       O(routes) C(create_route) and C(delete_route) (which also give C(net_id), C(route_table_id) and
       C(destination_ip_range)); C(actor) is
-      V(task) or the account of the O(accepter_credentials) used; C(outcome) is C(done), C(planned) or C(failed).
+      V(task) or the account of the O(accepter_credentials) used; C(outcome) is C(done), C(planned), C(failed),
+      C(refused) or C(already_done) (see RV(actions[].outcome)).
   returned: always
   type: list
   elements: dict
@@ -512,6 +513,9 @@ actions:
       description:
         - C(done), C(planned) (check mode), C(failed), or C(refused) (the platform said this account may not make
           the call, for example a best-effort reject; the peering remains and the task warns).
+        - C(already_done) for a C(create_route) refused because the same route through the same peering was made
+          meanwhile by another task; nothing was written, and it counts neither as a change nor in
+          RV(summary.routes_created).
       returned: always
       type: str
       sample: done

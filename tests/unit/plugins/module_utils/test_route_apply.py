@@ -140,6 +140,22 @@ def test_route_writes(name, kind, answers, calls, wrote, error):
         assert client.calls[0][1] == {"RouteTableId": TABLE, "DestinationIpRange": DEST, "NetPeeringId": PCX}
 
 
+@pytest.mark.parametrize(
+    "answers, outcome, wrote",
+    [
+        ([{}], "done", True),
+        ([OscApiError("CreateRoute", "exists", status=409), tables(OURS)], ra.ALREADY_DONE, False),
+        ([lost("CreateRoute"), tables(), OscApiError("CreateRoute", "exists", status=409), tables(OURS)], "done", True),
+    ],
+    ids=["written", "made meanwhile by another writer", "resend refused after an unknown outcome: ours"],
+)
+def test_a_route_another_writer_made_meanwhile_is_no_change_of_this_task(answers, outcome, wrote):
+    # Reported truthfully: routes_created and `changed` count only the routes this task wrote.
+    runner = Runner(answers)
+    assert ra.write_route(runner, step(rp.CREATE_ROUTE), ACTIVE) == outcome
+    assert runner.wrote == wrote
+
+
 def test_no_route_to_a_peering_that_is_not_active():
     runner = Runner([])
     pending = peering(PCX, "vpc-aaaaaaa1", "vpc-aaaaaaa2", "pending-acceptance")
@@ -207,3 +223,18 @@ def test_a_delete_resent_after_an_unknown_outcome_is_read_back_too(resend, last_
         "ReadRouteTables",
     ]
     assert runner.wrote == wrote
+
+
+@pytest.mark.parametrize(
+    "answers, outcome, changed",
+    [([{}], "done", True), ([OscApiError("CreateRoute", "exists", status=409), tables(OURS)], ra.ALREADY_DONE, False)],
+    ids=["written", "made meanwhile by another writer"],
+)
+def test_the_executor_reports_a_route_made_by_another_writer_as_already_done(answers, outcome, changed):
+    from ansible_collections.outscale.cloud.plugins.module_utils._peering_apply import Executor
+
+    wanted = pp.Wanted("accepted", source_net_id="vpc-aaaaaaa1", accepter_net_id="vpc-aaaaaaa2")
+    the_plan = pp.Plan(wanted, ACTIVE, ACTIVE, [step(rp.CREATE_ROUTE)])
+    applied = Executor(Runner(answers).clients).apply(the_plan)
+    assert [action["outcome"] for action in applied.actions] == [outcome]
+    assert applied.changed is changed

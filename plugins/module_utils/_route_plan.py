@@ -181,8 +181,10 @@ def pair_overlap(item: Plan, nets: Dict[str, NetInfo]) -> Optional[str]:
     return None
 
 
-def peer_overlap(item: Plan, nets: Dict[str, NetInfo], peers: Dict[str, Dict[str, Optional[str]]]) -> Optional[str]:
-    """With routes: the new peer's range overlaps the range of another peer of the same Net."""
+def peer_overlap(
+    item: Plan, nets: Dict[str, NetInfo], peers: Dict[str, Dict[str, Optional[str]]], live: Set[str], ended: Set[str]
+) -> Optional[str]:
+    """With routes: the new peer's range overlaps the range of another live peer of the same Net."""
     a, b = _nets_of(item)
     for net, peer in ((a, b), (b, a)):
         peer_range = (nets.get(peer) or NetInfo(peer)).ip_range
@@ -200,8 +202,8 @@ def peer_overlap(item: Plan, nets: Dict[str, NetInfo], peers: Dict[str, Dict[str
         for table in (nets.get(net) or NetInfo(net)).tables or []:
             for route in table.get("Routes") or []:
                 other_range, via = route.get("DestinationIpRange"), route.get("NetPeeringId")
-                if not via or via == peering_id:
-                    continue  # not a route to another peer
+                if not via or via == peering_id or _is_stale(route, nets.get(net) or NetInfo(net), live, ended):
+                    continue  # not a route to another live peer (one this task removes, or ended, steals nothing)
                 if overlaps(peer_range, other_range) and not same_range(peer_range, other_range):
                     return (
                         f"Net {net} would route to two peers whose ranges overlap: Net {peer} ({peer_range}) and the "
@@ -304,7 +306,7 @@ def _pair_decision(
     sides = [nets.get(a) or NetInfo(a), nets.get(b) or NetInfo(b)]
     decision.routes_before = [r for info in sides for r in routes_through(info, peering_id)]
     if ends_active(item):
-        decision.refusal = peer_overlap(item, nets, peers)
+        decision.refusal = peer_overlap(item, nets, peers, live_ids, ended_ids)
         if decision.refusal:
             return decision
         for info in sides:

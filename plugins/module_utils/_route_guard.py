@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from ansible_collections.outscale.cloud.plugins.module_utils._peering import Peering, is_live, net_ids, state_name
-from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPT, Plan
+from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import ACCEPT, ACCEPTER, TASK, Plan
 from ansible_collections.outscale.cloud.plugins.module_utils._route_plan import ends_live, missing_side, removed_ids
 from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
     CREATE_ROUTE,
@@ -67,6 +67,19 @@ def refuse_second_peer_of_one_range(plans: List[Plan], nets: Dict[str, NetInfo],
             if refusal:
                 item.refusal, item.steps = refusal, []
                 break
+
+
+def accept_as_the_owner(plans: List[Plan], nets: Dict[str, NetInfo]) -> None:
+    """net_peering accepting a peering another account requested: its accepter_credentials are then the
+    source Net's owner's, to route that side. This task's own read of the accepter Net's tables proved
+    that it owns that Net, and only that Net's owner can accept: the task accepts itself."""
+    for item in plans:
+        accepter_net = net_ids(item.after or item.before or {})[1]
+        if (nets.get(accepter_net) or NetInfo(accepter_net)).actor != TASK:
+            continue
+        for step in item.steps:
+            if step.kind == ACCEPT and step.actor == ACCEPTER:
+                step.actor = TASK
 
 
 def defer_routes(plans: List[Plan]) -> None:

@@ -24,6 +24,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     Plan,
 )
 from ansible_collections.outscale.cloud.plugins.module_utils._route_guard import (
+    accept_as_the_owner,
     defer_routes,
     refuse_second_peer_of_one_range,
     refuse_unroutable_pending,
@@ -223,6 +224,7 @@ def add_routes(
     if option is not None:
         refuse_unroutable_pending(plans, nets)
         refuse_second_peer_of_one_range(plans, nets, observed)
+        accept_as_the_owner(plans, nets)
     if not wait:
         defer_routes(plans)
     for item in plans:

@@ -117,6 +117,9 @@ options:
         as are O(request_timeout), O(max_retries) and O(retry_max_time).
       - Only used with O(state=accepted) and O(state=rejected), or with O(routes) (to route or clean up the accepter's
         side); otherwise they are ignored (not even checked), with a warning.
+      - With O(routes), to accept a peering that another account requested (this task owns the accepter Net), give
+        the requester's credentials here. They route the source Net's side, and the task accepts with its own (its
+        read of the accepter Net's route tables proves it owns that Net).
     type: dict
     suboptions:
       access_key:

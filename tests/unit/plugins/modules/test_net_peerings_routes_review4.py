@@ -117,3 +117,36 @@ def test_a_stale_route_of_a_wider_range_does_not_block_a_new_peer_and_overridden
     assert result["summary"] == planned["summary"]
     new_id = result["net_peerings"][0]["net_peering_id"]
     assert set(routes_to_peerings(run.simulator, HUB).values()) == {new_id}
+
+
+# Found by review 4: accepting, with routes, a peering another account requested. Without credentials for that
+# account the pair is refused, and the message says to add accepter_credentials for it; doing so made net_peering
+# send AcceptNetPeering with those credentials (the requester's), which the platform refuses (401): only the
+# accepter Net's owner, this task, can accept.
+def test_net_peering_accepts_a_partners_peering_and_routes_both_sides(run):
+    requested = run(
+        module=net_peering, source_net_id=B0, accepter_net_id=HUB, accepter_owner_id=A, state="present", **KEYS_B
+    )
+    peering_id = requested["net_peering"]["net_peering_id"]
+    accept = dict(module=net_peering, net_peering_id=peering_id, state="accepted", routes={})
+    refused = run(**accept)
+    assert (
+        refused.get("failed") and "account 222222222222" in refused["msg"] and "accepter_credentials" in refused["msg"]
+    )
+    assert run.writes() == []
+    planned = run(check_mode=True, accepter_credentials=KEYS_B, **accept)
+    assert planned["changed"] and not planned.get("failed"), planned.get("msg")
+    result = run(accepter_credentials=KEYS_B, **accept)
+    assert result["changed"] and not result.get("failed"), result.get("msg")
+    writes = sorted((action, account) for action, account in run.calls() if not action.startswith("Read"))
+    assert writes == [("AcceptNetPeering", A)] + [("CreateRoute", A)] * 2 + [("CreateRoute", B)] * 2
+    assert routes_to_peerings(run.simulator, B0) == {
+        ("rtb-b0000000", RANGES[HUB]): peering_id,
+        ("rtb-5b000000", RANGES[HUB]): peering_id,
+    }
+    assert [(a["step"], a["outcome"]) for a in planned["route_actions"]] == [
+        (a["step"], "planned") for a in result["route_actions"]
+    ]
+    again = run(accepter_credentials=KEYS_B, **accept)
+    assert not again["changed"] and not again.get("failed"), again.get("msg")
+    assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A), ("ReadRouteTables", B)]

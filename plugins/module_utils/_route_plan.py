@@ -306,9 +306,7 @@ def _pair_decision(
     sides = [nets.get(a) or NetInfo(a), nets.get(b) or NetInfo(b)]
     decision.routes_before = [r for info in sides for r in routes_through(info, peering_id)]
     if ends_active(item):
-        decision.refusal = peer_overlap(item, nets, peers, live_ids, ended_ids)
-        if decision.refusal:
-            return decision
+        overlap, mine = peer_overlap(item, nets, peers, live_ids, ended_ids), set()
         for info in sides:
             if info.tables is None or info.actor is None:
                 decision.refusal = missing_side(info)
@@ -325,10 +323,15 @@ def _pair_decision(
                     f"routes: no route table of Net {info.net_id} matches route_tables={option.route_tables} and "
                     f"route_table_tags={option.route_table_tags}, so no route to {peer.ip_range} was planned there."
                 )
-            handled |= _side_routes(item, info, peer.ip_range, option, mode, live_ids, ended_ids, decision)
-            if decision.refusal:
-                decision.after_steps, decision.before_steps = [], []
+            mine |= _side_routes(item, info, peer.ip_range, option, mode, live_ids, ended_ids, decision)
+            if decision.refusal:  # the overlap says more than "the route is taken" when a peer took it
+                decision.refusal, decision.after_steps, decision.before_steps = overlap or decision.refusal, [], []
                 return decision
+        if overlap and decision.after_steps:  # a pair already routed adds no route: it takes no other peer's traffic
+            decision.refusal, decision.after_steps, decision.before_steps = overlap, [], []
+            decision.routes_after = list(decision.routes_before)
+            return decision
+        handled |= mine
         return decision
     for removed in removed_ids(item):
         # Cleanup before the peering goes: its routes in the selected tables of each side the task can act for.

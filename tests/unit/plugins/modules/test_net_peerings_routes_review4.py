@@ -150,3 +150,22 @@ def test_net_peering_accepts_a_partners_peering_and_routes_both_sides(run):
     again = run(accepter_credentials=KEYS_B, **accept)
     assert not again["changed"] and not again.get("failed"), again.get("msg")
     assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A), ("ReadRouteTables", B)]
+
+
+# Found by review 4: since the ranges of unlisted peers are known (from the peerings read), a re-run of a pair
+# already routed failed, with nothing to change, as soon as another live peering of the Net (unrouted, made
+# elsewhere) had an overlapping range; net_peering, on the same pair, did not refuse. Only a pair that would add
+# a route can take another peer's traffic.
+def test_a_routed_pair_stays_a_no_op_beside_an_unrouted_peer_of_the_same_range(run):
+    first = run(peerings=[pair(HUB, OLD)], routes={})
+    assert not first.get("failed"), first.get("msg")
+    elsewhere = run(module=net_peering, source_net_id=HUB, accepter_net_id=SAME, state="accepted")
+    assert elsewhere["changed"] and not elsewhere.get("failed"), elsewhere.get("msg")
+    for check_mode in (True, False):
+        again = run(peerings=[pair(HUB, OLD)], routes={}, check_mode=check_mode)
+        assert not again.get("failed") and not again["changed"], again.get("msg")
+        assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A)]
+    # Listing the second one too: it would add routes of the same range, so it alone is refused.
+    both = run(peerings=[pair(HUB, OLD), pair(HUB, SAME)], routes={})
+    assert both.get("failed") and both["summary"]["failed"] == 1 and run.writes() == []
+    assert f"{HUB} -> {SAME}" in both["msg"] and "two peers" in both["msg"]

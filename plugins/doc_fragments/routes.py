@@ -26,10 +26,12 @@ options:
       - Removing a peering first deletes the routes to it in the selected tables of each side the task can act for.
         Routes in the selected tables of the task's Nets that point to a peering that is no longer live are stale;
         they are reported, and O(state=overridden) of M(outscale.cloud.net_peerings) removes them.
-      - Tables the option does not select are neither read nor changed. When removing peerings that were routed with
-        a narrower selection (O(routes.route_tables=main), O(routes.route_table_tags)) than the one now given, their
-        routes stay in the other tables, pointing to an ended peering; remove with the widest selection (the default,
-        every table) so that no route is left behind.
+      - Tables the option does not select are never changed. They are read all the same (one C(ReadRouteTables) per
+        account returns every table), and a route there to another live peering for the new peer's range refuses the
+        pair, as in a selected table. When removing peerings that were routed with a narrower selection
+        (O(routes.route_tables=main), O(routes.route_table_tags)) than the one now given, their routes stay in the
+        other tables, pointing to an ended peering; remove with the widest selection (the default, every table) so
+        that no route is left behind.
       - Routes are written only once the peering is C(active). With O(wait=false), the routes of a peering the task
         accepts are left to a later run (it may not be C(active) yet), with a warning, in check mode too.
       - "Permissions (EIM policy actions): with this option, this task's account and each account of

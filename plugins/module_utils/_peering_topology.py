@@ -37,7 +37,7 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan impor
     kept_of,
     plan,
 )
-from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ROUTE_KINDS, routes_now
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import ALREADY_DONE, ROUTE_KINDS, routes_now
 from ansible_collections.outscale.cloud.plugins.module_utils._tags import tags_to_dict
 
 if TYPE_CHECKING:  # the executor is loaded only when a plan has steps (see TopologyRun.run)
@@ -411,6 +411,7 @@ def report(
                 summary[COUNTED_STEPS[action["step"]]] += 1
             if with_routes and action["outcome"] in ("done", "planned") and action["step"] in ROUTE_KINDS:
                 summary["routes_" + action["step"].split("_")[0] + "d"] += 1
+        changes = [a for a in steps if a["outcome"] != ALREADY_DONE]  # made meanwhile by another writer: no change
         if any(a["step"] in ("create_tags", "delete_tags") and a["outcome"] != "failed" for a in steps):
             summary["retagged"] += 1
         final = outcome.peering if outcome else (error.result.get("peering", item.before) if error else item.before)
@@ -424,9 +425,9 @@ def report(
             failure = dict(pair, msg=error.full_message())
             failure.update(error.fields())
             failures.append(failure)
-        elif not steps and index < listed_count:
+        elif not changes and index < listed_count:
             summary["unchanged"] += 1
-        if steps or error:
+        if changes or error:
             lines.append(diff_line(name, steps, diff_view(item.before), diff_view(final), error is not None))
     msg = counts_line(summary, check_mode)
     return {

@@ -21,10 +21,11 @@ from ansible_collections.outscale.cloud.plugins.module_utils._peering import Pee
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_plan import Step
 from ansible_collections.outscale.cloud.plugins.module_utils._peering_unknown import UnsettledWrite
 from ansible_collections.outscale.cloud.plugins.module_utils._route_reads import read_route
-from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import CREATE_ROUTE, target_of
-
-# A step's outcome when the route was found made meanwhile by another writer: nothing was written.
-ALREADY_DONE = "already_done"
+from ansible_collections.outscale.cloud.plugins.module_utils._route_tables import (
+    ALREADY_DONE,
+    CREATE_ROUTE,
+    target_of,
+)
 
 
 def write_route(executor: Any, step: Step, current: Optional[Peering]) -> str:

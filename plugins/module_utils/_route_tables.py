@@ -132,14 +132,19 @@ def routes_through(info: NetInfo, peering_id: Optional[str]) -> List[Dict[str, s
     ]
 
 
+# A route step's outcome when the route was found made meanwhile by another writer: it is there, nothing was written.
+ALREADY_DONE = "already_done"
+
+
 def routes_now(item: Any, actions: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     """The routes through the plan's peering after its actions: those read, plus creates, minus deletes.
 
-    An action counts once done (or planned, in check mode); a failed one changed nothing.
+    An action counts once done (or planned, in check mode, or already done by another writer); a failed one
+    changed nothing.
     """
     routes = [dict(route) for route in item.routes_before or []]
     for action in actions:
-        if action.get("step") not in ROUTE_KINDS or action.get("outcome") not in ("done", "planned"):
+        if action.get("step") not in ROUTE_KINDS or action.get("outcome") not in ("done", "planned", ALREADY_DONE):
             continue
         route = {key: action.get(key) for key in ("net_id", "route_table_id", "destination_ip_range")}
         if action["step"] == CREATE_ROUTE:

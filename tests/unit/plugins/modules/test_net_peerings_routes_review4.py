@@ -169,3 +169,26 @@ def test_a_routed_pair_stays_a_no_op_beside_an_unrouted_peer_of_the_same_range(r
     both = run(peerings=[pair(HUB, OLD), pair(HUB, SAME)], routes={})
     assert both.get("failed") and both["summary"]["failed"] == 1 and run.writes() == []
     assert f"{HUB} -> {SAME}" in both["msg"] and "two peers" in both["msg"]
+
+
+# Claims checked by review 4 that held.
+def test_two_peers_of_adjacent_disjoint_ranges_are_routed_and_the_rerun_only_reads(run):
+    wanted = dict(peerings=[pair(HUB, HALF), pair(HUB, ADJACENT)], routes={})
+    result = run(**wanted)
+    assert not result.get("failed") and result["summary"]["routes_created"] == 8, result.get("msg")
+    again = run(**wanted)
+    assert not again["changed"] and not again.get("failed"), again.get("msg")
+    assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A)]
+
+
+def test_a_route_through_the_same_peering_in_a_table_outside_the_selection_is_no_conflict(run):
+    first = run(peerings=[pair(HUB, OLD)], routes={})  # every table
+    assert not first.get("failed"), first.get("msg")
+    for module, args in (
+        (net_peerings, dict(peerings=[pair(HUB, OLD)])),
+        (net_peering, dict(source_net_id=HUB, accepter_net_id=OLD, state="accepted")),
+    ):
+        for check_mode in (True, False):
+            again = run(module=module, routes={"route_tables": "main"}, check_mode=check_mode, **args)
+            assert not again.get("failed") and not again["changed"], again.get("msg")
+            assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A)]

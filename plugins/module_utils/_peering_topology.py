@@ -428,7 +428,7 @@ def report(
         elif not changes and index < listed_count:
             summary["unchanged"] += 1
         if changes or error:
-            lines.append(diff_line(name, steps, diff_view(item.before), diff_view(final), error is not None))
+            lines.append(diff_line(name, changes, diff_view(item.before), diff_view(final), error is not None))
     msg = counts_line(summary, check_mode)
     return {
         "msg": msg,

@@ -47,3 +47,19 @@ def test_a_pair_whose_only_step_was_already_done_counts_as_unchanged():
     result = report([{"plan": the_plan, "outcome": outcome}], listed_count=1, with_routes=True)
     assert result["summary"]["routes_created"] == 0
     assert result["summary"]["unchanged"] == 1, result["summary"]
+
+
+def test_the_diff_shows_only_the_routes_this_task_made():
+    other = "rtb-00000002"
+    wanted = pp.Wanted("accepted", source_net_id=SOURCE, accepter_net_id=ACCEPTER)
+    creates = [
+        pp.Step(rp.CREATE_ROUTE, pp.TASK, "test", PCX, net_id=SOURCE, route_table_id=table, destination_ip_range=DEST)
+        for table in (other, TABLE)
+    ]
+    the_plan = pp.Plan(wanted, ACTIVE, ACTIVE, creates)
+    outcome = Executor({pp.TASK: FakeClient([{}] + list(MADE_MEANWHILE))}).apply(the_plan)
+    assert [action["outcome"] for action in outcome.actions] == ["done", "already_done"]
+    result = report([{"plan": the_plan, "outcome": outcome}], listed_count=1, with_routes=True)
+    assert f"+ route {DEST} in {other} of {SOURCE}" in result["diff"]["prepared"]
+    assert f"+ route {DEST} in {TABLE} of {SOURCE}" not in result["diff"]["prepared"]
+    assert result["summary"]["routes_created"] == 1 and result["summary"]["unchanged"] == 0

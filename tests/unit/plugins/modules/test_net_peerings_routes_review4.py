@@ -192,3 +192,20 @@ def test_a_route_through_the_same_peering_in_a_table_outside_the_selection_is_no
             again = run(module=module, routes={"route_tables": "main"}, check_mode=check_mode, **args)
             assert not again.get("failed") and not again["changed"], again.get("msg")
             assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A)]
+
+
+@pytest.mark.parametrize("selection", [{}, {"route_tables": "main"}], ids=["every table", "main only"])
+def test_overridden_replaces_a_peer_by_one_of_the_same_range_in_one_task(run, selection):
+    first = run(peerings=[pair(HUB, OLD)], scope_tags=SCOPE, routes={})  # routed in every table
+    assert not first.get("failed"), first.get("msg")
+    replace = dict(peerings=[pair(HUB, SAME)], state="overridden", scope_tags=SCOPE, routes=selection)
+    planned = run(check_mode=True, **replace)
+    result = run(**replace)
+    assert not result.get("failed") and not planned.get("failed"), result.get("msg")
+    assert result["summary"] == planned["summary"]
+    assert result["summary"]["created"] == 1 and result["summary"]["deleted"] == 1
+    new_id = result["net_peerings"][0]["net_peering_id"]
+    assert routes_to_peerings(run.simulator, HUB)[("rtb-a0000000", RANGES[SAME])] == new_id
+    again = run(**replace)
+    assert not again["changed"] and not again.get("failed"), again.get("msg")
+    assert run.writes() == []

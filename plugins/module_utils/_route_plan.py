@@ -378,14 +378,14 @@ def plan_routes(
     listed_count = len(plans) if listed_count is None else listed_count
     if option is None:
         return [RouteDecision(refusal=unseen_net(item, nets, region) or pair_overlap(item, nets)) for item in plans], []
-    peers = _peers(plans, observed)
+    early = [unseen_net(item, nets, region) or pair_overlap(item, nets) for item in plans]
+    peers = _peers([item for item, refusal in zip(plans, early) if not refusal], observed)  # refused: never peered
     live_ids = {p.get("NetPeeringId") for p in observed if is_live(p)}
     removed = {pid for item in plans for pid in removed_ids(item)}
     live_ids -= removed
     ended_ids = {p.get("NetPeeringId") for p in observed if not is_live(p)} | removed
     handled: Set[Tuple[str, str]] = set()
-    for item in plans:
-        refusal = unseen_net(item, nets, region) or pair_overlap(item, nets)
+    for item, refusal in zip(plans, early):
         if refusal or item.refusal:
             decisions.append(RouteDecision(refusal=refusal))
             continue

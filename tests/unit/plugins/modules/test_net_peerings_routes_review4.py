@@ -13,13 +13,14 @@ from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs i
 A, B = "111111111111", "222222222222"
 KEYS_A = {"access_key": "AKROUTESACCOUNTA0001", "secret_key": "SKroutesSecretA000000000000000000000001"}
 KEYS_B = {"access_key": "AKROUTESACCOUNTB0001", "secret_key": "SKroutesSecretB000000000000000000000001"}
-HUB, OLD, SAME, HALF, ADJACENT, B0 = (
+HUB, OLD, SAME, HALF, ADJACENT, B0, WIDE = (
     "vpc-a0000000",
     "vpc-a0000001",
     "vpc-a0000002",
     "vpc-a0000003",
     "vpc-a0000004",
     "vpc-b0000000",
+    "vpc-a0000005",
 )
 RANGES = {
     HUB: "10.10.0.0/16",
@@ -28,6 +29,7 @@ RANGES = {
     HALF: "10.11.0.0/17",
     ADJACENT: "10.11.128.0/17",
     B0: "10.50.0.0/16",
+    WIDE: "10.10.0.0/15",  # overlaps the hub and OLD
 }
 SCOPE = {"topology": "review4"}
 
@@ -49,7 +51,7 @@ def demo_seed():
     return {
         "region": "eu-west-2",
         "accounts": [
-            dict(account_id=A, nets=[net(n) for n in (HUB, OLD, SAME, HALF, ADJACENT)], **KEYS_A),
+            dict(account_id=A, nets=[net(n) for n in (HUB, OLD, SAME, HALF, ADJACENT, WIDE)], **KEYS_A),
             dict(account_id=B, nets=[net(B0)], **KEYS_B),
         ],
     }
@@ -209,3 +211,12 @@ def test_overridden_replaces_a_peer_by_one_of_the_same_range_in_one_task(run, se
     again = run(**replace)
     assert not again["changed"] and not again.get("failed"), again.get("msg")
     assert run.writes() == []
+
+
+# Found by review 4: a listed pair refused before anything is done for it (its two Nets overlap: it will never be
+# created) still counted as a peer of the hub, so a good pair beside it was refused too, naming the bad one.
+def test_a_pair_refused_for_its_own_overlap_does_not_get_a_good_pair_refused(run):
+    result = run(peerings=[pair(HUB, OLD), pair(HUB, WIDE)], routes={})
+    assert result["summary"]["failed"] == 1 and result["summary"]["created"] == 1, result.get("msg")
+    assert "overlapping IP ranges" in result["msg"]
+    assert set(routes_to_peerings(run.simulator, HUB).values()) == {result["net_peerings"][0]["net_peering_id"]}

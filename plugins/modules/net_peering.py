@@ -115,7 +115,7 @@ options:
         O(accepter_credentials.profile). The E(OSC_*) environment variables never apply to them.
       - Region, endpoint and TLS settings not given here (nor in the profile) are taken from this task's connection,
         as are O(request_timeout), O(max_retries) and O(retry_max_time).
-      - Only used with O(state=accepted) and O(state=rejected), or with O(routes) (to route or clean up the accepter's
+      - Only used with O(state=accepted) and O(state=rejected), or with O(routes) (to route or clean up the other
         side); otherwise they are ignored (not even checked), with a warning.
       - With O(routes), to accept a peering that another account requested (this task owns the accepter Net), give
         the requester's credentials here. They route the source Net's side, and the task accepts with its own (its

@@ -1,4 +1,4 @@
-"""Review 4: a route found made meanwhile by another writer (outcome already_done) in what the modules report.
+"""A route found made meanwhile by another writer (outcome already_done) in what the modules report.
 
 The route exists through the pair's peering (another task made it), so the pair's ``routes`` must list it;
 nothing was written by this task, so the pair counts as unchanged, as on a re-run that finds it.

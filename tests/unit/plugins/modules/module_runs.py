@@ -36,3 +36,11 @@ def routes_to_peerings(simulator, net_id):
         for route in table["Routes"]
         if route.get("NetPeeringId")
     }
+
+
+def main_table_nets(ranges):
+    """Seed Nets {net ID: IP range}, each with its main table only (and its local route)."""
+    return [
+        {"net_id": net_id, "ip_range": ip_range, "route_tables": [{"main": True, "routes": []}]}
+        for net_id, ip_range in ranges.items()
+    ]

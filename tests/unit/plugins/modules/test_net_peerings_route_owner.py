@@ -8,6 +8,7 @@ and the task reported success. Against the simulator, through the module's main(
 
 import pytest
 
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import main_table_nets
 from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peerings_routes import (
     KEYS_A,
     KEYS_B,
@@ -22,10 +23,7 @@ RANGES = {SOURCE: "10.10.0.0/16", OLD_PEER: "10.11.0.0/16", NEW_PEER: "10.11.0.0
 
 @pytest.fixture
 def demo_seed():
-    nets = [
-        {"net_id": net_id, "ip_range": ip_range, "route_tables": [{"main": True, "routes": []}]}
-        for net_id, ip_range in RANGES.items()
-    ]
+    nets = main_table_nets(RANGES)
     return {
         "region": "eu-west-2",
         "accounts": [dict(account_id=A, nets=nets, **KEYS_A), dict(account_id=B, nets=[], **KEYS_B)],

@@ -1,4 +1,5 @@
-"""Review findings on the route planner (pure), with test_route_plan's builders."""
+"""The route guards beside the planner (pure): a second peer of one range, stale routes under overridden,
+pairs that end pending; with test_route_plan's builders."""
 
 import pytest
 

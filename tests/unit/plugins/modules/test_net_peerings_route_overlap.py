@@ -1,7 +1,9 @@
-"""Review findings on net_peerings' routes, against the simulator over a real socket."""
+"""net_peerings with routes refuses a new peer overlapping a peer of the same Net, listed or not, routed in any
+table; against the simulator over a real socket (found by review)."""
 
 import pytest
 
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import main_table_nets
 from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peerings_routes import (
     KEYS_A,
     KEYS_B,
@@ -17,10 +19,7 @@ RANGES = {SOURCE: "10.10.0.0/16", PEER: "10.11.0.0/16", INSIDE: "10.11.0.0/17", 
 
 @pytest.fixture
 def demo_seed():
-    nets = [
-        {"net_id": net_id, "ip_range": ip_range, "route_tables": [{"main": True, "routes": []}]}
-        for net_id, ip_range in RANGES.items()
-    ]
+    nets = main_table_nets(RANGES)
     return {
         "region": "eu-west-2",
         "accounts": [dict(account_id=A, nets=nets, **KEYS_A), dict(account_id=B, nets=[], **KEYS_B)],

@@ -1,4 +1,5 @@
-"""Review 4: net_peerings and net_peering with routes, against the simulator over a real socket.
+"""Routes and the other peers of a Net: replacing a peer in one task, stale and adjacent ranges, a partner's
+peering accepted and routed, pairs refused for their own reasons; against the simulator over a real socket.
 
 Account A: a hub vpc-a0000000 (10.10.0.0/16) and peers vpc-a0000001 (10.11.0.0/16), vpc-a0000002
 (10.11.0.0/16 too), vpc-a0000003 (10.11.0.0/17) and vpc-a0000004 (10.11.128.0/17, adjacent to it),
@@ -31,7 +32,7 @@ RANGES = {
     B0: "10.50.0.0/16",
     WIDE: "10.10.0.0/15",  # overlaps the hub and OLD
 }
-SCOPE = {"topology": "review4"}
+SCOPE = {"topology": "route-peers"}
 
 
 def net(net_id):
@@ -83,7 +84,7 @@ def pair(source, accepter):
     return {"source_net_id": source, "accepter_net_id": accepter}
 
 
-# Found by review 4: the planner's overlap check saw the routes of a peering this very task removes (or of one
+# Found by review: the planner's overlap check saw the routes of a peering this very task removes (or of one
 # already ended) as those of a live peer, refused the new pair, and still deleted the old peering.
 def test_overridden_replaces_a_peer_by_one_of_a_narrower_range_in_one_task(run):
     first = run(peerings=[pair(HUB, OLD)], scope_tags=SCOPE, routes={})
@@ -121,7 +122,7 @@ def test_a_stale_route_of_a_wider_range_does_not_block_a_new_peer_and_overridden
     assert set(routes_to_peerings(run.simulator, HUB).values()) == {new_id}
 
 
-# Found by review 4: accepting, with routes, a peering another account requested. Without credentials for that
+# Found by review: accepting, with routes, a peering another account requested. Without credentials for that
 # account the pair is refused, and the message says to add accepter_credentials for it; doing so made net_peering
 # send AcceptNetPeering with those credentials (the requester's), which the platform refuses (401): only the
 # accepter Net's owner, this task, can accept.
@@ -154,7 +155,7 @@ def test_net_peering_accepts_a_partners_peering_and_routes_both_sides(run):
     assert run.calls() == [("ReadNetPeerings", A), ("ReadRouteTables", A), ("ReadRouteTables", B)]
 
 
-# Found by review 4: since the ranges of unlisted peers are known (from the peerings read), a re-run of a pair
+# Found by review: since the ranges of unlisted peers are known (from the peerings read), a re-run of a pair
 # already routed failed, with nothing to change, as soon as another live peering of the Net (unrouted, made
 # elsewhere) had an overlapping range; net_peering, on the same pair, did not refuse. Only a pair that would add
 # a route can take another peer's traffic.
@@ -213,7 +214,7 @@ def test_overridden_replaces_a_peer_by_one_of_the_same_range_in_one_task(run, se
     assert run.writes() == []
 
 
-# Found by review 4: a listed pair refused before anything is done for it (its two Nets overlap: it will never be
+# Found by review: a listed pair refused before anything is done for it (its two Nets overlap: it will never be
 # created) still counted as a peer of the hub, so a good pair beside it was refused too, naming the bad one.
 def test_a_pair_refused_for_its_own_overlap_does_not_get_a_good_pair_refused(run):
     result = run(peerings=[pair(HUB, OLD), pair(HUB, WIDE)], routes={})

@@ -1,4 +1,4 @@
-"""Review: a state write (accept, reject, delete) whose outcome is unknown twice in a row.
+"""A state write (accept, reject, delete) whose outcome is unknown twice in a row.
 
 The first attempt's outcome is unknown, the read shows it not done, the second attempt's outcome is
 unknown too: either attempt may have taken effect, so the task must not report ``changed: false``.

@@ -1,4 +1,4 @@
-"""Review findings on net_peering's routes, against the simulator over a real socket (the demo seed of
+"""net_peering with routes: wait=false, a side without credentials, throttled and lost route writes; against the simulator over a real socket (the demo seed of
 test_net_peering_routes: vpc-a1a1a1a1 10.1.0.0/16 and vpc-a2a2a2a2 10.2.0.0/16 in account A)."""
 
 import pytest

@@ -3,14 +3,7 @@ table; against the simulator over a real socket (found by review)."""
 
 import pytest
 
-from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import main_table_nets
-from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peerings_routes import (
-    KEYS_A,
-    KEYS_B,
-    A,
-    B,
-    Run,
-)
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peerings_routes import Run, main_tables_seed
 
 SOURCE, PEER, INSIDE, TWIN = "vpc-a0000000", "vpc-a0000001", "vpc-a0000004", "vpc-a0000005"
 # INSIDE overlaps PEER; TWIN has PEER's very range
@@ -19,11 +12,7 @@ RANGES = {SOURCE: "10.10.0.0/16", PEER: "10.11.0.0/16", INSIDE: "10.11.0.0/17", 
 
 @pytest.fixture
 def demo_seed():
-    nets = main_table_nets(RANGES)
-    return {
-        "region": "eu-west-2",
-        "accounts": [dict(account_id=A, nets=nets, **KEYS_A), dict(account_id=B, nets=[], **KEYS_B)],
-    }
+    return main_tables_seed(RANGES)
 
 
 @pytest.fixture

@@ -8,14 +8,7 @@ and the task reported success. Against the simulator, through the module's main(
 
 import pytest
 
-from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import main_table_nets
-from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peerings_routes import (
-    KEYS_A,
-    KEYS_B,
-    A,
-    B,
-    Run,
-)
+from ansible_collections.outscale.cloud.tests.unit.plugins.modules.test_net_peerings_routes import Run, main_tables_seed
 
 OLD_PEER, SOURCE, NEW_PEER = "vpc-a0000001", "vpc-a0000000", "vpc-a0000004"
 RANGES = {SOURCE: "10.10.0.0/16", OLD_PEER: "10.11.0.0/16", NEW_PEER: "10.11.0.0/16"}  # NEW_PEER replaces OLD_PEER
@@ -23,11 +16,7 @@ RANGES = {SOURCE: "10.10.0.0/16", OLD_PEER: "10.11.0.0/16", NEW_PEER: "10.11.0.0
 
 @pytest.fixture
 def demo_seed():
-    nets = main_table_nets(RANGES)
-    return {
-        "region": "eu-west-2",
-        "accounts": [dict(account_id=A, nets=nets, **KEYS_A), dict(account_id=B, nets=[], **KEYS_B)],
-    }
+    return main_tables_seed(RANGES)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.outscale.cloud.plugins.modules import net_peerings
 from ansible_collections.outscale.cloud.tests.unit.plugins.modules.module_runs import (
+    main_table_nets,
     routes_to_peerings,
     run_main,
     warnings,
@@ -80,6 +81,14 @@ class Run:
 @pytest.fixture
 def run(osc_simulator, capsys):
     return Run(osc_simulator, capsys)
+
+
+def main_tables_seed(ranges):
+    """A seed of account A's Nets {ID: range}, each with its main table only; account B has none."""
+    return {
+        "region": "eu-west-2",
+        "accounts": [dict(account_id=A, nets=main_table_nets(ranges), **KEYS_A), dict(account_id=B, nets=[], **KEYS_B)],
+    }
 
 
 def test_converge_routes_both_sides_then_rerun_reads_once_per_account(run):

@@ -94,8 +94,7 @@ def _read_back(executor: Any, client: Any, step: Step, action: str, unknown: Osc
         if not isinstance(unknown, OscAmbiguousWriteError):
             raise  # the write was refused: it did nothing, only the read failed
         executor.wrote = True
-        if isinstance(getattr(executor, "warnings", None), list):
-            executor.warnings.append(f"{action} may have changed something although the task failed; run it again.")
+        executor.warnings.append(f"{action} may have changed something although the task failed; run it again.")
         raise UnsettledWrite(
             f"{action} was sent for {_where(step)} and may have succeeded: its outcome is unknown "
             f"({unknown.reason}), and reading the table back failed too ({exc.full_message().rstrip('.')}). "

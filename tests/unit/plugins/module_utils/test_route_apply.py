@@ -29,6 +29,7 @@ class Runner:
     def __init__(self, answers):
         self.clients = {pp.TASK: FakeClient(answers)}
         self.wrote = False
+        self.warnings = []
 
 
 def step(kind, peering_id=None):
@@ -185,6 +186,7 @@ def test_a_lost_route_write_whose_read_back_fails_may_have_changed(kind, answers
     assert runner.wrote or caught.value.changed
     message = caught.value.full_message()
     assert ("CreateRoute" if kind == rp.CREATE_ROUTE else "DeleteRoute") in message and "may have" in message
+    assert [w for w in runner.warnings if "may have changed something" in w]
 
 
 def test_a_resent_create_refused_as_existing_through_this_peering_counts_as_this_task_s_change():
